@@ -1,0 +1,45 @@
+# conflict-ledger: `make run` builds the warehouse from raw/; `make test` runs every test. Both install first.
+SHELL := /bin/bash
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export LEDGER_RAW_DIR ?= $(CURDIR)/raw
+export LEDGER_WAREHOUSE ?= $(CURDIR)/warehouse/ledger.duckdb
+UV ?= python3 -m uv
+RUN := $(UV) run --frozen
+
+.PHONY: setup run ui test test-slow eval lint check-defs contract bench-cleaning clean
+
+setup:  ## install uv if missing, the locked environment, and the Dagster instance folder
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+	@mkdir -p "$(DAGSTER_HOME)" "$(dir $(LEDGER_WAREHOUSE))"
+	@cp -n dagster.yaml "$(DAGSTER_HOME)/dagster.yaml" 2>/dev/null || true
+
+run: setup  ## the main job on raw/: raw pages -> checked warehouse, then a summary
+	$(RUN) dg launch --job ledger_job
+	$(RUN) python -m pipelines.summary
+
+ui: setup  ## Dagster UI and daemon (schedules, sensors) on http://127.0.0.1:3000
+	$(RUN) dg dev --host 127.0.0.1 --port 3000
+
+test: setup  ## every test, and `dg check defs`
+	$(RUN) dg check defs
+	$(RUN) pytest -q
+
+test-slow: setup  ## the slow benchmark gates (article-extraction benchmark)
+	$(RUN) pytest -q -m slow
+
+eval: setup  ## score the warehouse against gold/seeds.yaml
+	$(RUN) python -m pipelines.evaluation --problems
+
+contract: setup  ## the outside scorers' table contract
+	$(RUN) python ../shared/contract/check_warehouse.py "$(LEDGER_WAREHOUSE)"
+
+bench-cleaning: setup  ## cleaner vs trafilatura alone on the article-extraction benchmark
+	$(RUN) python benchmarks/cleaning/run.py
+
+lint: setup
+	$(RUN) ruff check pipelines tests
+	$(RUN) ruff format --check pipelines tests
+
+clean:
+	rm -rf .dagster_home warehouse/*.duckdb warehouse/*.wal warehouse/reports

@@ -1,0 +1,152 @@
+"""documents, removed_spans, quarantine: each raw page decoded, cleaned to its article body, or quarantined.
+
+Publication date: the manifest wins, then the page's own metadata; never the fetch date or today.
+"""
+
+import traceback
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipelines.cleaning import UnparseablePage, clean_page
+from pipelines.defs.metadata import markdown_preview, table_metadata
+from pipelines.defs.resources import LedgerPaths
+from pipelines.ingest import UndecodablePage, decode_page
+from pipelines.storage.warehouse import frame, read_table
+from pipelines.storage.writes import write_stage
+
+
+def _document_row(page: dict, content: str) -> tuple[dict, list[dict]]:
+    cleaned = clean_page(content, kind=page["kind"], url=page["url"])
+    published, source = page["published_date"], "manifest"
+    if published is None and cleaned.published_date is not None:
+        published, source = cleaned.published_date, "page_metadata"
+    elif published is None:
+        source = None
+    doc = {
+        "doc_id": page["doc_id"],
+        "url": page["url"] or cleaned.url,
+        "outlet": page["outlet"] or cleaned.sitename,
+        "title": cleaned.title,
+        "published_date": published,
+        "published_source": source,
+        "language": page["language"] or cleaned.language,
+        "clean_text": cleaned.clean_text,
+        "paywall_truncated": bool(cleaned.paywall_truncated),
+        "unread_share": cleaned.unread_share,
+        "author": cleaned.author,
+        "sitename": cleaned.sitename,
+        "raw_path": page["raw_path"],
+        "raw_sha256": page["raw_sha256"],
+        "n_removed": len(cleaned.removed),
+    }
+    removed = [
+        {"doc_id": page["doc_id"], "span_no": i, "text": r.text, "rule": r.rule, "kind": r.kind}
+        for i, r in enumerate(cleaned.removed)
+    ]
+    return doc, removed
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            "documents",
+            deps=["raw_pages"],
+            group_name="clean",
+            kinds={"python", "duckdb"},
+            description="One row per page: the article body (`clean_text`, NFC, spaces folded) with title, "
+            "outlet, publication date and its source, language and the paywall flag. Offsets of every "
+            "mention, figure and date index `clean_text`.",
+        ),
+        dg.AssetSpec(
+            "removed_spans",
+            deps=["raw_pages"],
+            group_name="clean",
+            kinds={"duckdb"},
+            description="Every span the cleaner removed from a page (navigation, paywall, newsletter, "
+            "credits, teasers, repeated lines), with the rule that removed it.",
+        ),
+        dg.AssetSpec(
+            "quarantine",
+            deps=["raw_pages"],
+            group_name="clean",
+            kinds={"duckdb"},
+            description="Pages that could not be processed, with the reason and the stage that refused them. "
+            "Nothing is dropped silently.",
+        ),
+    ],
+    pool="duckdb",
+)
+def documents(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb: DuckDBResource):
+    with duckdb.get_connection() as con:
+        pages = read_table(con, "raw_pages", "ORDER BY raw_path").to_dict("records")
+    docs, removed, quarantined = [], [], []
+    for page in pages:
+        page = {k: (None if v is None or v != v else v) for k, v in page.items()}  # NaN/NaT -> None
+        if page["published_date"] is not None and hasattr(page["published_date"], "date"):
+            page["published_date"] = page["published_date"].date()
+        path = ledger.raw / page["raw_path"]
+        q = {
+            "raw_path": page["raw_path"],
+            "doc_id": page["doc_id"],
+            "raw_sha256": page["raw_sha256"],
+            "stage": "documents",
+        }
+        try:
+            content = decode_page(path.read_bytes(), path.name)
+            doc, spans = _document_row(page, content)
+        except (UndecodablePage, UnparseablePage) as exc:
+            quarantined.append({**q, "reason": f"{type(exc).__name__}: {exc}"})
+            context.log.warning(f"quarantined {page['raw_path']}: {exc}")
+            continue
+        except FileNotFoundError:
+            quarantined.append({**q, "reason": "page vanished from the raw directory after registration"})
+            continue
+        except Exception as exc:  # a cleaner bug must not lose the page: quarantine it with the traceback
+            quarantined.append({**q, "reason": f"unexpected {type(exc).__name__}: {exc}"})
+            context.log.error(f"cleaning {page['raw_path']} failed:\n{traceback.format_exc()}")
+            continue
+        docs.append(doc)
+        removed.extend(spans)
+        context.log.info(f"{page['doc_id']}: {len(doc['clean_text'])} chars kept, {len(spans)} spans removed")
+    sources = {p["doc_id"]: (p["raw_path"], p["raw_sha256"]) for p in pages}
+    with duckdb.get_connection() as con:
+        report = write_stage(
+            con,
+            "documents",
+            {"documents": docs, "removed_spans": removed},
+            quarantine=quarantined,
+            sources=sources,
+        )
+    doc_df, removed_df, q_df = (
+        frame("documents", docs),
+        frame("removed_spans", removed),
+        frame("quarantine", report.quarantined),
+    )
+    per_doc = removed_df.groupby("doc_id").size().to_dict() if len(removed_df) else {}
+    yield dg.MaterializeResult(
+        asset_key="documents",
+        metadata={
+            **table_metadata(
+                doc_df, ["doc_id", "title", "outlet", "published_date", "paywall_truncated", "n_removed"]
+            ),
+            "dagster/row_count": report.written.get("documents", 0),
+            "paywall_truncated": int(doc_df["paywall_truncated"].sum()) if len(doc_df) else 0,
+            "mean_clean_chars": float(doc_df["clean_text"].str.len().mean()) if len(doc_df) else 0.0,
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key="removed_spans",
+        metadata={
+            **table_metadata(removed_df, ["doc_id", "rule", "kind", "text"]),
+            "removed_per_document": dg.MetadataValue.json(per_doc),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key="quarantine",
+        metadata={
+            **table_metadata(q_df, ["raw_path", "stage", "reason"]),
+            "quarantined_pages": len(q_df),
+            "reasons": markdown_preview(q_df, ["raw_path", "reason"], rows=20, width=120),
+        },
+    )

@@ -1,0 +1,236 @@
+"""entities, mentions, dates, figures: the knowledge base and what each document's clean text says.
+
+Each asset reads the earlier stage's table (never its internals), extracts per document, and replaces its
+table in one transaction. Row ids are derived from the document and the span, so they are stable across
+re-runs of the same input.
+"""
+
+
+import dagster as dg
+import pandas as pd
+from dagster_duckdb import DuckDBResource
+
+from pipelines.dates import date_for_span, extract_dates
+from pipelines.defs.metadata import table_metadata
+from pipelines.entities import find_mentions, lineage_view_sql, load_kb
+from pipelines.figures import extract_figures
+from pipelines.storage.warehouse import frame, read_table
+from pipelines.storage.writes import write_stage
+
+EXTRACT = {"group_name": "extract", "kinds": {"python", "duckdb"}, "pool": "duckdb"}
+
+
+def _documents(duckdb: DuckDBResource) -> list[dict]:
+    with duckdb.get_connection() as con:
+        docs = read_table(con, "documents", "ORDER BY doc_id")
+    out = []
+    for d in docs.to_dict("records"):
+        pub = d["published_date"]
+        d["published_date"] = (
+            None if pub is None or pub != pub else (pub.date() if hasattr(pub, "date") else pub)
+        )
+        out.append(d)
+    return out
+
+
+def _sources(docs: list[dict]) -> dict[str, tuple[str, str]]:
+    return {d["doc_id"]: (d["raw_path"], d["raw_sha256"]) for d in docs}
+
+
+def span_id(doc_id: str, kind: str, start: int, end: int) -> str:
+    return f"{doc_id}:{kind}:{start}-{end}"
+
+
+@dg.asset(
+    description="The knowledge base of armed groups, people, places and organisations (with aliases and "
+    "lineage), loaded from the data files in pipelines/entities/kb/ and validated. Also writes the "
+    "entity_aliases and entity_lineage tables and the lineage roll-up views.",
+    **EXTRACT,
+)
+def entities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    kb = load_kb()
+    ents, aliases, lineage = kb.entity_rows(), kb.alias_rows(), kb.lineage_rows()
+    with duckdb.get_connection() as con:
+        write_stage(con, "entities", {"entities": ents, "entity_aliases": aliases, "entity_lineage": lineage})
+        for statement in lineage_view_sql():
+            con.execute(statement)
+    df = frame("entities", ents)
+    context.log.info(
+        f"knowledge base: {len(ents)} entities, {len(aliases)} aliases, {len(lineage)} lineage links"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            **table_metadata(df, ["entity_id", "name", "type"]),
+            "aliases": len(aliases),
+            "lineage_links": len(lineage),
+            "by_type": dg.MetadataValue.json(df["type"].value_counts().to_dict() if len(df) else {}),
+        }
+    )
+
+
+@dg.asset(
+    deps=["documents", "entities"],
+    description="Every mention of an armed group, person, place or organisation in clean_text, linked to "
+    "the knowledge base (entity_id null for names it does not know yet).",
+    **EXTRACT,
+)
+def mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    kb = load_kb()
+    docs = _documents(duckdb)
+    rows = []
+    for d in docs:
+        found = find_mentions(d["clean_text"], kb, d["published_date"])
+        rows += [
+            {
+                "mention_id": span_id(d["doc_id"], "m", m.start, m.end),
+                "doc_id": d["doc_id"],
+                "char_start": m.start,
+                "char_end": m.end,
+                "surface": m.surface,
+                "entity_type": m.entity_type,
+                "entity_id": m.entity_id,
+                "method": m.method,
+            }
+            for m in found
+        ]
+        context.log.info(f"{d['doc_id']}: {len(found)} mentions")
+    with duckdb.get_connection() as con:
+        report = write_stage(con, "mentions", {"mentions": rows}, sources=_sources(docs))
+    df = frame("mentions", rows)
+    linked = float(df["entity_id"].notna().mean()) if len(df) else 0.0
+    return dg.MaterializeResult(
+        metadata={
+            **table_metadata(df, ["doc_id", "surface", "entity_type", "entity_id"]),
+            "dagster/row_count": report.written["mentions"],
+            "linked_share": linked,
+            "unlinked": int(df["entity_id"].isna().sum()) if len(df) else 0,
+        }
+    )
+
+
+@dg.asset(
+    deps=["documents"],
+    description="Every time expression in clean_text as an inclusive calendar interval [date_start, "
+    "date_end] with its granularity, resolved against the publication date (unresolved and flagged when the "
+    "document has none).",
+    **EXTRACT,
+)
+def dates(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    docs = _documents(duckdb)
+    rows = []
+    for d in docs:
+        found = extract_dates(d["clean_text"], d["published_date"])
+        rows += [
+            {
+                "date_id": span_id(d["doc_id"], "d", x.start, x.end),
+                "doc_id": d["doc_id"],
+                "char_start": x.start,
+                "char_end": x.end,
+                "surface": x.surface,
+                "date_start": x.date_start,
+                "date_end": x.date_end,
+                "granularity": x.granularity,
+                "resolved": x.resolved,
+                "anchor": x.anchor,
+            }
+            for x in found
+        ]
+        context.log.info(f"{d['doc_id']}: {len(found)} dates")
+    with duckdb.get_connection() as con:
+        report = write_stage(con, "dates", {"dates": rows}, sources=_sources(docs))
+    df = frame("dates", rows)
+    return dg.MaterializeResult(
+        metadata={
+            **table_metadata(df, ["doc_id", "surface", "date_start", "date_end", "granularity"]),
+            "dagster/row_count": report.written["dates"],
+            "unresolved": int((~df["resolved"].astype(bool)).sum()) if len(df) else 0,
+        }
+    )
+
+
+class _Span:
+    """A stored mention or date, with the attributes the extractors read."""
+
+    def __init__(self, row: dict):
+        self.start, self.end = int(row["char_start"]), int(row["char_end"])
+        self.surface = row["surface"]
+        self.entity_type = row.get("entity_type")
+        self.entity_id = row.get("entity_id") if isinstance(row.get("entity_id"), str) else None
+        self.date_id = row.get("date_id")
+
+
+def _by_doc(df: pd.DataFrame) -> dict[str, list[_Span]]:
+    out: dict[str, list[_Span]] = {}
+    for row in df.sort_values("char_start").to_dict("records"):
+        out.setdefault(row["doc_id"], []).append(_Span(row))
+    return out
+
+
+@dg.asset(
+    deps=["documents", "mentions", "dates"],
+    description="Every number about people in clean_text: value/low/high, qualifier, category (fighters, "
+    "killed, wounded, detained, missing, displaced, returned, population; `other` with a unit), the armed "
+    "group and place it is about, the date its sentence names, part-of links and repeats.",
+    **EXTRACT,
+)
+def figures(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    docs = _documents(duckdb)
+    with duckdb.get_connection() as con:
+        mention_rows = _by_doc(read_table(con, "mentions"))
+        date_rows = _by_doc(read_table(con, "dates"))
+    rows = []
+    for d in docs:
+        text, doc_id = d["clean_text"], d["doc_id"]
+        doc_dates = date_rows.get(doc_id, [])
+        found = extract_figures(text, mention_rows.get(doc_id, []))
+        ids = [span_id(doc_id, "f", f.start, f.end) for f in found]
+        for i, f in enumerate(found):
+            date_index = date_for_span(doc_dates, f.start, f.end, text) if doc_dates else None
+            rows.append(
+                {
+                    "figure_id": ids[i],
+                    "doc_id": doc_id,
+                    "char_start": f.start,
+                    "char_end": f.end,
+                    "surface": f.surface,
+                    "value": f.value,
+                    "low": f.low,
+                    "high": f.high,
+                    "qualifier": f.qualifier,
+                    "category": f.category,
+                    "unit": f.unit,
+                    "actor_entity_id": f.actor_entity_id,
+                    "location_entity_id": f.location_entity_id,
+                    "part_of_figure_id": ids[f.part_of] if f.part_of is not None else None,
+                    "repeat_of_figure_id": ids[f.repeat_of] if f.repeat_of is not None else None,
+                    "date_id": doc_dates[date_index].date_id if date_index is not None else None,
+                }
+            )
+        context.log.info(f"{doc_id}: {len(found)} figures")
+    with duckdb.get_connection() as con:
+        report = write_stage(con, "figures", {"figures": rows}, sources=_sources(docs))
+    df = frame("figures", rows)
+    people = df[df["category"] != "other"] if len(df) else df
+    return dg.MaterializeResult(
+        metadata={
+            **table_metadata(
+                df,
+                [
+                    "doc_id",
+                    "surface",
+                    "value",
+                    "low",
+                    "high",
+                    "qualifier",
+                    "category",
+                    "actor_entity_id",
+                    "location_entity_id",
+                ],
+            ),
+            "dagster/row_count": report.written["figures"],
+            "people_figures": len(people),
+            "by_category": dg.MetadataValue.json(
+                people["category"].value_counts().to_dict() if len(people) else {}
+            ),
+        }
+    )

@@ -1,0 +1,183 @@
+"""Schema contracts (pandera) for every warehouse table, validated before a write.
+
+A frame that breaks its contract never reaches DuckDB: `validate` raises `ContractError` with every
+failure case (lazy validation), which the asset reports and turns into quarantine rows.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+QUALIFIERS = ["exact", "approx", "at_least", "at_most", "range", "vague"]
+CATEGORIES = [
+    "fighters",
+    "killed",
+    "wounded",
+    "detained",
+    "missing",
+    "displaced",
+    "returned",
+    "population",
+    "other",
+]
+ENTITY_TYPES = ["armed_group", "person", "location", "organisation"]
+GRANULARITIES = ["day", "week", "month", "year", "part_of_month", "part_of_year", "season", "range", "decade"]
+
+
+class ContractError(ValueError):
+    """A frame broke its table contract; `failures` holds pandera's failure cases."""
+
+    def __init__(self, table: str, failures: pd.DataFrame):
+        self.table = table
+        self.failures = failures
+        shown = failures.head(10).to_string(index=False) if failures is not None else ""
+        super().__init__(f"{table}: {len(failures)} contract failure(s)\n{shown}")
+
+
+class _Model(pa.DataFrameModel):
+    class Config:
+        coerce = True
+        strict = False
+
+
+class RawPages(_Model):
+    doc_id: Series[str] = pa.Field(unique=True)
+    raw_path: Series[str] = pa.Field(unique=True)
+    raw_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
+    size_bytes: Series[int] = pa.Field(ge=0)
+    kind: Series[str] = pa.Field(isin=["html", "text"])
+    published_date: Series[pa.DateTime] = pa.Field(nullable=True)
+
+
+class Documents(_Model):
+    doc_id: Series[str] = pa.Field(unique=True)
+    url: Series[str] = pa.Field(nullable=True)
+    outlet: Series[str] = pa.Field(nullable=True)
+    title: Series[str] = pa.Field(nullable=True)
+    published_date: Series[pa.DateTime] = pa.Field(nullable=True)
+    language: Series[str] = pa.Field(nullable=True)
+    clean_text: Series[str] = pa.Field(str_length={"min_value": 1})
+    paywall_truncated: Series[bool]
+    raw_path: Series[str] = pa.Field(unique=True)
+    raw_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
+    unread_share: Series[float] = pa.Field(nullable=True, ge=0, le=1)
+
+    @pa.check("clean_text", name="clean_text_has_no_nbsp")
+    def _no_nbsp(cls, s: Series[str]) -> Series[bool]:
+        return ~s.str.contains("\u00a0", regex=False)
+
+
+class RemovedSpans(_Model):
+    doc_id: Series[str]
+    text: Series[str]
+    rule: Series[str] = pa.Field(str_length={"min_value": 1})
+
+
+class Entities(_Model):
+    entity_id: Series[str] = pa.Field(unique=True)
+    name: Series[str] = pa.Field(str_length={"min_value": 1})
+    type: Series[str] = pa.Field(isin=ENTITY_TYPES)
+    lat: Series[float] = pa.Field(nullable=True, ge=-90, le=90)
+    lon: Series[float] = pa.Field(nullable=True, ge=-180, le=180)
+
+
+class _Span(_Model):
+    doc_id: Series[str]
+    char_start: Series[int] = pa.Field(ge=0)
+    char_end: Series[int] = pa.Field(ge=0)
+    surface: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    @pa.dataframe_check(name="span_is_ordered")
+    def _ordered(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["char_end"] > df["char_start"]
+
+    @pa.dataframe_check(name="span_length_matches_surface")
+    def _length(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["char_end"] - df["char_start"]) == df["surface"].str.len()
+
+
+class Mentions(_Span):
+    mention_id: Series[str] = pa.Field(unique=True)
+    entity_type: Series[str] = pa.Field(isin=ENTITY_TYPES)
+    entity_id: Series[str] = pa.Field(nullable=True)
+
+
+class Figures(_Span):
+    figure_id: Series[str] = pa.Field(unique=True)
+    value: Series[float] = pa.Field(nullable=True, ge=0)
+    low: Series[float] = pa.Field(nullable=True, ge=0)
+    high: Series[float] = pa.Field(nullable=True, ge=0)
+    qualifier: Series[str] = pa.Field(isin=QUALIFIERS)
+    category: Series[str] = pa.Field(isin=CATEGORIES)
+    unit: Series[str] = pa.Field(nullable=True)
+    actor_entity_id: Series[str] = pa.Field(nullable=True)
+    location_entity_id: Series[str] = pa.Field(nullable=True)
+    part_of_figure_id: Series[str] = pa.Field(nullable=True)
+    repeat_of_figure_id: Series[str] = pa.Field(nullable=True)
+    date_id: Series[str] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(name="low_le_value_le_high")
+    def _bounds(cls, df: pd.DataFrame) -> Series[bool]:
+        lo_ok = df["low"].isna() | df["value"].isna() | (df["low"] <= df["value"])
+        hi_ok = df["high"].isna() | df["value"].isna() | (df["value"] <= df["high"])
+        lh_ok = df["low"].isna() | df["high"].isna() | (df["low"] <= df["high"])
+        return lo_ok & hi_ok & lh_ok
+
+    @pa.dataframe_check(name="other_has_unit")
+    def _unit(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["category"] != "other") | df["unit"].notna()
+
+
+class Dates(_Span):
+    date_id: Series[str] = pa.Field(unique=True)
+    date_start: Series[pa.DateTime] = pa.Field(nullable=True)
+    date_end: Series[pa.DateTime] = pa.Field(nullable=True)
+    granularity: Series[str] = pa.Field(isin=GRANULARITIES)
+    resolved: Series[bool]
+
+    @pa.dataframe_check(name="start_le_end")
+    def _interval(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["date_start"].isna() | df["date_end"].isna() | (df["date_start"] <= df["date_end"])
+
+
+class Quarantine(_Model):
+    raw_path: Series[str]
+    reason: Series[str] = pa.Field(str_length={"min_value": 1})
+    stage: Series[str]
+
+
+CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
+    "raw_pages": RawPages,
+    "documents": Documents,
+    "removed_spans": RemovedSpans,
+    "entities": Entities,
+    "mentions": Mentions,
+    "figures": Figures,
+    "dates": Dates,
+    "quarantine": Quarantine,
+}
+
+
+def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """The frame coerced to its contract's types; raises ContractError listing every failure."""
+    model = CONTRACTS.get(table)
+    if model is None or df.empty:
+        return df
+    try:
+        return model.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise ContractError(table, exc.failure_cases) from exc
+
+
+def span_mismatches(spans: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
+    """Rows whose surface is not clean_text[char_start:char_end] of their document."""
+    if spans.empty:
+        return spans
+    bad = [
+        i
+        for i, row in spans.iterrows()
+        if texts.get(row["doc_id"], "")[int(row["char_start"]) : int(row["char_end"])] != row["surface"]
+    ]
+    return spans.loc[bad]

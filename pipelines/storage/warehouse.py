@@ -1,0 +1,196 @@
+"""The warehouse tables and how they are written.
+
+Every table is declared here once, with its DuckDB types. Writes replace a table's rows (or one stage's rows
+of it) inside one transaction, so a failed write leaves the warehouse as it was and re-running never
+duplicates rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+import duckdb
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+# table -> ordered (column, DuckDB type). The first columns of each are the contract outside scorers read
+# (see ../shared/contract/check_warehouse.py); the rest are ours.
+TABLES: dict[str, list[tuple[str, str]]] = {
+    "raw_pages": [
+        ("doc_id", "VARCHAR"),
+        ("raw_path", "VARCHAR"),
+        ("raw_sha256", "VARCHAR"),
+        ("size_bytes", "BIGINT"),
+        ("kind", "VARCHAR"),
+        ("url", "VARCHAR"),
+        ("outlet", "VARCHAR"),
+        ("language", "VARCHAR"),
+        ("published_date", "DATE"),
+    ],
+    "documents": [
+        ("doc_id", "VARCHAR"),
+        ("url", "VARCHAR"),
+        ("outlet", "VARCHAR"),
+        ("title", "VARCHAR"),
+        ("published_date", "DATE"),
+        ("language", "VARCHAR"),
+        ("clean_text", "VARCHAR"),
+        ("paywall_truncated", "BOOLEAN"),
+        ("raw_path", "VARCHAR"),
+        ("raw_sha256", "VARCHAR"),
+        ("published_source", "VARCHAR"),
+        ("unread_share", "DOUBLE"),
+        ("author", "VARCHAR"),
+        ("sitename", "VARCHAR"),
+        ("n_removed", "INTEGER"),
+    ],
+    "removed_spans": [
+        ("doc_id", "VARCHAR"),
+        ("text", "VARCHAR"),
+        ("rule", "VARCHAR"),
+        ("span_no", "INTEGER"),
+        ("kind", "VARCHAR"),
+    ],
+    "entities": [
+        ("entity_id", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("type", "VARCHAR"),
+        ("parent_id", "VARCHAR"),
+        ("lat", "DOUBLE"),
+        ("lon", "DOUBLE"),
+        ("valid_from", "DATE"),
+        ("valid_to", "DATE"),
+        ("source", "VARCHAR"),
+    ],
+    "entity_aliases": [
+        ("entity_id", "VARCHAR"),
+        ("alias", "VARCHAR"),
+        ("kind", "VARCHAR"),
+        ("case_sensitive", "BOOLEAN"),
+    ],
+    "entity_lineage": [
+        ("from_entity_id", "VARCHAR"),
+        ("to_entity_id", "VARCHAR"),
+        ("relation", "VARCHAR"),
+        ("date", "DATE"),
+        ("lineage_id", "VARCHAR"),
+    ],
+    "mentions": [
+        ("mention_id", "VARCHAR"),
+        ("doc_id", "VARCHAR"),
+        ("char_start", "INTEGER"),
+        ("char_end", "INTEGER"),
+        ("surface", "VARCHAR"),
+        ("entity_type", "VARCHAR"),
+        ("entity_id", "VARCHAR"),
+        ("method", "VARCHAR"),
+    ],
+    "figures": [
+        ("figure_id", "VARCHAR"),
+        ("doc_id", "VARCHAR"),
+        ("char_start", "INTEGER"),
+        ("char_end", "INTEGER"),
+        ("surface", "VARCHAR"),
+        ("value", "DOUBLE"),
+        ("low", "DOUBLE"),
+        ("high", "DOUBLE"),
+        ("qualifier", "VARCHAR"),
+        ("category", "VARCHAR"),
+        ("unit", "VARCHAR"),
+        ("actor_entity_id", "VARCHAR"),
+        ("location_entity_id", "VARCHAR"),
+        ("part_of_figure_id", "VARCHAR"),
+        ("repeat_of_figure_id", "VARCHAR"),
+        ("date_id", "VARCHAR"),
+    ],
+    "dates": [
+        ("date_id", "VARCHAR"),
+        ("doc_id", "VARCHAR"),
+        ("char_start", "INTEGER"),
+        ("char_end", "INTEGER"),
+        ("surface", "VARCHAR"),
+        ("date_start", "DATE"),
+        ("date_end", "DATE"),
+        ("granularity", "VARCHAR"),
+        ("resolved", "BOOLEAN"),
+        ("anchor", "VARCHAR"),
+    ],
+    "quarantine": [
+        ("raw_path", "VARCHAR"),
+        ("reason", "VARCHAR"),
+        ("stage", "VARCHAR"),
+        ("doc_id", "VARCHAR"),
+        ("raw_sha256", "VARCHAR"),
+    ],
+}
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables and add columns that an older warehouse lacks."""
+    for table, columns in TABLES.items():
+        cols = ", ".join(f'"{name}" {kind}' for name, kind in columns)
+        con.execute(f'CREATE TABLE IF NOT EXISTS "{table}" ({cols})')
+        have = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+            ).fetchall()
+        }
+        for name, kind in columns:
+            if name not in have:
+                log.info("adding column %s.%s", table, name)
+                con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {kind}')
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype="object") for name, _ in TABLES[table]})
+
+
+def frame(table: str, rows: list[Mapping]) -> pd.DataFrame:
+    """Rows as a DataFrame with exactly the table's columns, in order (missing keys become nulls)."""
+    names = [name for name, _ in TABLES[table]]
+    if not rows:
+        return empty_frame(table)
+    unknown = set().union(*(r.keys() for r in rows)) - set(names)
+    if unknown:
+        raise KeyError(f"{table}: rows carry columns the table does not have: {sorted(unknown)}")
+    return pd.DataFrame([{n: r.get(n) for n in names} for r in rows], columns=names).astype(object)
+
+
+def replace_tables(
+    con: duckdb.DuckDBPyConnection,
+    frames: Mapping[str, pd.DataFrame],
+    where: Mapping[str, tuple[str, object]] | None = None,
+) -> None:
+    """Replace the rows of several tables in one transaction.
+
+    `where` narrows the replacement of a table to the rows whose column equals a value (e.g. one stage's
+    quarantine rows); other tables are replaced whole.
+    """
+    ensure_schema(con)
+    where = where or {}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, df in frames.items():
+            names = [name for name, _ in TABLES[table]]
+            if table in where:
+                column, value = where[table]
+                con.execute(f'DELETE FROM "{table}" WHERE "{column}" = ?', [value])
+            else:
+                con.execute(f'DELETE FROM "{table}"')
+            if len(df):
+                con.register("_incoming", df[names])
+                con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _incoming')
+                con.unregister("_incoming")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def read_table(con: duckdb.DuckDBPyConnection, table: str, where: str = "") -> pd.DataFrame:
+    """A table as a DataFrame (empty, with the right columns, when it does not exist yet)."""
+    ensure_schema(con)
+    return con.execute(f'SELECT * FROM "{table}" {where}').df()
