@@ -1,0 +1,233 @@
+"""HTML pages: prune boilerplate elements by class/id token, extract the body with trafilatura, read metadata.
+
+The project's prune tokens (prune.yaml) run before trafilatura, so paywall overlays, newsletter boxes,
+consent banners, related-story rails, share bars and comment sections never reach the extractor. Each
+pruned element's text is recorded with rule ``prune:<token>``; what trafilatura itself drops is
+recorded coarsely, one entry per dropped text block, with rule ``trafilatura``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lxml import html as lxml_html
+from lxml.etree import _Element
+
+from .lines import is_paywall_notice
+from .model import Removed, UnparseablePage
+from .rules import PruneRule, prune_rules, split_name
+from .textnorm import normalize_text, squash
+
+logger = logging.getLogger(__name__)
+
+# Elements never pruned by token, whatever their class: the document itself.
+_NEVER_PRUNE = frozenset({"html", "body", "head"})
+# Elements whose text is never body text (skipped when listing what the extractor dropped).
+_NO_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "head", "title", "meta", "link"})
+# Block-level elements whose text is listed as one unit when recording extractor drops.
+_BLOCKS = frozenset(
+    {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "td", "th", "dt", "dd", "pre"}
+)
+# Share of the page's paragraph text an element may hold and still be pruned: above it, the element
+# is (or wraps) the article, whatever its class says.
+MAX_PRUNED_SHARE = 0.5
+_LANG = re.compile(r"^[A-Za-z]{2,3}(?=$|[-_])")
+
+
+@dataclass
+class HtmlExtraction:
+    """What the HTML layer hands to the text rules: body lines, metadata, removals, paywall hints."""
+
+    lines: list[str]
+    title: str | None = None
+    author: str | None = None
+    sitename: str | None = None
+    url: str | None = None
+    language: str | None = None
+    published_date: datetime.date | None = None
+    paywall_hint: bool = False
+    unread_text: list[str] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+
+
+def _names(el: _Element) -> Iterator[tuple[str, ...]]:
+    for attr in ("class", "id"):
+        value = el.get(attr)
+        if value:
+            for name in value.split():
+                yield split_name(name)
+
+
+def _token_match(el: _Element, rules: tuple[PruneRule, ...]) -> PruneRule | None:
+    for parts in _names(el):
+        for rule in rules:
+            n = len(rule.parts)
+            if any(parts[i : i + n] == rule.parts for i in range(len(parts) - n + 1)):
+                return rule
+    return None
+
+
+def _text_of(el: _Element) -> str:
+    chunks: list[str] = []
+    for node in el.iter():
+        if node is not el and isinstance(node.tag, str) and node.tag in _NO_TEXT:
+            continue
+        if isinstance(node.tag, str) and node.tag not in _NO_TEXT and node.text:
+            chunks.append(node.text)
+        if node is not el and node.tail:
+            chunks.append(node.tail)
+    return " ".join(" ".join(normalize_text(" ".join(chunks)).split()).split())
+
+
+def _paragraph_owner(tree: _Element) -> tuple[_Element | None, int]:
+    """The element with the most direct <p> text (the article's main run of paragraphs) and the total."""
+    totals: dict[_Element, int] = {}
+    total = 0
+    for p in tree.iter("p"):
+        n = len((p.text_content() or "").strip())
+        parent = p.getparent()
+        if parent is not None and n:
+            totals[parent] = totals.get(parent, 0) + n
+            total += n
+    if not totals:
+        return None, 0
+    return max(totals, key=totals.__getitem__), total
+
+
+def prune(tree: _Element) -> tuple[list[Removed], bool]:
+    """Remove elements carrying a prune token, in place; return their texts and whether one was a paywall."""
+    rules = prune_rules()
+    owner, total = _paragraph_owner(tree)
+    protected: set[_Element] = set()
+    if owner is not None:
+        protected = {owner, *owner.iterancestors()}
+    removed: list[Removed] = []
+    paywall = False
+    targets: list[tuple[_Element, PruneRule]] = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in _NEVER_PRUNE or el in protected:
+            continue
+        if any(t is el or t in el.iterancestors() for t, _ in targets[-1:]):
+            continue
+        rule = _token_match(el, rules)
+        if rule is not None:
+            targets.append((el, rule))
+    for el, rule in targets:
+        if el.getparent() is None:
+            continue
+        text = _text_of(el)
+        if total and len(text) > MAX_PRUNED_SHARE * total and len(text) > 400:
+            logger.debug("not pruning %s (%s): it holds most of the page text", el.tag, rule.token)
+            continue
+        if text:
+            removed.append(Removed(text, f"prune:{rule.token}", rule.kind))
+            if rule.paywall or is_paywall_notice(text):
+                paywall = True
+        _drop(el)
+    return removed, paywall
+
+
+def _drop(el: _Element) -> None:
+    """Remove an element but keep its tail text (which belongs to the parent)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _language(tree: _Element) -> str | None:
+    candidates = [tree.get("lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang")]
+    for meta in tree.iter("meta"):
+        key = (meta.get("http-equiv") or meta.get("property") or meta.get("name") or "").lower()
+        if key in ("content-language", "og:locale", "language", "dc.language"):
+            candidates.append(meta.get("content"))
+    for value in candidates:
+        if value:
+            m = _LANG.match(value.strip())
+            if m:
+                return m.group(0).lower()
+    return None
+
+
+def _parse_date(value: str | None) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _dropped_blocks(tree: _Element, kept_text: str) -> list[Removed]:
+    """Coarse list of text blocks of the pruned page that the extractor did not keep."""
+    kept = squash(kept_text)
+    removed: list[Removed] = []
+    seen: set[str] = set()
+    for el in tree.iter(*_BLOCKS):
+        text = _text_of(el)
+        key = squash(text)
+        if not key or key in seen or key in kept:
+            continue
+        if any(a.tag in _BLOCKS for a in el.iterancestors()):
+            continue
+        seen.add(key)
+        removed.append(Removed(text, "trafilatura", "extractor"))
+    return removed
+
+
+def extract_html(content: str, *, url: str | None = None) -> HtmlExtraction:
+    """Prune, extract and read metadata from one HTML page."""
+    import trafilatura
+
+    tree = trafilatura.load_html(content)
+    if tree is None:
+        raise UnparseablePage("the HTML could not be parsed")
+    language = _language(tree)
+    pruned, paywall = prune(tree)
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    if document is None or not (document.text or "").strip():
+        raise UnparseablePage("no article body found in the HTML")
+    text = normalize_text(document.text)
+    out = HtmlExtraction(
+        lines=text.split("\n"),
+        title=_clean(document.title),
+        author=_clean(document.author),
+        sitename=_clean(document.sitename),
+        url=_clean(document.url) or url,
+        language=language,
+        published_date=_parse_date(document.date),
+        paywall_hint=paywall,
+        removed=pruned,
+    )
+    out.removed.extend(_dropped_blocks(tree, text))
+    return out
+
+
+def _clean(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = " ".join(normalize_text(value).split())
+    return value or None
+
+
+def parse_fragment(content: str) -> _Element:
+    """Parse HTML text into an lxml tree (used by tests and tools)."""
+    return lxml_html.fromstring(content)

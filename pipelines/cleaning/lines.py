@@ -1,0 +1,216 @@
+"""Text-level cleaning shared by HTML and plain-text pages: line rules, boilerplate blocks, repeated lines.
+
+Input is a list of lines (paragraphs); output is the kept lines plus every removal with its rule.
+The order of passes is:
+1. each line is normalised (SPEC §1) and stripped; empty lines are dropped;
+2. `cut` rules take a trailing credit off a line ("... Photo: X"); the rest of the line stays;
+3. the first matching line rule classifies the line: strong hits go, weak hits are block candidates;
+4. blocks: between two strong hits of a box kind (subscription, newsletter, promo, teaser, comments,
+   other) that are close together, the weak or very short lines go too ("Free", "Oil & Gas" in a
+   membership box); after the last strong hit, weak or short lines up to the end go too;
+5. lines before the headline that are only short navigation words go;
+6. the headline line(s) and exact duplicate lines go; a caption that repeats a longer line goes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from .model import Removed
+from .rules import TextRule, text_rules
+from .textnorm import normalize_text, squash
+
+logger = logging.getLogger(__name__)
+
+# Kinds whose strong hits can open and close a boilerplate block (boxes of offers, sign-ups, teasers,
+# comment forms, banners). Photo credits, media prompts and navigation lines go alone: they sit between
+# body paragraphs, and a block between two of them would eat body text.
+BLOCK_KINDS = frozenset({"subscription", "newsletter", "promo", "teaser", "comments", "other"})
+# A line of at most this many words with no sentence-final punctuation is "short" (menu item, label).
+SHORT_LINE_WORDS = 6
+# Two strong hits further apart than this many lines do not form one block.
+MAX_BLOCK_GAP_LINES = 30
+# Between two strong hits, at most this many plain (not weak, not short) lines may be absorbed, each of
+# at most PLAIN_GAP_WORDS words; more than that is body text between two boxes.
+MAX_PLAIN_GAP_LINES = 0
+PLAIN_GAP_WORDS = 25
+# A title candidate for plain-text pages: first line with at least this many words.
+TITLE_MIN_WORDS = 3
+# A line repeating part of a longer line is dropped only if it has at least this many words.
+REPEAT_MIN_WORDS = 6
+
+_WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
+_SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s*$")
+_UNREAD = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s?%")
+
+
+def count_words(text: str) -> int:
+    """Number of word tokens in `text`."""
+    return len(_WORD.findall(text))
+
+
+@dataclass
+class _Line:
+    text: str
+    words: int
+    rule: TextRule | None = None
+    gone: Removed | None = None
+
+    @property
+    def strong(self) -> bool:
+        return self.rule is not None and self.rule.strength == "strong"
+
+    @property
+    def weak(self) -> bool:
+        return self.rule is not None and self.rule.strength == "weak"
+
+    @property
+    def short(self) -> bool:
+        return self.words <= SHORT_LINE_WORDS and not _SENTENCE_END.search(self.text)
+
+
+@dataclass
+class LineResult:
+    """Kept lines, removals, the paywall flag and unread share, and the title found or confirmed."""
+
+    lines: list[str]
+    removed: list[Removed]
+    paywall_truncated: bool
+    unread_share: float | None
+    title: str | None
+
+
+def _classify(line: _Line, rules: tuple[TextRule, ...], removed: list[Removed]) -> None:
+    for rule in rules:
+        if rule.match == "cut":
+            m = rule.applies(line.text, line.words)
+            if m and m.start() > 0:
+                cut = line.text[m.start() : m.end()].strip()
+                rest = line.text[: m.start()].rstrip()
+                if cut and count_words(rest) >= 1:
+                    removed.append(Removed(cut, rule.id, rule.kind))
+                    line.text = rest
+                    line.words = count_words(rest)
+            continue
+    for rule in rules:
+        if rule.match == "cut":
+            continue
+        if rule.applies(line.text, line.words):
+            line.rule = rule
+            return
+
+
+def _mark_blocks(lines: list[_Line]) -> None:
+    """Absorb weak/short lines that sit inside or trail a run of strong box-kind hits."""
+    anchors = [i for i, ln in enumerate(lines) if ln.strong and ln.rule and ln.rule.kind in BLOCK_KINDS]
+    for a, b in zip(anchors, anchors[1:], strict=False):
+        gap = lines[a + 1 : b]
+        if not gap or b - a > MAX_BLOCK_GAP_LINES + 1:
+            continue
+        plain = [ln for ln in gap if not ln.strong and not ln.weak and not ln.short]
+        if len(plain) > MAX_PLAIN_GAP_LINES or any(ln.words > PLAIN_GAP_WORDS for ln in plain):
+            continue
+        # Lines already taken by their own rule keep it; the others are block members.
+        for ln in gap:
+            if ln.gone is None and not ln.strong:
+                ln.gone = Removed(ln.text, "boilerplate_block", lines[a].rule.kind)  # type: ignore[union-attr]
+    if anchors:
+        last = anchors[-1]
+        tail = lines[last + 1 :]
+        if tail and all(ln.strong or ln.weak or ln.short for ln in tail):
+            for ln in tail:
+                if ln.gone is None and not ln.strong:
+                    ln.gone = Removed(ln.text, "boilerplate_tail", lines[last].rule.kind)  # type: ignore[union-attr]
+
+
+def _pick_title(lines: list[_Line]) -> str | None:
+    for ln in lines:
+        if ln.gone is None and not ln.strong and ln.words >= TITLE_MIN_WORDS:
+            return ln.text
+    return None
+
+
+def clean_lines(raw_lines: list[str], *, title: str | None = None, guess_title: bool = False) -> LineResult:
+    """Apply the text rules to `raw_lines`; see the module docstring for the passes.
+
+    `title` is the known headline (removed from the body wherever it recurs). With `guess_title`, a
+    missing title is taken from the first substantial non-boilerplate line (plain-text pages), and short
+    lines before it are dropped as navigation.
+    """
+    rules = text_rules()
+    removed: list[Removed] = []
+    lines: list[_Line] = []
+    for raw in raw_lines:
+        text = normalize_text(raw).strip()
+        if text:
+            lines.append(_Line(text, count_words(text)))
+    for ln in lines:
+        _classify(ln, rules, removed)
+        if ln.strong:
+            ln.gone = Removed(ln.text, ln.rule.id, ln.rule.kind)  # type: ignore[union-attr]
+    _mark_blocks(lines)
+
+    if title:
+        title = " ".join(normalize_text(title).split())
+    elif guess_title:
+        title = _pick_title(lines)
+    if guess_title and title:
+        key = squash(title)
+        head = next((i for i, ln in enumerate(lines) if squash(ln.text) == key), None)
+        if head is not None:
+            for ln in lines[:head]:
+                if ln.gone is None and ln.short:
+                    ln.gone = Removed(ln.text, "header_navigation", "navigation")
+
+    seen: set[str] = set()
+    title_key = squash(title) if title else None
+    for ln in lines:
+        if ln.gone is not None:
+            continue
+        key = squash(ln.text)
+        if title_key and key == title_key:
+            ln.gone = Removed(ln.text, "repeated_title", "repeated")
+        elif key and key in seen:
+            ln.gone = Removed(ln.text, "repeated_line", "repeated")
+        seen.add(key)
+
+    kept = [ln for ln in lines if ln.gone is None]
+    keys = [squash(ln.text) for ln in kept]
+    for i, ln in enumerate(kept):
+        if ln.words < REPEAT_MIN_WORDS or not keys[i]:
+            continue
+        if any(j != i and len(keys[j]) > len(keys[i]) and keys[i] in keys[j] for j in range(len(kept))):
+            ln.gone = Removed(ln.text, "repeated_sentence", "repeated")
+
+    paywall = False
+    unread: float | None = None
+    for ln in lines:
+        if ln.gone is not None:
+            removed.append(ln.gone)
+            if ln.rule is not None and ln.rule.paywall and ln.gone.rule == ln.rule.id:
+                paywall = True
+                share = paywall_unread_share(ln.text)
+                if share is not None and unread is None:
+                    unread = share
+    return LineResult([ln.text for ln in lines if ln.gone is None], removed, paywall, unread, title)
+
+
+def paywall_unread_share(text: str) -> float | None:
+    """The unread share (0..1) a paywall notice states ("You have 82.99% of this article to read")."""
+    m = _UNREAD.search(text)
+    if not m:
+        return None
+    value = float(m.group(1).replace(",", ".")) / 100
+    return round(value, 6) if 0 < value <= 1 else None
+
+
+def is_paywall_notice(text: str) -> bool:
+    """True if a paywall rule matches any line of `text` (used on pruned HTML elements)."""
+    for raw in normalize_text(text).split("\n"):
+        line = raw.strip()
+        n = count_words(line)
+        if line and any(r.paywall and r.applies(line, n) for r in text_rules()):
+            return True
+    return False

@@ -1,0 +1,64 @@
+"""`clean_page`: one fetched page (HTML or plain text) -> article body, metadata and audited removals."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from .lines import clean_lines
+from .model import CleanedPage, UnparseablePage
+from .textnorm import normalize_text
+
+logger = logging.getLogger(__name__)
+
+# Paragraphs of clean_text are separated by one blank line.
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+def clean_page(
+    content: str,
+    *,
+    kind: Literal["html", "text"],
+    url: str | None = None,
+    title_hint: str | None = None,
+) -> CleanedPage:
+    """Clean one page. Raises UnparseablePage (with the reason) when no article body is left."""
+    if kind not in ("html", "text"):
+        raise ValueError(f"kind must be 'html' or 'text', not {kind!r}")
+    if not content or not content.strip():
+        raise UnparseablePage("the page is empty")
+    if kind == "html":
+        from .html import extract_html
+
+        page = extract_html(content, url=url)
+        result = clean_lines(page.lines, title=title_hint or page.title)
+        removed = page.removed + result.removed
+        cleaned = CleanedPage(
+            clean_text=PARAGRAPH_SEPARATOR.join(result.lines),
+            title=result.title,
+            author=page.author,
+            sitename=page.sitename,
+            url=page.url,
+            language=page.language,
+            published_date=page.published_date,
+            paywall_truncated=result.paywall_truncated or page.paywall_hint,
+            unread_share=result.unread_share,
+            removed=removed,
+        )
+    else:
+        result = clean_lines(normalize_text(content).split("\n"), title=title_hint, guess_title=True)
+        cleaned = CleanedPage(
+            clean_text=PARAGRAPH_SEPARATOR.join(result.lines),
+            title=result.title,
+            author=None,
+            sitename=None,
+            url=url,
+            language=None,
+            published_date=None,
+            paywall_truncated=result.paywall_truncated,
+            unread_share=result.unread_share,
+            removed=result.removed,
+        )
+    if not cleaned.clean_text.strip():
+        raise UnparseablePage("nothing is left of the page after removing boilerplate")
+    return cleaned

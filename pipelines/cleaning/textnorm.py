@@ -1,0 +1,31 @@
+"""Text normalisation of SPEC §1: Unicode NFC and every Unicode space folded to a plain space."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Every Unicode space separator (Zs: NO-BREAK SPACE, EN SPACE, THIN SPACE, NARROW NO-BREAK SPACE,
+# IDEOGRAPHIC SPACE, ...) plus TAB and FORM FEED / VERTICAL TAB, which are spacing inside a line.
+_SPACE_CHARS = (
+    "".join(chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Zs" and chr(c) != " ")
+    + "\t\x0b\x0c"
+)
+_SPACE_TABLE = {ord(c): " " for c in _SPACE_CHARS}
+# Invisible characters that carry no text: ZERO WIDTH SPACE / (NON-)JOINER, BOM, SOFT HYPHEN.
+_INVISIBLE_TABLE = {ord(c): None for c in "\u200b\ufeff\u00ad"}
+_LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x85")
+
+
+def normalize_text(text: str) -> str:
+    """NFC, unify line breaks to "\\n", fold Unicode spaces to " ", drop invisible characters."""
+    text = unicodedata.normalize("NFC", text)
+    text = _LINE_BREAKS.sub("\n", text)
+    text = text.translate(_SPACE_TABLE)
+    return text.translate(_INVISIBLE_TABLE)
+
+
+def squash(text: str) -> str:
+    """Comparison key for a line: casefolded, runs of spaces collapsed, edge punctuation stripped."""
+    key = " ".join(text.casefold().split())
+    return key.strip(" .,;:!?…'\"“”‘’«»-–—|•·*")
