@@ -1,0 +1,35 @@
+"""Dates: every time expression in a text as an inclusive calendar interval, anchored to publication.
+
+Recognition is rule-based (token patterns, token lists in tokens.yaml); resolution follows SPEC §4:
+- Granularities: day, month, year, part_of_month, part_of_year, range (SPEC), plus `week` (ISO week
+  Monday..Sunday: "this week", "last week", "three weeks ago"), `weekend` (Saturday..Sunday),
+  `decade` ("the 1990s") and `part_of_decade` ("the early 1990s": years 0-3 / 4-6 / 7-9).
+- Relative expressions resolve against the publication date (news mode). A month or day without a
+  year is the latest such date not after publication; a bare weekday ("on Monday") the latest such day
+  not after publication; "last Monday" the latest strictly before; "next Monday" the earliest after.
+- early / mid / late of a month = days 1-10 / 11-20 / 21-end; of a year = Jan-Apr / May-Aug / Sep-Dec;
+  "the beginning/start of" = early, "the middle of" = mid, "the end of" = late. "earlier this month" =
+  first of the month .. publication day; "later this year" = publication day .. 31 December.
+  "the first half of 2018" = Jan-Jun; quarters are calendar quarters; "the first week of March" =
+  days 1-7 ("the last week of" = the last seven days).
+- Seasons (granularity part_of_year) are northern-hemisphere meteorological: spring Mar-May, summer
+  Jun-Aug, autumn/fall Sep-Nov, winter Dec of the named year - Feb of the next.
+- "since 2012", "until 2014", "by March" resolve to the anchor period itself (as the gold does).
+- Ranges ("from February to April last year", "between 2012 and 2014", "18-20 February") span the
+  first start .. the last end; a first end without a year borrows the second's.
+- "the next year", "the following month", "the same day", "two years later" anchor to the most recent
+  earlier date in the text that is not itself deictic (today, last year, this month, ... are not
+  anchors); with no such date they fall back to publication ("the next year") or stay unresolved
+  ("two years later").
+- Without a publication date, relative expressions are kept with resolved=False, null dates and
+  anchor 'unresolved'; they are never resolved against today.
+- Not dates (no mention): durations ("10 days", "for three years", "the last year", "over the next
+  month"), vague references ("recently", "in recent months", "now", "in the past"), and "today" in the
+  generic sense of "nowadays" ("the feud continues today").
+"""
+
+from pipelines.dates.linking import date_for_span
+from pipelines.dates.model import DateMention
+from pipelines.dates.recognise import extract_dates
+
+__all__ = ["DateMention", "date_for_span", "extract_dates"]

@@ -1,0 +1,167 @@
+"""Calendar arithmetic for date intervals: month ends, month shifts, ISO weeks, parts of periods, seasons."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+D = datetime.date
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An inclusive interval of calendar days with its granularity."""
+
+    start: D
+    end: D
+    granularity: str
+
+
+def month_end(year: int, month: int) -> D:
+    return D(year, month, calendar.monthrange(year, month)[1])
+
+
+def month_interval(year: int, month: int) -> Interval:
+    return Interval(D(year, month, 1), month_end(year, month), "month")
+
+
+def year_interval(year: int) -> Interval:
+    return Interval(D(year, 1, 1), D(year, 12, 31), "year")
+
+
+def day_interval(day: D) -> Interval:
+    return Interval(day, day, "day")
+
+
+def decade_interval(first_year: int) -> Interval:
+    return Interval(D(first_year, 1, 1), D(first_year + 9, 12, 31), "decade")
+
+
+def week_interval(day: D) -> Interval:
+    """The ISO week (Monday..Sunday) containing `day`."""
+    monday = day - datetime.timedelta(days=day.isoweekday() - 1)
+    return Interval(monday, monday + datetime.timedelta(days=6), "week")
+
+
+def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
+    idx = year * 12 + (month - 1) + delta
+    return idx // 12, idx % 12 + 1
+
+
+def valid_day(year: int, month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def latest_day_not_after(month: int, day: int, ref: D) -> D | None:
+    """The latest date with this month/day that is not after `ref` (Feb 29 goes back to a leap year)."""
+    for year in range(ref.year, ref.year - 8, -1):
+        if valid_day(year, month, day) and D(year, month, day) <= ref:
+            return D(year, month, day)
+    return None
+
+
+def latest_month_not_after(month: int, ref: D) -> int:
+    """Year of the latest `month` that does not start after `ref`."""
+    return ref.year if month <= ref.month else ref.year - 1
+
+
+def part_of(part: str, base: Interval) -> Interval | None:
+    """early/mid/late of a month (1-10/11-20/21-end), a year (Jan-Apr/May-Aug/Sep-Dec) or a decade
+    (years 0-3/4-6/7-9); None for other granularities."""
+    if base.granularity == "month":
+        y, m = base.start.year, base.start.month
+        bounds = {"early": (1, 10), "mid": (11, 20), "late": (21, month_end(y, m).day)}[part]
+        return Interval(D(y, m, bounds[0]), D(y, m, bounds[1]), "part_of_month")
+    if base.granularity == "year":
+        y = base.start.year
+        first, last = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[part]
+        return Interval(D(y, first, 1), month_end(y, last), "part_of_year")
+    if base.granularity == "decade":
+        y = base.start.year
+        first, last = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}[part]
+        return Interval(D(y + first, 1, 1), D(y + last, 12, 31), "part_of_decade")
+    return None
+
+
+def half_of(half: int, base: Interval) -> Interval | None:
+    """First/second half of a year (Jan-Jun / Jul-Dec) or a month (1-15 / 16-end)."""
+    if base.granularity == "year":
+        y = base.start.year
+        return Interval(D(y, 1 + 6 * (half - 1), 1), month_end(y, 6 * half), "part_of_year")
+    if base.granularity == "month":
+        y, m = base.start.year, base.start.month
+        lo, hi = (1, 15) if half == 1 else (16, month_end(y, m).day)
+        return Interval(D(y, m, lo), D(y, m, hi), "part_of_month")
+    return None
+
+
+def quarter_of(quarter: int, base: Interval) -> Interval | None:
+    if base.granularity != "year":
+        return None
+    y = base.start.year
+    return Interval(D(y, 3 * quarter - 2, 1), month_end(y, 3 * quarter), "part_of_year")
+
+
+def week_of_month(index: int, base: Interval) -> Interval | None:
+    """The first/second/third/fourth week of a month as days 1-7, 8-14, ...; index -1 = the last 7 days."""
+    if base.granularity != "month":
+        return None
+    y, m = base.start.year, base.start.month
+    last = month_end(y, m).day
+    if index == -1:
+        return Interval(D(y, m, last - 6), D(y, m, last), "part_of_month")
+    lo = 7 * (index - 1) + 1
+    if lo > last:
+        return None
+    return Interval(D(y, m, lo), D(y, m, min(lo + 6, last)), "part_of_month")
+
+
+def season_interval(first_month: int, label_year: int) -> Interval:
+    """Meteorological season starting in `first_month` of `label_year` (winter runs into the next year)."""
+    end_y, end_m = shift_month(label_year, first_month, 2)
+    return Interval(D(label_year, first_month, 1), month_end(end_y, end_m), "part_of_year")
+
+
+def season_label_containing(first_month: int, day: D) -> int | None:
+    """Label year of the season instance containing `day`, or None if `day` is outside that season."""
+    for label in (day.year, day.year - 1):
+        iv = season_interval(first_month, label)
+        if iv.start <= day <= iv.end:
+            return label
+    return None
+
+
+def shift_interval(base: Interval, unit: str, n: int) -> Interval | None:
+    """`base` moved by n units, keeping its granularity when it is the unit or finer-grained than it."""
+    g = base.granularity
+    if unit == "day":
+        if g != "day":
+            return None
+        return day_interval(base.start + datetime.timedelta(days=n))
+    if unit == "week":
+        if g == "day":
+            return day_interval(base.start + datetime.timedelta(weeks=n))
+        if g == "week":
+            return week_interval(base.start + datetime.timedelta(weeks=n))
+        return None
+    if unit == "month":
+        if g == "day":
+            y, m = shift_month(base.start.year, base.start.month, n)
+            return day_interval(D(y, m, min(base.start.day, month_end(y, m).day)))
+        y, m = shift_month(base.start.year, base.start.month, n)
+        if g in ("month", "part_of_month", "week", "weekend", "range", "part_of_year"):
+            return month_interval(y, m)
+        return None
+    if unit == "year":
+        y = base.start.year + n
+        if g == "day":
+            return day_interval(
+                D(y, base.start.month, min(base.start.day, month_end(y, base.start.month).day))
+            )
+        if g == "month":
+            return month_interval(y, base.start.month)
+        return year_interval(y)
+    if unit == "decade":
+        return decade_interval(base.start.year // 10 * 10 + 10 * n)
+    return None

@@ -1,0 +1,417 @@
+"""Meaning of a recognised time expression and its resolution to a calendar interval (SPEC §4).
+
+A node is built by the recogniser (recognise.py) from the words of one expression; `resolve` turns it
+into an Interval using the publication date ("news mode") and, for "the next year" and the like, the
+most recent earlier date in the text.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from pipelines.dates.calendar_math import (
+    Interval,
+    day_interval,
+    decade_interval,
+    half_of,
+    latest_day_not_after,
+    latest_month_not_after,
+    month_interval,
+    part_of,
+    quarter_of,
+    season_interval,
+    season_label_containing,
+    shift_interval,
+    shift_month,
+    valid_day,
+    week_interval,
+    week_of_month,
+    year_interval,
+)
+
+D = datetime.date
+_DAY = datetime.timedelta(days=1)
+
+
+@dataclass
+class Ctx:
+    """What relative expressions are resolved against."""
+
+    published: D | None
+    text_anchor: Interval | None = None
+
+
+@dataclass(frozen=True)
+class Res:
+    """A resolved interval, what it was anchored to, and the interval later text may anchor to."""
+
+    interval: Interval
+    anchor: str  # 'absolute' | 'publication' | 'text'
+    ref: Interval | None = None  # for ranges: the end point; else the interval itself
+
+
+def _combine(*anchors: str) -> str:
+    for kind in ("text", "publication"):
+        if kind in anchors:
+            return kind
+    return "absolute"
+
+
+@dataclass(frozen=True)
+class YearRef:
+    """How a year is given: 'abs' (value = the year), 'pub' (value = offset from the publication year),
+    'text' (value = offset from the text anchor's year) or 'implicit' (latest not after the reference)."""
+
+    kind: str
+    value: int = 0
+
+    def resolve(self, ctx: Ctx) -> tuple[int, str] | None:
+        if self.kind == "abs":
+            return self.value, "absolute"
+        if self.kind == "text" and ctx.text_anchor is not None:
+            return ctx.text_anchor.start.year + self.value, "text"
+        if ctx.published is None:
+            return None
+        return ctx.published.year + self.value, "publication"
+
+
+IMPLICIT = YearRef("implicit")
+
+
+class Node:
+    """Base of all expression meanings. `deictic` nodes (yesterday, last year) never anchor later text."""
+
+    deictic = False
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        raise NotImplementedError
+
+    @property
+    def implicit_year(self) -> bool:
+        return False
+
+
+def _ref_date(ctx: Ctx, ref: tuple[D, str] | None) -> tuple[D, str] | None:
+    if ref is not None:
+        return ref
+    if ctx.published is None:
+        return None
+    return ctx.published, "publication"
+
+
+@dataclass
+class DayNode(Node):
+    month: int
+    day: int
+    year: YearRef = IMPLICIT
+
+    @property
+    def implicit_year(self) -> bool:
+        return self.year.kind == "implicit"
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        if self.year.kind == "implicit":
+            base = _ref_date(ctx, ref)
+            if base is None:
+                return None
+            day = latest_day_not_after(self.month, self.day, base[0])
+            if day is None:
+                return None
+            return Res(day_interval(day), base[1])
+        yr = self.year.resolve(ctx)
+        if yr is None or not valid_day(yr[0], self.month, self.day):
+            return None
+        return Res(day_interval(D(yr[0], self.month, self.day)), yr[1])
+
+
+@dataclass
+class MonthNode(Node):
+    """A named month. mode: 'year' (use self.year), 'last' (latest strictly before the publication
+    month), 'this' (in the publication year), 'next' (earliest strictly after the publication month)."""
+
+    month: int
+    year: YearRef = IMPLICIT
+    mode: str = "year"
+
+    @property
+    def implicit_year(self) -> bool:
+        return self.mode == "year" and self.year.kind == "implicit"
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        if self.mode != "year":
+            pub = ctx.published
+            if pub is None:
+                return None
+            if self.mode == "last":
+                y = pub.year if self.month < pub.month else pub.year - 1
+            elif self.mode == "next":
+                y = pub.year if self.month > pub.month else pub.year + 1
+            else:
+                y = pub.year
+            return Res(month_interval(y, self.month), "publication")
+        if self.year.kind == "implicit":
+            base = _ref_date(ctx, ref)
+            if base is None:
+                return None
+            return Res(month_interval(latest_month_not_after(self.month, base[0]), self.month), base[1])
+        yr = self.year.resolve(ctx)
+        if yr is None:
+            return None
+        return Res(month_interval(yr[0], self.month), yr[1])
+
+
+@dataclass
+class YearNode(Node):
+    year: YearRef
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        yr = self.year.resolve(ctx)
+        if yr is None:
+            return None
+        return Res(year_interval(yr[0]), yr[1])
+
+
+@dataclass
+class DecadeNode(Node):
+    first_year: int
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        return Res(decade_interval(self.first_year), "absolute")
+
+
+@dataclass
+class SeasonNode(Node):
+    """mode: 'year' (label year given), 'this', 'last', 'next', 'implicit' (latest started by publication)."""
+
+    first_month: int
+    mode: str = "implicit"
+    year: YearRef = IMPLICIT
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        if self.mode == "year":
+            yr = self.year.resolve(ctx)
+            if yr is None:
+                return None
+            return Res(season_interval(self.first_month, yr[0]), yr[1])
+        base = _ref_date(ctx, ref)
+        if base is None:
+            return None
+        day, anchor = base
+        current = season_label_containing(self.first_month, day)
+        this_label = current if current is not None else day.year
+        if self.mode == "this":
+            label = this_label
+        elif self.mode == "next":
+            label = (
+                this_label + 1 if season_interval(self.first_month, this_label).start <= day else this_label
+            )
+        else:
+            label = day.year
+            while season_interval(self.first_month, label).start > day:
+                label -= 1
+            if self.mode == "last":
+                if label == current or season_interval(self.first_month, label).end >= day:
+                    label -= 1
+        return Res(season_interval(self.first_month, label), anchor)
+
+
+@dataclass
+class RelDayNode(Node):
+    """today / yesterday / tomorrow: an offset in days from publication."""
+
+    offset: int
+    deictic = True
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        if ctx.published is None:
+            return None
+        return Res(day_interval(ctx.published + self.offset * _DAY), "publication")
+
+
+@dataclass
+class WeekdayNode(Node):
+    """mode: 'le' (latest not after publication: "on Monday"), 'lt' ("last Monday": latest strictly
+    before), 'gt' ("next Monday": earliest strictly after), 'this' (in the publication's ISO week)."""
+
+    weekday: int
+    mode: str = "le"
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        pub = ctx.published
+        if pub is None:
+            return None
+        if self.mode == "this":
+            day = week_interval(pub).start + (self.weekday - 1) * _DAY
+        elif self.mode == "gt":
+            day = pub + ((self.weekday - pub.isoweekday() - 1) % 7 + 1) * _DAY
+        else:
+            back = (pub.isoweekday() - self.weekday) % 7
+            if self.mode == "lt" and back == 0:
+                back = 7
+            day = pub - back * _DAY
+        return Res(day_interval(day), "publication")
+
+
+@dataclass
+class RelUnitNode(Node):
+    """this/last/next week|weekend|month|year|decade relative to publication."""
+
+    unit: str
+    delta: int
+    deictic = True
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        pub = ctx.published
+        if pub is None:
+            return None
+        iv = unit_interval(self.unit, pub, self.delta)
+        return None if iv is None else Res(iv, "publication")
+
+
+def unit_interval(unit: str, day: D, delta: int) -> Interval | None:
+    """The calendar `unit` containing `day`, moved by `delta` units."""
+    if unit == "day":
+        return day_interval(day + delta * _DAY)
+    if unit == "week":
+        return week_interval(day + 7 * delta * _DAY)
+    if unit == "weekend":
+        # The weekend of the ISO week (this = the coming or current one); last = the one before that.
+        sat = week_interval(day).start + 5 * _DAY + 7 * delta * _DAY
+        return Interval(sat, sat + _DAY, "weekend")
+    if unit == "month":
+        y, m = shift_month(day.year, day.month, delta)
+        return month_interval(y, m)
+    if unit == "year":
+        return year_interval(day.year + delta)
+    if unit == "decade":
+        return decade_interval(day.year // 10 * 10 + 10 * delta)
+    return None
+
+
+@dataclass
+class AgoNode(Node):
+    """ "three days ago": the unit containing publication minus n units."""
+
+    unit: str
+    n: int
+    deictic = True
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        pub = ctx.published
+        if pub is None:
+            return None
+        iv = unit_interval(self.unit, pub, -self.n)
+        return None if iv is None else Res(iv, "publication")
+
+
+@dataclass
+class TextRelNode(Node):
+    """ "the next year", "the previous day", "the same month", "that year": the unit containing the
+    text anchor, moved by delta. Without an earlier date it falls back to the publication date."""
+
+    unit: str
+    delta: int
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        anchor = ctx.text_anchor
+        if anchor is not None:
+            if self.unit == "day" and anchor.granularity != "day":
+                return None
+            iv = unit_interval(self.unit, anchor.start, self.delta)
+            return None if iv is None else Res(iv, "text")
+        if ctx.published is None:
+            return None
+        iv = unit_interval(self.unit, ctx.published, self.delta)
+        return None if iv is None else Res(iv, "publication")
+
+
+@dataclass
+class TextShiftNode(Node):
+    """ "two years later", "a month earlier": the text anchor moved by n units (needs an earlier date)."""
+
+    unit: str
+    n: int
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        if ctx.text_anchor is None:
+            return None
+        iv = shift_interval(ctx.text_anchor, self.unit, self.n)
+        return None if iv is None else Res(iv, "text")
+
+
+@dataclass
+class PartNode(Node):
+    """early/mid/late, half, quarter or week-of-month of a base period."""
+
+    kind: str  # 'part' | 'half' | 'quarter' | 'week'
+    which: str | int
+    base: Node = field(default_factory=lambda: YearNode(IMPLICIT))
+
+    @property
+    def deictic(self) -> bool:  # type: ignore[override]
+        return self.base.deictic
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        res = self.base.resolve(ctx, ref)
+        if res is None:
+            return None
+        base = res.interval
+        if self.kind == "part":
+            iv = part_of(str(self.which), base)
+        elif self.kind == "half":
+            iv = half_of(int(self.which), base)
+        elif self.kind == "quarter":
+            iv = quarter_of(int(self.which), base)
+        else:
+            iv = week_of_month(int(self.which), base)
+        return None if iv is None else Res(iv, res.anchor)
+
+
+@dataclass
+class EarlierLaterNode(Node):
+    """ "earlier this month" = first day .. publication; "later this year" = publication .. last day."""
+
+    later: bool
+    unit: str
+    deictic = True
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        pub = ctx.published
+        if pub is None:
+            return None
+        whole = unit_interval(self.unit, pub, 0)
+        if whole is None:
+            return None
+        gran = {"month": "part_of_month", "year": "part_of_year"}.get(self.unit, whole.granularity)
+        if self.later:
+            return Res(Interval(pub, whole.end, gran), "publication")
+        return Res(Interval(whole.start, pub, gran), "publication")
+
+
+@dataclass
+class RangeNode(Node):
+    """ "from February to April last year", "between 2012 and 2014": first start .. last end.
+    A first point without a year takes it from the second ("from February to April 2018")."""
+
+    first: Node
+    last: Node
+
+    @property
+    def deictic(self) -> bool:  # type: ignore[override]
+        return self.first.deictic and self.last.deictic
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        b = self.last.resolve(ctx, ref)
+        if b is None:
+            return None
+        if self.first.implicit_year:
+            a = self.first.resolve(ctx, (b.interval.end, b.anchor))
+            if a is not None and a.interval.start > b.interval.start:
+                a = None
+        else:
+            a = self.first.resolve(ctx, ref)
+        if a is None or a.interval.start > b.interval.end:
+            return None
+        iv = Interval(a.interval.start, b.interval.end, "range")
+        return Res(iv, _combine(a.anchor, b.anchor), ref=b.interval)

@@ -1,0 +1,699 @@
+"""Find time expressions in text and resolve each to a calendar interval: `extract_dates` (SPEC §4).
+
+The text is split into word / number / punctuation tokens. At every token the recogniser tries each
+expression pattern (ranges, parts of periods, full dates, months, years, seasons, relative words) and
+keeps the longest match, then resolves it in text order, so "the next year" can anchor to the most
+recent earlier date. Durations ("10 days", "more than four years") match no pattern and yield nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipelines.dates.calendar_math import valid_day
+from pipelines.dates.lexicon import Lexicon, default_lexicon
+from pipelines.dates.model import DateMention
+from pipelines.dates.nodes import (
+    IMPLICIT,
+    AgoNode,
+    Ctx,
+    DayNode,
+    DecadeNode,
+    EarlierLaterNode,
+    MonthNode,
+    Node,
+    PartNode,
+    RangeNode,
+    RelDayNode,
+    RelUnitNode,
+    SeasonNode,
+    TextRelNode,
+    TextShiftNode,
+    WeekdayNode,
+    YearNode,
+    YearRef,
+)
+
+logger = logging.getLogger(__name__)
+
+_TOKEN_RE = re.compile(r"(?P<num>[0-9]+)|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)|(?P<punct>\S)")
+_DASHES = frozenset({"-", "–", "—", "‐", "‑"})
+_ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+# Connectors between the two ends of a range, after an optional "from".
+_RANGE_TO = frozenset({"to", "until", "till", "through", "thru", *_DASHES})
+_CURRENCY = frozenset({"$", "£", "€", "#", "¥"})
+
+Match = tuple[int, Node]  # (token index after the match, meaning)
+
+
+@dataclass(frozen=True)
+class Tok:
+    text: str
+    low: str
+    start: int
+    end: int
+    kind: str  # 'num' | 'word' | 'punct'
+
+
+def tokenize(text: str) -> list[Tok]:
+    toks = []
+    for m in _TOKEN_RE.finditer(text):
+        s = m.group()
+        kind = m.lastgroup or "punct"
+        toks.append(Tok(s, s.lower().replace("’", "'"), m.start(), m.end(), kind))
+    return toks
+
+
+class _Parser:
+    """Pattern matchers over one text's tokens. Each `p_*` returns (end token index, Node) or None."""
+
+    def __init__(self, text: str, lex: Lexicon, ctx: Ctx) -> None:
+        self.text = text
+        self.lex = lex
+        self.ctx = ctx
+        self.toks = tokenize(text)
+        self.n = len(self.toks)
+        longest: dict[int, str] = {}
+        for form, num in lex.months.items():
+            if len(form) > len(longest.get(num, "")):
+                longest[num] = form
+        self.full_months = frozenset(longest.values())
+        wd_longest: dict[int, str] = {}
+        for form, num in lex.weekdays.items():
+            if len(form) > len(wd_longest.get(num, "")):
+                wd_longest[num] = form
+        self.full_weekdays = frozenset(wd_longest.values())
+        self.w = lex.words
+        self.m = lex.maps
+
+    # ----------------------------------------------------------------- token helpers
+    def low(self, i: int) -> str:
+        return self.toks[i].low if 0 <= i < self.n else ""
+
+    def glued(self, i: int, j: int) -> bool:
+        return 0 <= i < self.n and 0 <= j < self.n and self.toks[i].end == self.toks[j].start
+
+    def cap(self, i: int) -> bool:
+        return 0 <= i < self.n and self.toks[i].text[:1].isupper()
+
+    def is_num(self, i: int) -> bool:
+        return 0 <= i < self.n and self.toks[i].kind == "num"
+
+    def in_number(self, i: int) -> bool:
+        """Token i is part of a larger number: 3,000 / 2.5 / $2014 / 2014% / 20145."""
+        if self.glued(i - 1, i):
+            prev = self.low(i - 1)
+            if prev in _CURRENCY or (prev in {",", "."} and self.is_num(i - 2) and self.glued(i - 2, i - 1)):
+                return True
+            if self.toks[i - 1].kind == "word":
+                return True
+        if self.glued(i, i + 1):
+            nxt = self.low(i + 1)
+            if nxt == "%" or (nxt in {",", "."} and self.is_num(i + 2) and self.glued(i + 1, i + 2)):
+                return True
+            if self.toks[i + 1].kind == "word" and nxt not in _ORDINAL_SUFFIXES and nxt != "s":
+                return True
+        return False
+
+    # ----------------------------------------------------------------- atoms
+    def month_at(self, i: int) -> tuple[int, int] | None:
+        """A capitalised month name, or an abbreviation followed by '.' or a number."""
+        if not (0 <= i < self.n) or self.toks[i].kind != "word" or not self.cap(i):
+            return None
+        m = self.lex.months.get(self.low(i))
+        if m is None:
+            return None
+        if self.low(i) in self.full_months:
+            return i + 1, m
+        if self.low(i + 1) == "." and self.glued(i, i + 1):
+            return i + 2, m
+        if self.is_num(i + 1):
+            return i + 1, m
+        return None
+
+    def weekday_at(self, i: int, allow_abbrev: bool = False) -> tuple[int, int] | None:
+        if not (0 <= i < self.n) or not self.cap(i):
+            return None
+        wd = self.lex.weekdays.get(self.low(i))
+        if wd is None:
+            return None
+        if self.low(i) in self.full_weekdays:
+            return i + 1, wd
+        if allow_abbrev and self.low(i + 1) == "." and self.glued(i, i + 1):
+            return i + 2, wd
+        return None
+
+    def day_at(self, i: int) -> tuple[int, int, bool] | None:
+        """A day-of-month number 1..31 with an optional ordinal suffix: (next index, day, had suffix)."""
+        if not self.is_num(i) or len(self.toks[i].text) > 2:
+            return None
+        d = int(self.toks[i].text)
+        if not 1 <= d <= 31 or self.in_number(i):
+            return None
+        if self.low(i + 1) in _ORDINAL_SUFFIXES and self.glued(i, i + 1):
+            return i + 2, d, True
+        return i + 1, d, False
+
+    def year_at(self, i: int, lo: int = 1900, hi: int = 2100) -> int | None:
+        if not self.is_num(i) or len(self.toks[i].text) != 4 or self.in_number(i):
+            return None
+        y = int(self.toks[i].text)
+        return y if lo <= y <= hi else None
+
+    def count_noun_at(self, i: int) -> bool:
+        return self.low(i) in self.w["count_nouns"]
+
+    def year_ok(self, i: int) -> bool:
+        """Is the 4-digit number at i used as a year (not a count like "2014 fighters")?"""
+        if self.count_noun_at(i + 1):
+            return False
+        prev = self.low(i - 1)
+        if prev in self.w["quantity_words"]:
+            anchored = prev in {"least", "most"} and self.low(i - 2) == "at"
+            if not (anchored and self.low(i - 3) in self.w["month_triggers"]):
+                return False
+        if self.low(i + 1) in {"to", "and", "or", *_DASHES} and self.is_num(i + 2):
+            other = self.year_at(i + 2)
+            short = len(self.toks[i + 2].text) == 2 and self.glued(i, i + 1)
+            if (other is None and not short) or self.count_noun_at(i + 3):
+                return False
+        return True
+
+    def number_at(self, i: int) -> tuple[int, int] | None:
+        """A small count: digits (1..999, not part of a bigger number) or a number word."""
+        if self.is_num(i):
+            if len(self.toks[i].text) > 3 or self.in_number(i):
+                return None
+            return i + 1, int(self.toks[i].text)
+        if self.low(i) in ("a", "an") and self.low(i + 1) == "couple" and self.low(i + 2) == "of":
+            return i + 3, 2
+        val = self.m["number_words"].get(self.low(i))
+        return None if val is None else (i + 1, val)
+
+    def unit_at(self, i: int) -> str | None:
+        return self.lex.units.get(self.low(i))
+
+    def singular_unit_at(self, i: int) -> str | None:
+        unit = self.unit_at(i)
+        return unit if unit is not None and self.low(i) == unit else None
+
+    # ----------------------------------------------------------------- year references
+    def yref_at(self, i: int) -> tuple[int, YearRef] | None:
+        """A year after a month or day: ", 2018", "2018", "of this year", "last year", "of the next year"."""
+        k = i + 1 if self.low(i) == "," else i
+        y = self.year_at(k, 1000, 2199)
+        if y is not None and not self.count_noun_at(k + 1):
+            return k + 1, YearRef("abs", y)
+        k = i + 1 if self.low(i) == "of" else i
+        rel = self.m["relative"].get(self.low(k))
+        if (
+            rel is not None
+            and self.low(k) in {"this", "last", "next", "current"}
+            and self.low(k + 1) == "year"
+        ):
+            return k + 2, YearRef("pub", rel)
+        if self.low(k) == "the" and self.low(k + 2) == "year":
+            if self.low(k + 1) == "current":
+                return k + 3, YearRef("pub", 0)
+            trel = self.m["text_relative"].get(self.low(k + 1))
+            if trel is not None:
+                return k + 3, YearRef("text", trel)
+        if self.low(k) == "that" and self.low(k + 1) == "year" and k > i:
+            return k + 2, YearRef("text", 0)
+        return None
+
+    # ----------------------------------------------------------------- points
+    def p_full_date(self, i: int, in_range: bool) -> Match | None:
+        k = i
+        wd = self.weekday_at(i, allow_abbrev=True)
+        if wd is not None:
+            k = wd[0] + (1 if self.low(wd[0]) == "," else 0)
+        res = self.day_month(k)
+        if res is None and k != i:
+            return None
+        return res
+
+    def day_month(self, k: int) -> Match | None:
+        # "18 February 2019", "the 18th of February"
+        the = self.low(k) == "the"
+        d = self.day_at(k + 1 if the else k)
+        if d is not None and (not the or d[2]):
+            j = d[0]
+            if self.low(j) == "of" and (d[2] or the):
+                j += 1
+            mo = self.month_at(j)
+            if mo is not None:
+                return self._day_node(mo[0], mo[1], d[1])
+        if the:
+            return None
+        # "February 18, 2019", "Feb. 18"
+        mo = self.month_at(k)
+        if mo is None:
+            return None
+        d = self.day_at(mo[0])
+        if d is None or self.count_noun_at(d[0]) or self.year_at(mo[0]) is not None:
+            return None
+        if self.low(d[0]) == ":" or (
+            self.low(d[0]) == "," and self.is_num(d[0] + 1) and not self.year_at(d[0] + 1)
+        ):
+            return None
+        return self._day_node(d[0], mo[1], d[1])
+
+    def _day_node(self, j: int, month: int, day: int) -> Match | None:
+        if not valid_day(2000, month, day):  # 2000 is a leap year: admits Feb 29
+            return None
+        yr = self.yref_at(j)
+        if yr is not None:
+            if yr[1].kind == "abs" and not valid_day(yr[1].value, month, day):
+                return None
+            return yr[0], DayNode(month, day, yr[1])
+        return j, DayNode(month, day, IMPLICIT)
+
+    def p_numeric(self, i: int, in_range: bool) -> Match | None:
+        """2019-02-18, and 18/02/2019 or 02/18/2019 when the day is unambiguous (> 12)."""
+        t = self.toks
+        if not (self.is_num(i) and i + 4 < self.n and all(self.glued(i + k, i + k + 1) for k in range(4))):
+            return None
+        sep1, sep2 = t[i + 1].text, t[i + 3].text
+        if sep1 != sep2 or sep1 not in {"-", "/", "."} or not (self.is_num(i + 2) and self.is_num(i + 4)):
+            return None
+        if self.glued(i + 4, i + 5) and self.low(i + 5) in {"-", "/", ".", ","} and self.is_num(i + 6):
+            return None
+        a, b, c = (t[i + k].text for k in (0, 2, 4))
+        if len(a) == 4 and sep1 == "-" and len(b) == 2 and len(c) == 2:
+            y, mo, d = int(a), int(b), int(c)
+        elif len(c) == 4 and len(a) <= 2 and len(b) <= 2:
+            x, z, y = int(a), int(b), int(c)
+            if x > 12 >= z:
+                d, mo = x, z
+            elif z > 12 >= x:
+                mo, d = x, z
+            else:
+                return None
+        else:
+            return None
+        if not (1900 <= y <= 2100 and valid_day(y, mo, d)):
+            return None
+        return i + 5, DayNode(mo, d, YearRef("abs", y))
+
+    def p_month(self, i: int, in_range: bool) -> Match | None:
+        rel = self.low(i)
+        if rel in {"last", "this", "next"}:
+            mo = self.month_at(i + 1)
+            if mo is not None and self.day_at(mo[0]) is None:
+                return mo[0], MonthNode(mo[1], mode=rel)
+            return None
+        mo = self.month_at(i)
+        if mo is None:
+            return None
+        j, month = mo
+        yr = self.yref_at(j)
+        if yr is None and self.low(j) == "of":
+            y = self.year_at(j + 1, 1000, 2199)
+            if y is not None:
+                yr = (j + 2, YearRef("abs", y))
+        if yr is not None:
+            return yr[0], MonthNode(month, yr[1])
+        possessive = self.low(j) in {"'", "’"} and self.low(j + 1) == "s" and self.glued(i, j)
+        if in_range or possessive or self.low(i - 1) in self.w["month_triggers"]:
+            return j, MonthNode(month, IMPLICIT)
+        return None
+
+    def p_year(self, i: int, in_range: bool) -> Match | None:
+        k = i
+        if self.low(k) == "the" and self.low(k + 1) == "year":
+            k += 2
+        elif self.low(k) == "year" and self.is_num(k + 1):
+            k += 1
+        y = self.year_at(k)
+        if y is None or (k == i and not self.year_ok(k)) or (k > i and self.count_noun_at(k + 1)):
+            return None
+        return k + 1, YearNode(YearRef("abs", y))
+
+    def p_decade(self, i: int, in_range: bool) -> Match | None:
+        k = i + 1 if self.low(i) == "the" else i
+        y = self.year_at(k, 1000, 2190)
+        if y is None and self.is_num(k) and len(self.toks[k].text) == 4:
+            y = int(self.toks[k].text)
+        if y is None or y % 10 != 0 or not self.glued(k, k + 1):
+            return None
+        if self.low(k + 1) == "s":
+            return k + 2, DecadeNode(y)
+        if self.low(k + 1) == "'" and self.low(k + 2) == "s" and self.glued(k + 1, k + 2):
+            return k + 3, DecadeNode(y)
+        return None
+
+    def p_season(self, i: int, in_range: bool) -> Match | None:
+        seasons = self.m["seasons"]
+        rel = self.low(i)
+        if rel in {"this", "last", "next"} and self.low(i + 1) in seasons and not self.cap(i + 1):
+            return i + 2, SeasonNode(seasons[self.low(i + 1)], mode=rel)
+        first = seasons.get(rel)
+        if first is None:
+            return None
+        j = i + 1
+        k = j + 1 if self.low(j) == "of" else j
+        y = self.year_at(k)
+        if y is not None and not self.count_noun_at(k + 1):
+            return k + 1, SeasonNode(first, "year", YearRef("abs", y))
+        if self.low(j) == "of":
+            yr = self.yref_at(j)
+            if yr is not None:
+                return yr[0], SeasonNode(first, "year", yr[1])
+            return None
+        prev = i - 2 if self.low(i - 1) == "the" else i - 1
+        if (self.cap(i) and prev == i - 2) or self.low(prev) not in self.w["season_triggers"]:
+            return None
+        if self.cap(i) and not self.cap(prev):
+            return None
+        return j, SeasonNode(first, "implicit")
+
+    def p_relday(self, i: int, in_range: bool) -> Match | None:
+        word = self.low(i)
+        offset = self.m["day_words"].get(word)
+        tod = self.w["times_of_day"]
+        if offset is not None:
+            if word == "today":
+                if self.low(i - 1) in self.w["generic_today_cues"]:
+                    return None
+                if self.cap(i) and i > 0 and self.cap(i - 1) and self.toks[i - 1].kind == "word":
+                    return None  # a name: "USA Today"
+            j = i + 2 if self.low(i + 1) in tod and word != "tonight" else i + 1
+            return j, RelDayNode(offset)
+        if word == "last" and self.low(i + 1) == "night":
+            return i + 2, RelDayNode(-1)
+        if word == "this" and self.low(i + 1) in tod and self.low(i + 1) != "night":
+            return i + 2, RelDayNode(0)
+        if word == "the" and self.low(i + 1) == "day" and self.low(i + 3) in {"yesterday", "tomorrow"}:
+            if self.low(i + 2) == "before" and self.low(i + 3) == "yesterday":
+                return i + 4, RelDayNode(-2)
+            if self.low(i + 2) == "after" and self.low(i + 3) == "tomorrow":
+                return i + 4, RelDayNode(2)
+        return None
+
+    def p_weekday(self, i: int, in_range: bool) -> Match | None:
+        modes = {"last": "lt", "next": "gt", "this": "this"}
+        k, mode = i, "le"
+        if self.low(i) in modes:
+            k, mode = i + 1, modes[self.low(i)]
+        wd = self.weekday_at(k)
+        if wd is None:
+            return None
+        j = wd[0]
+        if self.low(j) in self.w["times_of_day"]:
+            j += 1
+        return j, WeekdayNode(wd[1], mode)
+
+    def p_rel(self, i: int, in_range: bool) -> Match | None:
+        word = self.low(i)
+        rel = self.m["relative"].get(word)
+        if rel is not None:
+            unit = self.singular_unit_at(i + 1) or ("week" if self.low(i + 1) == "weekend" else None)
+            if unit is None or unit == "day":
+                return None
+            if self.low(i + 1) == "weekend":
+                unit = "weekend"
+            if self.low(i - 1) in {"the", "a", "each", "every", "per", "that"} and word != "current":
+                return None  # "the last year", "the past month": a duration
+            if word in {"past", "previous", "coming"}:
+                return None  # "past year" without "the" is headline shorthand for a duration
+            return i + 2, RelUnitNode(unit, rel)
+        if word == "the":
+            nxt = self.low(i + 1)
+            unit = self.singular_unit_at(i + 2) or ("weekend" if self.low(i + 2) == "weekend" else None)
+            if unit is None:
+                # "the day before", "the year after" closing a clause
+                unit = self.singular_unit_at(i + 1)
+                if (
+                    unit in {"day", "year", "month", "week"}
+                    and nxt != ""
+                    and self.low(i + 2) in {"before", "after"}
+                ):
+                    if self.toks[i + 3].kind == "punct" if i + 3 < self.n else True:
+                        return i + 3, TextRelNode(unit, -1 if self.low(i + 2) == "before" else 1)
+                return None
+            if nxt == "current":
+                return i + 3, RelUnitNode(unit, 0)
+            if nxt == "weekend" or unit == "weekend":
+                return None
+            trel = self.m["text_relative"].get(nxt)
+            if trel is None:
+                return None
+            prep = self.low(i - 1)
+            if prep in self.w["strict_duration_preps"] or (
+                nxt == "next" and prep in self.w["duration_preps"]
+            ):
+                return None
+            return i + 3, TextRelNode(unit, trel)
+        if word == "that" and self.singular_unit_at(i + 1) in {"year", "month"}:
+            if self.low(i + 2) in {"'", "’"} or self.low(i - 1) in self.w["month_triggers"] | {"of"}:
+                return i + 2, TextRelNode(self.unit_at(i + 1) or "year", 0)
+        return None
+
+    def p_ago_shift(self, i: int, in_range: bool) -> Match | None:
+        num = self.number_at(i)
+        if num is None:
+            return None
+        j, n = num
+        unit = self.unit_at(j)
+        if unit is None or n == 0:
+            return None
+        after = self.low(j + 1)
+        if after == "ago":
+            return j + 2, AgoNode(unit, n)
+        if after in {"later", "afterwards", "afterward"}:
+            return j + 2, TextShiftNode(unit, n)
+        if after in {"earlier", "before"} and self.low(j + 2) not in {"than"}:
+            if after == "before" and not (j + 2 >= self.n or self.toks[j + 2].kind == "punct"):
+                return None
+            return j + 2, TextShiftNode(unit, -n)
+        return None
+
+    def p_point(self, i: int, in_range: bool = False) -> Match | None:
+        best: Match | None = None
+        for fn in self._point_parsers:
+            r = fn(i, in_range)
+            if r is not None and (best is None or r[0] > best[0]):
+                best = r
+        return best
+
+    @property
+    def _point_parsers(self) -> tuple[Callable[[int, bool], Match | None], ...]:
+        return (
+            self.p_numeric,
+            self.p_full_date,
+            self.p_month,
+            self.p_year,
+            self.p_decade,
+            self.p_season,
+            self.p_relday,
+            self.p_weekday,
+            self.p_rel,
+            self.p_ago_shift,
+        )
+
+    # ----------------------------------------------------------------- parts of periods
+    def part_base(self, i: int) -> Match | None:
+        """A period that early/mid/late, halves and quarters apply to: month, year, decade."""
+        cands: list[Match] = []
+        for fn in (self.p_month, self.p_decade):
+            r = fn(i, True)
+            if r is not None:
+                cands.append(r)
+        y = self.year_at(i)
+        if y is not None and not self.count_noun_at(i + 1):
+            cands.append((i + 1, YearNode(YearRef("abs", y))))
+        r = self.p_rel(i, True)
+        if (
+            r is not None
+            and isinstance(r[1], RelUnitNode | TextRelNode)
+            and r[1].unit in {"month", "year", "decade"}
+        ):
+            cands.append(r)
+        if self.low(i) == "the" and self.low(i + 1) in {"month", "year"}:
+            cands.append((i + 2, RelUnitNode(self.low(i + 1), 0)))
+        return max(cands, key=lambda c: c[0]) if cands else None
+
+    def phrase_at(self, i: int, phrases: dict[tuple[str, ...], str]) -> tuple[int, str] | None:
+        best = None
+        for words, val in phrases.items():
+            if all(self.low(i + k) == w for k, w in enumerate(words)):
+                if best is None or len(words) > best[0] - i:
+                    best = (i + len(words), val)
+        return best
+
+    def p_part(self, i: int, in_range: bool = False) -> Match | None:
+        ph = self.phrase_at(i, self.lex.part_words)
+        if ph is not None:
+            j, part = ph
+            if self.low(j) in _DASHES and self.glued(j - 1, j):
+                j += 1
+            base = self.part_base(j)
+            if base is not None:
+                return base[0], PartNode("part", part, base[1])
+        word = self.low(i)
+        if word in self.w["earlier_words"] | self.w["later_words"]:
+            k = i + 1
+            if self.low(k) == "this":
+                k += 1
+            elif self.low(k) == "the" and self.low(k + 1) == "current":
+                k += 2
+            else:
+                return None
+            unit = self.singular_unit_at(k)
+            if unit in {"week", "month", "year"}:
+                return k + 1, EarlierLaterNode(word in self.w["later_words"], unit)
+            return None
+        k = i + 1 if word == "the" else i
+        ordinal = self.low(k)
+        kind_word = self.low(k + 1)
+        if self.low(k + 2) != "of":
+            return None
+        if kind_word == "half" and ordinal in self.m["halves"]:
+            kind, which = "half", self.m["halves"][ordinal]
+        elif kind_word == "quarter" and ordinal in self.m["quarters"]:
+            kind, which = "quarter", self.m["quarters"][ordinal]
+        elif kind_word == "week" and (ordinal in self.m["quarters"]):
+            kind, which = "week", -1 if ordinal in {"last", "final"} else self.m["quarters"][ordinal]
+        else:
+            return None
+        base = self.part_base(k + 3)
+        if base is None:
+            return None
+        return base[0], PartNode(kind, which, base[1])
+
+    # ----------------------------------------------------------------- ranges
+    def p_range(self, i: int) -> Match | None:
+        lead = self.low(i)
+        k = i + 1 if lead in {"from", "between"} else i
+        joiners = {"and"} if lead == "between" else _RANGE_TO
+        day_range = self.p_day_range(k, joiners)
+        if day_range is not None:
+            return day_range
+        short = self.p_short_year_range(k)
+        if short is not None:
+            return short
+        first = self.p_part(k, True) or self.p_point(k, True)
+        if first is None or isinstance(first[1], RangeNode):
+            return None
+        j = first[0]
+        if self.low(j) not in joiners:
+            return None
+        second = self.p_part(j + 1, True) or self.p_point(j + 1, True)
+        if second is None:
+            return None
+        if isinstance(first[1], AgoNode | TextShiftNode | RelDayNode) != isinstance(
+            second[1], AgoNode | TextShiftNode | RelDayNode
+        ):
+            return None
+        node = RangeNode(first[1], second[1])
+        if self.ctx.published is not None and node.resolve(self.ctx) is None:
+            return None
+        return second[0], node
+
+    def p_day_range(self, k: int, joiners: set[str] | frozenset[str]) -> Match | None:
+        """ "18-20 February 2019", "from 18 to 20 February", "February 18-20"."""
+        d1 = self.day_at(k)
+        if d1 is not None and self.low(d1[0]) in joiners:
+            d2 = self.day_at(d1[0] + 1)
+            if d2 is not None:
+                mo = self.month_at(d2[0])
+                if mo is not None and d1[1] < d2[1]:
+                    end = self._day_node(mo[0], mo[1], d2[1])
+                    if end is not None and isinstance(end[1], DayNode):
+                        return end[0], RangeNode(DayNode(mo[1], d1[1], end[1].year), end[1])
+        mo = self.month_at(k)
+        if mo is not None:
+            d1 = self.day_at(mo[0])
+            if d1 is not None and self.low(d1[0]) in joiners and self.month_at(d1[0] + 1) is None:
+                d2 = self.day_at(d1[0] + 1)
+                if d2 is not None and d1[1] < d2[1] and not self.count_noun_at(d2[0]):
+                    end = self._day_node(d2[0], mo[1], d2[1])
+                    if end is not None and isinstance(end[1], DayNode):
+                        return end[0], RangeNode(DayNode(mo[1], d1[1], end[1].year), end[1])
+        return None
+
+    def p_short_year_range(self, k: int) -> Match | None:
+        """ "2014-15", "2017/18": a year and the next one(s)."""
+        y1 = self.year_at(k)
+        if y1 is None or not (self.glued(k, k + 1) and self.low(k + 1) in _DASHES | {"/"}):
+            return None
+        if not (self.is_num(k + 2) and self.glued(k + 1, k + 2) and len(self.toks[k + 2].text) == 2):
+            return None
+        if self.glued(k + 2, k + 3) and self.toks[k + 3].kind in {"num", "word"}:
+            return None
+        y2 = y1 // 100 * 100 + int(self.toks[k + 2].text)
+        if not y1 < y2 <= y1 + 10 or self.count_noun_at(k + 3):
+            return None
+        return k + 3, RangeNode(YearNode(YearRef("abs", y1)), YearNode(YearRef("abs", y2)))
+
+    # ----------------------------------------------------------------- driver
+    def parse_at(self, i: int) -> Match | None:
+        cands = [c for c in (self.p_range(i), self.p_part(i), self.p_point(i)) if c is not None]
+        return max(cands, key=lambda c: c[0]) if cands else None
+
+
+def _granularity_hint(node: Node) -> str:
+    """Granularity of an expression that could not be resolved."""
+    if isinstance(node, DayNode | RelDayNode | WeekdayNode):
+        return "day"
+    if isinstance(node, MonthNode):
+        return "month"
+    if isinstance(node, RangeNode):
+        return "range"
+    if isinstance(node, PartNode | EarlierLaterNode):
+        base = getattr(node, "base", None)
+        unit = getattr(node, "unit", None)
+        if isinstance(base, MonthNode) or unit == "month":
+            return "part_of_month"
+        return "part_of_year"
+    if isinstance(node, SeasonNode):
+        return "part_of_year"
+    if isinstance(node, DecadeNode):
+        return "decade"
+    unit = getattr(node, "unit", "year")
+    return unit if unit in {"day", "week", "weekend", "month", "year", "decade"} else "year"
+
+
+def extract_dates(
+    text: str, published: datetime.date | None, lexicon: Lexicon | None = None
+) -> list[DateMention]:
+    """Every time expression in `text` as a DateMention, sorted by start, non-overlapping.
+
+    Relative expressions resolve against `published` (news mode); without it they are returned with
+    `resolved=False`, null dates and anchor 'unresolved'. "the next year" and the like anchor to the most
+    recent earlier non-deictic date in the text.
+    """
+    lex = lexicon or default_lexicon()
+    ctx = Ctx(published)
+    parser = _Parser(text, lex, ctx)
+    out: list[DateMention] = []
+    i = 0
+    while i < parser.n:
+        match = parser.parse_at(i)
+        if match is None:
+            i += 1
+            continue
+        j, node = match
+        start, end = parser.toks[i].start, parser.toks[j - 1].end
+        res = node.resolve(ctx)
+        if res is None:
+            out.append(
+                DateMention(
+                    start, end, text[start:end], None, None, _granularity_hint(node), False, "unresolved"
+                )
+            )
+        else:
+            iv = res.interval
+            out.append(
+                DateMention(start, end, text[start:end], iv.start, iv.end, iv.granularity, True, res.anchor)
+            )
+            if not node.deictic:
+                ctx.text_anchor = res.ref or iv
+        i = j
+    logger.debug("found %d date mentions", len(out))
+    return out
