@@ -145,6 +145,11 @@ def shift_interval(base: Interval, unit: str, n: int) -> Interval | None:
         if g == "week":
             return week_interval(base.start + datetime.timedelta(weeks=n))
         return None
+    if g in ("part_of_month", "part_of_year", "part_of_decade") and unit in ("month", "year"):
+        months = n if unit == "month" else 12 * n
+        if unit == "month" and g != "part_of_month":
+            return None
+        return Interval(_shift_day(base.start, months), _shift_day(base.end, months, to_end=True), g)
     if unit == "month":
         if g == "day":
             y, m = shift_month(base.start.year, base.start.month, n)
@@ -165,3 +170,12 @@ def shift_interval(base: Interval, unit: str, n: int) -> Interval | None:
     if unit == "decade":
         return decade_interval(base.start.year // 10 * 10 + 10 * n)
     return None
+
+
+def _shift_day(day: D, months: int, to_end: bool = False) -> D:
+    """`day` moved by whole months; a month's last day stays the last day ("Feb 28" -> "Feb 29")."""
+    y, m = shift_month(day.year, day.month, months)
+    last = month_end(y, m).day
+    if to_end and day == month_end(day.year, day.month):
+        return D(y, m, last)
+    return D(y, m, min(day.day, last))

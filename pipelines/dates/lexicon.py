@@ -24,6 +24,8 @@ _WORD_LISTS = (
     "season_triggers",
     "generic_today_cues",
     "quantity_words",
+    "quantity_verbs",
+    "label_words",
     "count_nouns",
     "abbreviations",
 )

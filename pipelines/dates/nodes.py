@@ -415,3 +415,20 @@ class RangeNode(Node):
             return None
         iv = Interval(a.interval.start, b.interval.end, "range")
         return Res(iv, _combine(a.anchor, b.anchor), ref=b.interval)
+
+
+@dataclass
+class QuarterNode(Node):
+    """ "the fourth quarter" without a year: the latest such calendar quarter started by publication."""
+
+    quarter: int
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        base = _ref_date(ctx, ref)
+        if base is None:
+            return None
+        day, anchor = base
+        first_month = 3 * self.quarter - 2
+        year = day.year if first_month <= day.month else day.year - 1
+        iv = quarter_of(self.quarter, year_interval(year))
+        return None if iv is None else Res(iv, anchor)

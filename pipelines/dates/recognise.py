@@ -27,6 +27,7 @@ from pipelines.dates.nodes import (
     MonthNode,
     Node,
     PartNode,
+    QuarterNode,
     RangeNode,
     RelDayNode,
     RelUnitNode,
@@ -40,7 +41,7 @@ from pipelines.dates.nodes import (
 
 logger = logging.getLogger(__name__)
 
-_TOKEN_RE = re.compile(r"(?P<num>[0-9]+)|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)|(?P<punct>\S)")
+_TOKEN_RE = re.compile(r"(?P<num>[0-9]+)|(?P<word>[^\W\d_]+)|(?P<punct>\S)")
 _DASHES = frozenset({"-", "–", "—", "‐", "‑"})
 _ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
 # Connectors between the two ends of a range, after an optional "from".
@@ -167,11 +168,18 @@ class _Parser:
     def count_noun_at(self, i: int) -> bool:
         return self.low(i) in self.w["count_nouns"]
 
-    def year_ok(self, i: int) -> bool:
+    def year_ok(self, i: int, in_range: bool = False) -> bool:
         """Is the 4-digit number at i used as a year (not a count like "2014 fighters")?"""
         if self.count_noun_at(i + 1):
             return False
         prev = self.low(i - 1)
+        if prev in self.w["label_words"] and self.toks[i - 1].kind == "word":
+            return False
+        verbs = self.w["quantity_verbs"]
+        if prev in verbs or (prev in {"to", "by", "from", "of"} and self.low(i - 2) in verbs):
+            return False
+        if in_range:
+            return True
         if prev in self.w["quantity_words"]:
             anchored = prev in {"least", "most"} and self.low(i - 2) == "at"
             if not (anchored and self.low(i - 3) in self.w["month_triggers"]):
@@ -330,7 +338,7 @@ class _Parser:
         elif self.low(k) == "year" and self.is_num(k + 1):
             k += 1
         y = self.year_at(k)
-        if y is None or (k == i and not self.year_ok(k)) or (k > i and self.count_noun_at(k + 1)):
+        if y is None or (k == i and not self.year_ok(k, in_range)) or (k > i and self.count_noun_at(k + 1)):
             return None
         return k + 1, YearNode(YearRef("abs", y))
 
@@ -404,6 +412,9 @@ class _Parser:
         if wd is None:
             return None
         j = wd[0]
+        if k == i and self.low(i - 1) == "the" and self.cap(j) and self.toks[j].kind == "word":
+            if self.month_at(j) is None:
+                return None  # a title: "the Sunday Times"
         if self.low(j) in self.w["times_of_day"]:
             j += 1
         return j, WeekdayNode(wd[1], mode)
@@ -551,6 +562,16 @@ class _Parser:
         k = i + 1 if word == "the" else i
         ordinal = self.low(k)
         kind_word = self.low(k + 1)
+        if (
+            kind_word == "quarter"
+            and ordinal in self.m["quarters"]
+            and word == "the"
+            and self.low(k + 2) != "of"
+        ):
+            # "the fourth quarter": the latest such quarter that started by publication
+            if self.low(k + 2) in self.w["count_nouns"]:
+                return None
+            return k + 2, QuarterNode(self.m["quarters"][ordinal])
         if self.low(k + 2) != "of":
             return None
         if kind_word == "half" and ordinal in self.m["halves"]:

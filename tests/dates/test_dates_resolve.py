@@ -89,6 +89,11 @@ def interval(text: str, published: D | None = PUB):
         ("Talks ran on February 18-20.", D(2019, 2, 18), D(2019, 2, 20), "range"),
         ("The 2014-15 campaign failed.", D(2014, 1, 1), D(2015, 12, 31), "range"),
         ("Clashes ran from November to January.", D(2018, 11, 1), D(2019, 1, 31), "range"),
+        ("Clashes ran 2012 to 2014.", D(2012, 1, 1), D(2014, 12, 31), "range"),
+        ("It dates back to 2012.", D(2012, 1, 1), D(2012, 12, 31), "year"),
+        ("Last Friday's bombing killed 12.", D(2019, 2, 22), D(2019, 2, 22), "day"),
+        ("Profits fell in the fourth quarter.", D(2018, 10, 1), D(2018, 12, 31), "part_of_year"),
+        ("It happened in the fall of 2014.", D(2014, 9, 1), D(2014, 11, 30), "part_of_year"),
     ],
 )
 def test_expression_kinds(text, start, end, gran):
@@ -155,6 +160,9 @@ def test_invalid_day_is_no_day():
         "In recent months, attacks grew.",
         "The feud continues today with assassinations.",
         "Now the group is stronger than it was recently.",
+        "Resolution 1990 and Article 1915 apply.",
+        "The toll rose to 2015 from 1200.",
+        "The Sunday Times reported it.",
         "It costs $25.00 / month with a 1-week free trial.",
     ],
 )
