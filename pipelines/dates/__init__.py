@@ -2,8 +2,9 @@
 
 Recognition is rule-based (token patterns, token lists in tokens.yaml); resolution follows SPEC §4:
 - Granularities: day, month, year, part_of_month, part_of_year, range (SPEC), plus `week` (ISO week
-  Monday..Sunday: "this week", "last week", "three weeks ago"), `weekend` (Saturday..Sunday),
-  `decade` ("the 1990s") and `part_of_decade` ("the early 1990s": years 0-3 / 4-6 / 7-9).
+  Monday..Sunday: "this week", "last week", "three weeks ago"; also a weekend, Saturday..Sunday:
+  "last weekend") and `decade` ("the 1990s"; also its parts: "the early 1990s" = years 0-3, mid =
+  4-6, late = 7-9). Seasons are `part_of_year`.
 - Relative expressions resolve against the publication date (news mode). A month or day without a
   year is the latest such date not after publication; a bare weekday ("on Monday") the latest such day
   not after publication; "last Monday" the latest strictly before; "next Monday" the earliest after.

@@ -68,7 +68,7 @@ def latest_month_not_after(month: int, ref: D) -> int:
 
 def part_of(part: str, base: Interval) -> Interval | None:
     """early/mid/late of a month (1-10/11-20/21-end), a year (Jan-Apr/May-Aug/Sep-Dec) or a decade
-    (years 0-3/4-6/7-9); None for other granularities."""
+    (years 0-3/4-6/7-9, granularity still `decade`); None for other granularities."""
     if base.granularity == "month":
         y, m = base.start.year, base.start.month
         bounds = {"early": (1, 10), "mid": (11, 20), "late": (21, month_end(y, m).day)}[part]
@@ -80,7 +80,7 @@ def part_of(part: str, base: Interval) -> Interval | None:
     if base.granularity == "decade":
         y = base.start.year
         first, last = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}[part]
-        return Interval(D(y + first, 1, 1), D(y + last, 12, 31), "part_of_decade")
+        return Interval(D(y + first, 1, 1), D(y + last, 12, 31), "decade")
     return None
 
 
@@ -145,7 +145,7 @@ def shift_interval(base: Interval, unit: str, n: int) -> Interval | None:
         if g == "week":
             return week_interval(base.start + datetime.timedelta(weeks=n))
         return None
-    if g in ("part_of_month", "part_of_year", "part_of_decade") and unit in ("month", "year"):
+    if g in ("part_of_month", "part_of_year") and unit in ("month", "year"):
         months = n if unit == "month" else 12 * n
         if unit == "month" and g != "part_of_month":
             return None
@@ -155,7 +155,7 @@ def shift_interval(base: Interval, unit: str, n: int) -> Interval | None:
             y, m = shift_month(base.start.year, base.start.month, n)
             return day_interval(D(y, m, min(base.start.day, month_end(y, m).day)))
         y, m = shift_month(base.start.year, base.start.month, n)
-        if g in ("month", "part_of_month", "week", "weekend", "range", "part_of_year"):
+        if g in ("month", "part_of_month", "week", "range", "part_of_year"):
             return month_interval(y, m)
         return None
     if unit == "year":

@@ -43,6 +43,7 @@ def _clause_id(text: str, sent_start: int, pos: int) -> int:
 def date_for_span(dates: Sequence[DateMention], start: int, end: int, text: str) -> int | None:
     """Index in `dates` of the date mention in the same sentence as text[start:end], or None.
 
+    `dates` may be any objects with `start` and `end` (and optionally `resolved`), e.g. stored rows.
     Among the dates of that sentence, prefer a resolved one in the same clause as the span, then the
     nearest by character distance (ties go to the earlier date).
     """
@@ -57,7 +58,7 @@ def date_for_span(dates: Sequence[DateMention], start: int, end: int, text: str)
             continue
         distance = d.start - end if d.start >= end else start - d.end
         other_clause = int(_clause_id(text, s, d.start) != span_clause)
-        key = (other_clause + (0 if d.resolved else 2), distance, d.start)
+        key = (other_clause + (0 if getattr(d, "resolved", True) else 2), distance, d.start)
         if best is None or key < best[0]:
             best = (key, idx)
     return None if best is None else best[1]

@@ -278,7 +278,7 @@ def unit_interval(unit: str, day: D, delta: int) -> Interval | None:
     if unit == "weekend":
         # The weekend of the ISO week (this = the coming or current one); last = the one before that.
         sat = week_interval(day).start + 5 * _DAY + 7 * delta * _DAY
-        return Interval(sat, sat + _DAY, "weekend")
+        return Interval(sat, sat + _DAY, "week")
     if unit == "month":
         y, m = shift_month(day.year, day.month, delta)
         return month_interval(y, m)

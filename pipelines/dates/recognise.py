@@ -677,7 +677,9 @@ def _granularity_hint(node: Node) -> str:
     if isinstance(node, DecadeNode):
         return "decade"
     unit = getattr(node, "unit", "year")
-    return unit if unit in {"day", "week", "weekend", "month", "year", "decade"} else "year"
+    if unit == "weekend":
+        return "week"
+    return unit if unit in {"day", "week", "month", "year", "decade"} else "year"
 
 
 def extract_dates(

@@ -43,3 +43,13 @@ def test_nearest_when_several_in_clause():
 def test_no_dates():
     text = "About 300 fighters remain."
     assert date_for_span([], *span(text, "300 fighters"), text) is None
+
+
+def test_accepts_stored_rows_without_resolved_flag():
+    class Row:
+        def __init__(self, start, end):
+            self.start, self.end = start, end
+
+    text = "On Feb. 11, 12 members were killed."
+    rows = [Row(m.start, m.end) for m in extract_dates(text, PUB)]
+    assert date_for_span(rows, *span(text, "12 members"), text) == 0

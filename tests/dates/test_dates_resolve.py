@@ -74,7 +74,7 @@ def interval(text: str, published: D | None = PUB):
         ("It grew in the second half of 2018.", D(2018, 7, 1), D(2018, 12, 31), "part_of_year"),
         ("It grew in the third quarter of 2018.", D(2018, 7, 1), D(2018, 9, 30), "part_of_year"),
         ("It grew in the first week of March 2018.", D(2018, 3, 1), D(2018, 3, 7), "part_of_month"),
-        ("Prices rose in the early 1990s.", D(1990, 1, 1), D(1993, 12, 31), "part_of_decade"),
+        ("Prices rose in the early 1990s.", D(1990, 1, 1), D(1993, 12, 31), "decade"),
         # seasons (northern meteorological)
         ("It fell in the summer of 2014.", D(2014, 6, 1), D(2014, 8, 31), "part_of_year"),
         ("It fell in winter 2018.", D(2018, 12, 1), D(2019, 2, 28), "part_of_year"),
@@ -225,3 +225,15 @@ def test_mentions_sorted_and_disjoint():
     found = extract_dates(text, PUB)
     assert [m.surface for m in found] == ["Feb. 11", "Feb. 18", "Jan. 16", "2014"]
     assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
+
+
+def test_granularities_are_the_documented_ones():
+    from pipelines.dates.model import GRANULARITIES
+
+    text = (
+        "On 3 May 2018, in June 2018, in 2017, last week, last weekend, in the 1990s, the early 1990s, "
+        "in early May, in early 2016, in the summer of 2015, from 2012 to 2014, and yesterday."
+    )
+    found = extract_dates(text, PUB)
+    assert len(found) == 12
+    assert {m.granularity for m in found} <= set(GRANULARITIES)
