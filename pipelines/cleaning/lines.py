@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .model import Removed
@@ -36,13 +37,22 @@ MAX_BLOCK_GAP_LINES = 30
 # at most PLAIN_GAP_WORDS words; more than that is body text between two boxes.
 MAX_PLAIN_GAP_LINES = 0
 PLAIN_GAP_WORDS = 25
+# Rules marked `where: edges` apply to this many lines at the top and at the bottom of the body.
+EDGE_LINES = 3
 # A title candidate for plain-text pages: first line with at least this many words.
 TITLE_MIN_WORDS = 3
 # A line repeating part of a longer line is dropped only if it has at least this many words.
-REPEAT_MIN_WORDS = 6
+REPEAT_MIN_WORDS = 8
+# An exact duplicate line is dropped only if it has at least this many words: short lines (table cells,
+# list labels such as "Meal 1") legitimately recur in a body.
+DUPLICATE_MIN_WORDS = 5
+# More repeated lines than this (and than this share of the lines) means the body repeats by design.
+MAX_REPEATS = 4
+REPEATS_SHARE = 0.05
 
 _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s*$")
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—:·•»-]\s+|\s+::\s+")
 _UNREAD = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s?%")
 
 
@@ -57,6 +67,7 @@ class _Line:
     words: int
     rule: TextRule | None = None
     gone: Removed | None = None
+    at_edge: bool = False
 
     @property
     def strong(self) -> bool:
@@ -95,7 +106,7 @@ def _classify(line: _Line, rules: tuple[TextRule, ...], removed: list[Removed]) 
                     line.words = count_words(rest)
             continue
     for rule in rules:
-        if rule.match == "cut":
+        if rule.match == "cut" or (rule.edges_only and not line.at_edge):
             continue
         if rule.applies(line.text, line.words):
             line.rule = rule
@@ -125,6 +136,56 @@ def _mark_blocks(lines: list[_Line]) -> None:
                     ln.gone = Removed(ln.text, "boilerplate_tail", lines[last].rule.kind)  # type: ignore[union-attr]
 
 
+def title_keys(title: str) -> set[str]:
+    """Comparison keys of a headline: the whole title and, for "Headline | Site" forms, the headline part."""
+    keys = {squash(title)}
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) > 1:
+        for part in (parts[0], " - ".join(parts[:-1])):
+            if count_words(part) >= TITLE_MIN_WORDS:
+                keys.add(squash(part))
+    return {k for k in keys if k}
+
+
+def _mark_repeats(lines: list[_Line], title: str | None) -> None:
+    """Drop headline lines, exact duplicate lines, and lines repeating part of a longer line.
+
+    Pages whose body repeats many lines (tables, recipes, schedules) keep their duplicates: there a
+    recurring line is structure, not a repeated caption.
+    """
+    keys_of_title = title_keys(title) if title else set()
+    live = [ln for ln in lines if ln.gone is None]
+    for ln in live:
+        if squash(ln.text) in keys_of_title:
+            ln.gone = Removed(ln.text, "repeated_title", "repeated")
+    live = [ln for ln in live if ln.gone is None]
+    keys = [squash(ln.text) for ln in live]
+    counts = Counter(keys)
+    seen: set[str] = set()
+    duplicates: list[_Line] = []
+    for ln, key in zip(live, keys, strict=True):
+        # A line seen exactly twice is a repeated caption or paragraph; one recurring three times or more
+        # is the page's structure (an interview's recurring question, a table row).
+        if key and key in seen and counts[key] == 2 and ln.words >= DUPLICATE_MIN_WORDS:
+            duplicates.append(ln)
+        seen.add(key)
+    partial = [
+        ln
+        for i, ln in enumerate(live)
+        if ln.words >= REPEAT_MIN_WORDS
+        and keys[i]
+        and keys[i] not in keys[:i]
+        and any(len(k) > len(keys[i]) and keys[i] in k for k in keys)
+    ]
+    if len(duplicates) + len(partial) > max(MAX_REPEATS, REPEATS_SHARE * len(live)):
+        logger.debug("keeping repeated lines: the page repeats lines by structure")
+        return
+    for ln in duplicates:
+        ln.gone = Removed(ln.text, "repeated_line", "repeated")
+    for ln in partial:
+        ln.gone = Removed(ln.text, "repeated_sentence", "repeated")
+
+
 def _pick_title(lines: list[_Line]) -> str | None:
     for ln in lines:
         if ln.gone is None and not ln.strong and ln.words >= TITLE_MIN_WORDS:
@@ -146,7 +207,8 @@ def clean_lines(raw_lines: list[str], *, title: str | None = None, guess_title: 
         text = normalize_text(raw).strip()
         if text:
             lines.append(_Line(text, count_words(text)))
-    for ln in lines:
+    for i, ln in enumerate(lines):
+        ln.at_edge = i < EDGE_LINES or i >= len(lines) - EDGE_LINES
         _classify(ln, rules, removed)
         if ln.strong:
             ln.gone = Removed(ln.text, ln.rule.id, ln.rule.kind)  # type: ignore[union-attr]
@@ -164,25 +226,7 @@ def clean_lines(raw_lines: list[str], *, title: str | None = None, guess_title: 
                 if ln.gone is None and ln.short:
                     ln.gone = Removed(ln.text, "header_navigation", "navigation")
 
-    seen: set[str] = set()
-    title_key = squash(title) if title else None
-    for ln in lines:
-        if ln.gone is not None:
-            continue
-        key = squash(ln.text)
-        if title_key and key == title_key:
-            ln.gone = Removed(ln.text, "repeated_title", "repeated")
-        elif key and key in seen:
-            ln.gone = Removed(ln.text, "repeated_line", "repeated")
-        seen.add(key)
-
-    kept = [ln for ln in lines if ln.gone is None]
-    keys = [squash(ln.text) for ln in kept]
-    for i, ln in enumerate(kept):
-        if ln.words < REPEAT_MIN_WORDS or not keys[i]:
-            continue
-        if any(j != i and len(keys[j]) > len(keys[i]) and keys[i] in keys[j] for j in range(len(kept))):
-            ln.gone = Removed(ln.text, "repeated_sentence", "repeated")
+    _mark_repeats(lines, title)
 
     paywall = False
     unread: float | None = None

@@ -20,6 +20,7 @@ PRUNE_PATH = Path(__file__).with_name("prune.yaml")
 
 MATCH_MODES = ("full", "start", "search", "cut")
 STRENGTHS = ("strong", "weak")
+WHERE = ("anywhere", "edges")
 # Characters ignored at the edges of a line when a `full` rule is tried: bullets, pipes, arrows, punctuation.
 _EDGE = r"[\s•·*▪►▸›»«>|–—\-:.!?…,;()\[\]]*"
 
@@ -37,13 +38,15 @@ class TextRule:
     match: str
     regex: re.Pattern[str]
     max_words: int
+    min_words: int
+    edges_only: bool
     strength: str
     paywall: bool
     risk: str
 
     def applies(self, line: str, n_words: int) -> re.Match[str] | None:
         """The match of this rule on `line` (a `cut` rule returns the span to cut), or None."""
-        if n_words > self.max_words:
+        if n_words > self.max_words or n_words < self.min_words:
             return None
         if self.match == "full":
             return self.regex.fullmatch(line)
@@ -123,10 +126,18 @@ def parse_text_rules(data: dict[str, Any], source: str = "rules.yaml") -> tuple[
         max_words = entry.get("max_words", 40)
         if not isinstance(max_words, int) or max_words < 1:
             raise RuleFileError(f"{where}: max_words must be a positive integer")
+        min_words = entry.get("min_words", 1)
+        if not isinstance(min_words, int) or not 1 <= min_words <= max_words:
+            raise RuleFileError(f"{where}: min_words must be a positive integer not above max_words")
+        position = entry.get("where", "anywhere")
+        if position not in WHERE:
+            raise RuleFileError(f"{where}: where '{position}' is not one of {', '.join(WHERE)}")
         paywall = entry.get("paywall", False)
         if not isinstance(paywall, bool):
             raise RuleFileError(f"{where}: paywall must be true or false")
-        rules.append(TextRule(rule_id, kind, match, regex, max_words, strength, paywall, risk))
+        edges = position == "edges"
+        rule = TextRule(rule_id, kind, match, regex, max_words, min_words, edges, strength, paywall, risk)
+        rules.append(rule)
     return tuple(rules)
 
 
