@@ -1,0 +1,830 @@
+"""Extract figures (counts of people) from clean text: find each quantity, decide what it counts from its
+noun phrase and the predicate around it, attach the armed group and place it is about from the
+sentence's syntax, link parts to totals and mark repeated claims."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipelines.figures.lexicon import CATEGORIES, Lexicon, load_lexicon
+from pipelines.figures.quantity import Quantity, match_quantity
+from pipelines.figures.tokens import DASHES, QUOTES, Token, match_any, match_ending_at, tokenize
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Figure:
+    start: int
+    end: int
+    surface: str
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str  # exact|approx|at_least|at_most|range|vague
+    category: str  # fighters|killed|wounded|detained|missing|displaced|returned|population|other
+    unit: str | None
+    actor_entity_id: str | None
+    location_entity_id: str | None
+    part_of: int | None
+    repeat_of: int | None
+
+
+# Function words that end a noun phrase. FP risk: none - they only stop the scan for the head noun.
+_NP_STOPS = frozenset(
+    "in at on to from for by with of into across near over under after before during since until about "
+    "and or but nor so yet are were is was be been being have has had will would could should may might "
+    "can must do does did who whom whose which that this these those the a an there here it they them he "
+    "she we you i his her their its our than as while when where if because also still".split()
+)
+# Words that open an object after a transitive participle ("fighters killed 12 civilians" is active).
+_OBJECT_STARTERS = frozenset("the a an his her their its them him us our this that these those".split())
+# Words skipped between a pre-verb and the number ("killing another 12", "freed a further 50").
+_PRE_FILLERS = frozenset("another a further an additional the all some only just around nearly".split())
+# Partitive determiners after "N of": "25 of them", "five of the fighters".
+_PARTITIVE = frozenset("the its their these those his her our them whom us".split())
+_PRONOUN_PARTITIVE = frozenset("them whom us".split())
+_NP_SKIP_FIRST = frozenset("more other additional further extra new fresh".split())
+_CLOCK = frozenset("am pm a.m p.m gmt utc".split())
+# Words before a number that make it a label, not a count ("page 2", "Resolution 2254").
+_LABEL_WORDS = frozenset(
+    "page p no number # vol volume chapter photo image picture part article resolution route flight "
+    "episode season room tel phone fax ext section paragraph item slide figure table grade level".split()
+)
+_ORDINAL_SUFFIXES = frozenset("st nd rd th".split())
+_YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d|2100)$")
+
+
+@dataclass
+class _NP:
+    head: int | None = None  # token index of the head noun
+    head_class: str | None = None  # a category, generic, nonfig, thing, unknown, pronoun
+    end: int = 0  # exclusive token index of the noun phrase
+    modifier_cat: str | None = None
+    actor: Any = None
+    location: Any = None
+    unit: str | None = None
+    scare: bool = False
+
+
+@dataclass
+class _Cand:
+    q: Quantity
+    start: int  # surface token range
+    end: int
+    category: str
+    unit: str | None
+    np: _NP
+    strong: bool
+    own_specific: bool
+    actor: Any = None
+    location: Any = None
+    location_after: bool = False
+    part_of: int | None = None
+    repeat_of: int | None = None
+    sentence_words: frozenset[str] = field(default_factory=frozenset)
+
+
+def _mention_index(tokens: Sequence[Token], mentions: Sequence[Any]) -> dict[int, Any]:
+    """Token index -> the mention covering it (first by start)."""
+    out: dict[int, Any] = {}
+    spans = []
+    for m in mentions:
+        try:
+            s, e = int(m.start), int(m.end)
+        except (AttributeError, TypeError, ValueError):
+            continue
+        if e > s:
+            spans.append((s, e, m))
+    spans.sort(key=lambda x: (x[0], -x[1]))
+    if not spans:
+        return out
+    import bisect
+
+    starts = [s for s, _, _ in spans]
+    for tok in tokens:
+        k = bisect.bisect_right(starts, tok.end) - 1
+        while k >= 0:
+            s, e, m = spans[k]
+            if s < tok.end and tok.start < e:
+                out[tok.idx] = m
+                break
+            if tok.start - s > 200:
+                break
+            k -= 1
+    return out
+
+
+def _etype(m: Any) -> str | None:
+    return getattr(m, "entity_type", None)
+
+
+def _eid(m: Any) -> str | None:
+    eid = getattr(m, "entity_id", None)
+    return eid if isinstance(eid, str) else None
+
+
+def _after_mention(tokens: Sequence[Token], j: int, mi: dict[int, Any]) -> int:
+    m = mi[j]
+    while j < len(tokens) and mi.get(j) is m:
+        j += 1
+    return j
+
+
+def _person_class(tok: Token, lex: Lexicon) -> str | None:
+    w = tok.lower
+    if w in lex.person_nouns:
+        return lex.person_nouns[w]
+    if w in lex.generic_person_nouns:
+        return "generic"
+    if w in lex.non_figure_person_nouns:
+        return "nonfig"
+    if tok.is_capitalised and len(w) > 4 and (w.endswith("men") or w.endswith("ians") or w.endswith("ans")):
+        return "generic"  # demonyms: "Frenchmen", "Syrians"
+    return None
+
+
+def _is_predicate_word(w: str, lex: Lexicon) -> bool:
+    return (
+        w in lex.transitive_predicates
+        or w in lex.passive_auxiliaries
+        or any(p[0] == w for p, _ in lex.post_strong)
+        or any(p[0] == w for p, _ in lex.post_weak)
+    )
+
+
+def _noun_phrase(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict[int, Any]) -> _NP:
+    n = len(tokens)
+    sent = tokens[q.core_start].sent
+    np = _NP(end=q.end)
+    k = q.end
+    if k < n and tokens[k].text in QUOTES and q.start > 0 and tokens[q.start - 1].text in QUOTES:
+        k += 1
+    for _ in range(2):
+        if k < n and tokens[k].sent == sent:
+            end, idx = match_any(tokens, k, [u for u, _ in lex.units])
+            if end >= 0:
+                np.unit = lex.units[idx][1]
+                np.end = end
+                return np
+        if k < n and tokens[k].lower in _NP_SKIP_FIRST:
+            k += 1
+    if k + 1 < n and tokens[k].lower == "of" and tokens[k + 1].lower in _PARTITIVE:
+        if tokens[k + 1].lower in _PRONOUN_PARTITIVE:
+            np.head_class = "pronoun"
+            np.end = k + 2
+            return np
+        k += 2
+    elif k < n and tokens[k - 1].lower == "of" and tokens[k].lower in _PARTITIVE:
+        k += 1
+    last_alpha = None
+    j = k
+    limit = k + 7
+    while j < n and j < limit and tokens[j].sent == sent:
+        t = tokens[j]
+        w = t.lower
+        m = mi.get(j)
+        if m is not None:
+            if _etype(m) == "armed_group":
+                np.actor = m
+            elif _etype(m) == "location":
+                np.location = m
+            j = _after_mention(tokens, j, mi)
+            continue
+        if t.text in QUOTES:
+            if t.text not in ("'", "’") or not t.space_before or j == k:
+                np.scare = True
+            j += 1
+            continue
+        cls = _person_class(t, lex)
+        if (
+            w in lex.np_modifiers
+            and j + 1 < n
+            and tokens[j + 1].is_alpha
+            and (_person_class(tokens[j + 1], lex) is not None or tokens[j + 1].lower not in _NP_STOPS)
+        ):
+            if not (cls is not None and _person_class(tokens[j + 1], lex) is None):
+                np.modifier_cat = lex.np_modifiers[w]
+                j += 1
+                continue
+        if cls is not None:
+            np.head, np.head_class = j, cls
+            # compounds: "rebel troops"
+            while j + 1 < n and tokens[j + 1].sent == sent and _person_class(tokens[j + 1], lex) is not None:
+                j += 1
+                np.head, np.head_class = j, _person_class(tokens[j], lex)
+            np.end = _coordination(tokens, j + 1, lex)
+            break
+        if w in lex.thing_nouns:
+            np.head, np.head_class, np.end = j, "thing", j + 1
+            break
+        if w in _NP_STOPS or not t.is_alpha or _is_predicate_word(w, lex):
+            break
+        last_alpha = j
+        j += 1
+    if np.head is None and last_alpha is not None:
+        np.head, np.head_class, np.end = last_alpha, "unknown", last_alpha + 1
+    if np.head is not None:
+        # "<people> of/from/loyal to <group>", "<people> of <place>"
+        end, _ = match_any(tokens, np.end, lex.actor_links)
+        if end >= 0:
+            if end < n and tokens[end].lower == "the":
+                end += 1
+            m = mi.get(end)
+            if m is not None and _etype(m) == "armed_group" and np.actor is None:
+                np.actor = m
+            elif m is not None and _etype(m) == "location" and np.location is None:
+                np.location = m
+    return np
+
+
+def _coordination(tokens: Sequence[Token], j: int, lex: Lexicon) -> int:
+    """End of "men, women, and children": extend over coordinated person nouns."""
+    end = j
+    n = len(tokens)
+    for _ in range(3):
+        k = end
+        if k < n and tokens[k].text == ",":
+            k += 1
+        if k < n and tokens[k].lower in ("and", "or"):
+            k += 1
+        if k == end or k >= n:
+            break
+        if _person_class(tokens[k], lex) is not None and tokens[k].sent == tokens[j - 1].sent:
+            end = k + 1
+        else:
+            break
+    return end
+
+
+def _skip_parenthetical(tokens: Sequence[Token], j: int) -> int:
+    n = len(tokens)
+    if j >= n:
+        return j
+    opener = tokens[j].text
+    if opener in DASHES or opener == "(":
+        closer = ")" if opener == "(" else opener
+        for k in range(j + 1, min(n, j + 14)):
+            if tokens[k].sent != tokens[j].sent:
+                break
+            if tokens[k].text == closer or (closer in DASHES and tokens[k].text in DASHES):
+                return k + 1
+    return j
+
+
+def _post_predicate(
+    tokens: Sequence[Token], start: int, q_starts: Sequence[int], lex: Lexicon, mi: dict[int, Any]
+) -> tuple[tuple[str, int, int] | None, tuple[str, int, int] | None]:
+    """(strong, weak) predicate cues after a noun phrase: (category, first token, end token).
+    The window ends at the clause's end or the next quantity (after skipping a "– including M –" aside)."""
+    n = len(tokens)
+    if start >= n:
+        return None, None
+    sent = tokens[min(start, n - 1)].sent
+    j = _skip_parenthetical(tokens, start)
+    stop = _next_start(q_starts, j, n)
+    aux = False
+    weak = None
+    steps = 0
+    while j < n and j < stop and steps < 10:
+        t = tokens[j]
+        if t.sent != sent or t.text in (";", ":", "!", "?", ".") or (t.text in QUOTES and t.space_before):
+            break
+        compound = not t.space_before and j > 0 and tokens[j - 1].text in DASHES  # "(IS)-held areas"
+        end, k = match_any(tokens, j, [p for p, _ in lex.post_strong])
+        if end >= 0 and not compound:
+            phrase, cat = lex.post_strong[k]
+            if weak is not None and not aux:
+                break  # the clause's verb was the weak one; a later participle belongs to another noun
+            if len(phrase) == 1 and phrase[0] in lex.transitive_predicates:
+                passive = aux or steps == 0
+                obj = (
+                    end < n
+                    and tokens[end].sent == sent
+                    and (
+                        tokens[end].lower in _OBJECT_STARTERS
+                        or tokens[end].is_number
+                        or _person_class(tokens[end], lex) is not None
+                        or (mi.get(end) is not None and _etype(mi[end]) != "location")
+                    )
+                )
+                if passive and not obj:
+                    return (cat, j, end), weak
+                break  # an active verb: this noun phrase is its agent
+            return (cat, j, end), weak
+        end, k = match_any(tokens, j, [p for p, _ in lex.post_weak])
+        if end >= 0 and weak is None and not compound:
+            weak = (lex.post_weak[k][1], j, end)
+            aux = False
+        elif t.lower in lex.passive_auxiliaries:
+            aux = True
+        elif t.lower in lex.clause_stops:
+            break
+        steps += 1
+        j += 1
+    return None, weak
+
+
+def _next_start(q_starts: Sequence[int], j: int, n: int) -> int:
+    import bisect
+
+    k = bisect.bisect_left(q_starts, j)
+    return q_starts[k] if k < len(q_starts) else n
+
+
+def _pre_predicate(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> tuple[str, int] | None:
+    """Category cue right before the quantity ("killing 25", "released 50", "the deaths of 12")."""
+    end = q.start
+    for _ in range(3):
+        start, k = match_ending_at(tokens, end, [p for p, _ in lex.pre_predicates])
+        if start >= 0 and tokens[start].sent == tokens[q.start].sent:
+            return lex.pre_predicates[k][1], start
+        if end - 1 >= 0 and tokens[end - 1].lower in _PRE_FILLERS:
+            end -= 1
+            continue
+        break
+    # "the death toll from the attack rose to 45"
+    if q.start > 0 and tokens[q.start - 1].lower in ("to", "at", "of", "reached", "hit", "is", "was"):
+        for k in range(q.start - 2, max(-1, q.start - 10), -1):
+            t = tokens[k]
+            if t.sent != tokens[q.start].sent or t.text in (",", ";", ":"):
+                break
+            if t.lower in ("toll", "tolls"):
+                return "killed", k
+    return None
+
+
+def _back_noun(
+    tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict[int, Any]
+) -> tuple[str, Any] | None:
+    """For a number with no noun ("estimates of X fighters ... between 100 and 2,000"): the person noun
+    earlier in the same clause, and the armed group right before it."""
+    sent = tokens[q.start].sent
+    for k in range(q.start - 1, max(-1, q.start - 12), -1):
+        t = tokens[k]
+        if t.sent != sent or t.text in (",", ";", ":", "(", ")") or t.text in DASHES:
+            return None
+        if mi.get(k) is not None:
+            continue
+        cls = _person_class(t, lex)
+        if cls in CATEGORIES or cls == "generic":
+            actor = None
+            if k > 0 and mi.get(k - 1) is not None and _etype(mi[k - 1]) == "armed_group":
+                actor = mi[k - 1]
+            return cls, actor
+    return None
+
+
+def _not_a_figure(tokens: Sequence[Token], q: Quantity, np: _NP, lex: Lexicon) -> bool:
+    """Years, dates, clock times, ordinals, ages, labels and page furniture."""
+    n = len(tokens)
+    cs, ce = q.core_start, q.end
+    first = tokens[cs]
+    nums = [tokens[i] for i in q.number_tokens]
+    head_person = np.head_class not in (None, "thing", "unknown", "pronoun")
+    if nums and all(_YEAR_RE.match(t.text) for t in nums) and not head_person:
+        return True
+    if any(len(t.text.replace(",", "").split(".")[0]) > 9 for t in nums):
+        return True
+    prev = tokens[cs - 1] if cs > 0 else None
+    nxt = tokens[ce] if ce < n else None
+    if first.is_number:
+        if prev is not None and prev.lower in lex.month_names and prev.is_capitalised:
+            return True
+        if (
+            cs > 1
+            and prev is not None
+            and prev.text == "."
+            and tokens[cs - 2].lower in lex.month_names
+            and tokens[cs - 2].is_capitalised
+        ):
+            return True
+        if nxt is not None and nxt.lower in lex.month_names and nxt.is_capitalised:
+            return True
+        if nxt is not None and not nxt.space_before and nxt.lower in _ORDINAL_SUFFIXES:
+            return True
+        if nxt is not None and nxt.text in (":", "/") and not nxt.space_before:
+            return True
+        if prev is not None and prev.text in (":", "/", "#", "№") and not first.space_before:
+            return True
+        if nxt is not None and nxt.lower.rstrip(".") in _CLOCK:
+            return True
+        if prev is not None and prev.lower.rstrip(".") in _LABEL_WORDS:
+            return True
+        # "Kurdistan 24", "Route 66": a capitalised word labels the number
+        if (
+            prev is not None
+            and q.start == cs
+            and prev.is_capitalised
+            and prev.is_alpha
+            and prev.sent == first.sent
+            and tokens[prev.idx - 1].sent == prev.sent
+            and prev.idx > 0
+            and prev.lower not in lex.hedges
+            and not head_person
+        ):
+            return True
+    # ages: "aged 26", "over the age of 13", "26 years old"
+    start, _ = match_ending_at(tokens, cs, lex.age_before)
+    if start >= 0:
+        return True
+    if np.unit == "duration" and np.end < n and tokens[np.end].lower == "old":
+        return True
+    if first.text.endswith("-old") or "-year" in first.lower:
+        return True
+    return False
+
+
+def extract_figures(
+    text: str, mentions: Sequence[Any] = (), *, excluded_spans: Sequence[tuple[int, int]] = ()
+) -> list[Figure]:
+    """Every count of people in text (and `other` quantities with a unit), sorted by start."""
+    if not isinstance(text, str) or not text:
+        return []
+    lex = load_lexicon()  # a broken lexicon file is a configuration error: let it raise
+    try:
+        return _extract(text, mentions or (), excluded_spans or (), lex)
+    except Exception:  # never raise on a document; log it so a reviewer sees it
+        logger.exception("figure extraction failed on a text of %d characters", len(text))
+        return []
+
+
+def _excluded(tok_start: int, tok_end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s < tok_end and tok_start < e for s, e in spans)
+
+
+def _extract(
+    text: str, mentions: Sequence[Any], excluded_spans: Sequence[tuple[int, int]], lex: Lexicon
+) -> list[Figure]:
+    tokens = tokenize(text)
+    mi = _mention_index(tokens, mentions)
+    spans = [(int(s), int(e)) for s, e in excluded_spans]
+    quantities: list[Quantity] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        q = match_quantity(tokens, i, lex)
+        if q is None:
+            i += 1
+            continue
+        if any(mi.get(k) is not None for k in range(q.core_start, q.end)) or _excluded(
+            tokens[q.start].start, tokens[q.end - 1].end, spans
+        ):
+            i = q.end
+            continue
+        quantities.append(q)
+        i = q.end
+    cands: list[_Cand] = []
+    q_starts = [q.start for q in quantities]
+    for q in quantities:
+        c = _candidate(tokens, q, q_starts, lex, mi)
+        if c is not None:
+            cands.append(c)
+    _attach_locations(tokens, cands, quantities, lex, mi)
+    _link_parts(tokens, cands, lex)
+    _mark_repeats(tokens, cands, text)
+    return _to_figures(text, tokens, cands)
+
+
+def _candidate(
+    tokens: Sequence[Token], q: Quantity, q_starts: Sequence[int], lex: Lexicon, mi: dict[int, Any]
+) -> _Cand | None:
+    np = _noun_phrase(tokens, q, lex, mi)
+    if _not_a_figure(tokens, q, np, lex):
+        return None
+    if (
+        q.start > 0
+        and tokens[q.start - 1].text in lex.money_symbols
+        or (q.start > 1 and tokens[q.start - 1].text == "$" and tokens[q.start - 2].lower == "us")
+    ):
+        np.unit = "money"
+    is_one = q.single_value == 1 and q.qualifier == "exact"
+    if np.unit is not None:
+        if is_one:
+            return None
+        return _Cand(q, q.start, np.end, "other", np.unit, np, False, False)
+    pre = _pre_predicate(tokens, q, lex)
+    post_start = np.end if np.head_class not in (None, "unknown") else q.end
+    strong, weak = _post_predicate(tokens, post_start, q_starts, lex, mi)
+    cls = np.head_class
+    category: str | None = None
+    source = None
+    back_actor = None
+    if cls == "thing" or np.scare:
+        if is_one:
+            return None
+        return _Cand(q, q.start, np.end, "other", "count", np, False, False)
+    strong_cat = np.modifier_cat or (pre[0] if pre else None) or (strong[0] if strong else None)
+    if cls in CATEGORIES:
+        category = strong_cat or cls
+    elif cls == "generic":
+        category = strong_cat or (weak[0] if weak else None) or "population"
+    elif cls == "nonfig":
+        category = strong_cat
+    elif cls == "unknown":
+        word = tokens[np.head].lower if np.head is not None else ""
+        if strong_cat in ("killed", "wounded", "missing") or (
+            strong_cat and any(word.endswith(s) for s in lex.person_suffixes)
+        ):
+            category = strong_cat
+    else:  # no noun, or a pronoun ("25 of them")
+        if strong_cat:
+            category = strong_cat
+        else:
+            back = _back_noun(tokens, q, lex, mi) if cls is None else None
+            if back is not None:
+                bcls, back_actor = back
+                category = bcls if bcls in CATEGORIES else (weak[0] if weak else "population")
+            elif weak is not None:
+                category = weak[0]
+    if category is None:
+        if is_one or cls is None or cls == "pronoun":
+            return None
+        unit = "people" if cls == "nonfig" else "count"
+        return _Cand(q, q.start, np.end, "other", unit, np, False, False)
+    if is_one and not strong_cat:
+        return None
+    source = "pre" if (pre and strong_cat == pre[0] and not np.modifier_cat) else None
+    start = pre[1] if source == "pre" and np.head is None else q.start
+    end = np.end if np.head is not None else q.end
+    if np.head is None and strong is not None and strong[2] - q.end <= 8:
+        end = max(end, strong[2])
+    c = _Cand(
+        q, start, max(end, q.end), category, None, np, bool(strong_cat), cls in CATEGORIES or bool(strong_cat)
+    )
+    c.actor = np.actor or back_actor or _join_actor(tokens, np.end, q_starts, lex, mi)
+    if c.actor is None and category == "fighters":
+        c.actor = _possessor(tokens, q, lex, mi)
+    if c.actor is not None and _etype(c.actor) != "armed_group":
+        c.actor = None
+    c.location = np.location
+    c.sentence_words = _sentence_words(tokens, tokens[q.start].sent, q.start)
+    return c
+
+
+def _join_actor(
+    tokens: Sequence[Token], start: int, q_starts: Sequence[int], lex: Lexicon, mi: dict[int, Any]
+) -> Any:
+    """ "<people> joined (the ranks of) <group>"."""
+    n = len(tokens)
+    if start >= n:
+        return None
+    sent = tokens[min(start, n - 1)].sent
+    j = _skip_parenthetical(tokens, start)
+    stop = _next_start(q_starts, j, n)
+    steps = 0
+    while j < n and j < stop and steps < 12:
+        t = tokens[j]
+        if t.sent != sent or t.text in (";", ":", ".") or t.lower in ("but", "while", "because", "after"):
+            return None
+        end, _ = match_any(tokens, j, lex.actor_join_verbs)
+        if end >= 0:
+            for k in range(end, min(n, end + 3)):
+                m = mi.get(k)
+                if m is not None:
+                    return m if _etype(m) == "armed_group" else None
+                if tokens[k].lower not in ("the", "in", "ranks", "of", "up", "with"):
+                    return None
+            return None
+        steps += 1
+        j += 1
+    return None
+
+
+def _possessor(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict[int, Any]) -> Any:
+    """ "<group> has (an estimated) 10,000 fighters" / "<group>, which has ..."."""
+    start, _ = match_ending_at(tokens, q.start, lex.actor_possession_verbs)
+    if start < 0:
+        return None
+    k = start - 1
+    for _ in range(4):
+        if k < 0 or tokens[k].sent != tokens[q.start].sent:
+            return None
+        m = mi.get(k)
+        if m is not None:
+            return m if _etype(m) == "armed_group" else None
+        if tokens[k].lower not in (",", "which", "who", "now", "reportedly", "still", "already", "that"):
+            return None
+        k -= 1
+    return None
+
+
+def _located(tokens: Sequence[Token], k: int, lex: Lexicon, mi: dict[int, Any]) -> bool:
+    """Is the location mention starting at token k the object of a locative preposition?"""
+    j = k - 1
+    for _ in range(6):
+        if j < 0 or tokens[j].sent != tokens[k].sent:
+            return j < 0 or tokens[j].sent != tokens[k].sent
+        w = tokens[j].lower
+        if w in lex.locative_prepositions:
+            return True
+        m = mi.get(j)
+        if m is not None and _etype(m) == "location":
+            j -= 1
+            continue
+        if w not in lex.location_fillers and not (tokens[j].is_capitalised and tokens[j].is_alpha):
+            return False
+        j -= 1
+    return False
+
+
+def _attach_locations(
+    tokens: Sequence[Token], cands: list[_Cand], quantities: list[Quantity], lex: Lexicon, mi: dict[int, Any]
+) -> None:
+    n = len(tokens)
+    claimed: set[int] = set()
+    q_starts = sorted(q.start for q in quantities)
+    for c in cands:
+        if c.category == "other":
+            continue
+        if c.location is not None:
+            continue
+        sent = tokens[c.q.start].sent
+        later = [s for s in q_starts if s > c.q.start]
+        stop = later[0] if later else n
+        j = max(c.end, c.q.end)
+        steps = 0
+        while j < n and j < stop and steps < 30:
+            t = tokens[j]
+            if t.sent != sent or t.text == ";":
+                break
+            m = mi.get(j)
+            if m is not None:
+                if _etype(m) == "location" and _located(tokens, j, lex, mi):
+                    c.location = m
+                    c.location_after = True
+                    claimed.add(id(m))
+                    break
+                j = _after_mention(tokens, j, mi)
+                steps += 1
+                continue
+            j += 1
+            steps += 1
+        if c.location is not None:
+            continue
+        j = c.q.start - 1
+        while j >= 0 and tokens[j].sent == sent:
+            m = mi.get(j)
+            if m is not None and _etype(m) == "location" and id(m) not in claimed:
+                k = j
+                while k > 0 and mi.get(k - 1) is m:
+                    k -= 1
+                follows_where = k < n and any(tokens[x].lower == "where" for x in range(j + 1, min(n, j + 3)))
+                if _located(tokens, k, lex, mi) or follows_where:
+                    c.location = m
+                    break
+                j = k
+            j -= 1
+
+
+def _link_parts(tokens: Sequence[Token], cands: list[_Cand], lex: Lexicon) -> None:
+    people = [i for i, c in enumerate(cands) if c.category != "other"]
+    for pos, bi in enumerate(people):
+        b = cands[bi]
+        if pos == 0:
+            continue
+        ai = people[pos - 1]
+        a = cands[ai]
+        if tokens[a.q.start].sent != tokens[b.q.start].sent:
+            continue
+        gap_start = max(a.np.end, a.q.end)
+        gap = range(gap_start, b.q.start)
+        if 0 <= len(gap) <= 9 and any(match_any(tokens, k, lex.part_of_cues)[0] >= 0 for k in gap):
+            b.part_of = ai
+            if not b.own_specific and b.category != a.category:
+                b.category = a.category
+    # "Of the 1,490 X ..., 500 are ..., 300 are ..."
+    for ai in people:
+        a = cands[ai]
+        s = a.q.start
+        start, _ = match_ending_at(tokens, s, lex.breakdown_openers)
+        if start < 0:
+            continue
+        opener = start
+        if (
+            opener > 0
+            and tokens[opener - 1].sent == tokens[opener].sent
+            and tokens[opener - 1].text
+            not in (
+                ":",
+                ";",
+                "–",
+                "—",
+            )
+        ):
+            continue
+        comma_seen = False
+        k = a.np.end
+        sent = tokens[s].sent
+        for bi in people:
+            b = cands[bi]
+            if b.q.start <= s or tokens[b.q.start].sent != sent:
+                continue
+            if not comma_seen:
+                comma_seen = any(tokens[x].text == "," for x in range(k, b.q.start))
+                if not comma_seen:
+                    continue
+            if b.part_of is None:
+                b.part_of = ai
+
+
+def _sentence_words(tokens: Sequence[Token], sent: int, around: int) -> frozenset[str]:
+    words = set()
+    j = around
+    while j >= 0 and tokens[j].sent == sent:
+        j -= 1
+    j += 1
+    while j < len(tokens) and tokens[j].sent == sent:
+        if tokens[j].is_alpha or tokens[j].is_number:
+            words.add(tokens[j].lower)
+        j += 1
+    return frozenset(words)
+
+
+def _mark_repeats(tokens: Sequence[Token], cands: list[_Cand], text: str) -> None:
+    """Figures stating one claim (a headline, standfirst or caption repeating a body sentence) form a
+    group; one of them stands for the claim and the others are repeats of it. The one that stands is the
+    first that sits in body text (a line ending with sentence punctuation), else the first."""
+    group: list[int] = list(range(len(cands)))
+    for bi, b in enumerate(cands):
+        if b.category == "other":
+            continue
+        for ai in range(bi):
+            a = cands[ai]
+            if group[ai] != ai or a.category != b.category or (a.q.low, a.q.high) != (b.q.low, b.q.high):
+                continue
+            if tokens[a.q.start].sent == tokens[b.q.start].sent:
+                continue
+            a_head = tokens[a.np.head].lower if a.np.head is not None else None
+            b_head = tokens[b.np.head].lower if b.np.head is not None else None
+            if a_head != b_head:
+                continue
+            if not _compatible(a.actor, b.actor) or not _compatible(a.location, b.location):
+                continue
+            small = min(len(a.sentence_words), len(b.sentence_words)) or 1
+            similar = len(a.sentence_words & b.sentence_words) / small >= 0.5
+            same_np = _np_text(tokens, a) == _np_text(tokens, b) and (a.np.end - a.q.start) >= 3
+            if similar or same_np:
+                group[bi] = ai
+                break
+    members: dict[int, list[int]] = {}
+    for i, g in enumerate(group):
+        members.setdefault(g, []).append(i)
+    for idxs in members.values():
+        if len(idxs) < 2:
+            continue
+        body = [i for i in idxs if _in_body_line(text, tokens[cands[i].q.start].start)]
+        primary = body[0] if body else idxs[0]
+        for i in idxs:
+            if i != primary:
+                cands[i].repeat_of = primary
+
+
+def _in_body_line(text: str, pos: int) -> bool:
+    """Does the line holding pos end like body prose (". ! ? ” ...") rather than a headline or caption?"""
+    end = text.find("\n", pos)
+    line = text[pos : end if end >= 0 else len(text)].rstrip()
+    return bool(line) and line[-1] in ".!?\"'”’»)…"
+
+
+def _compatible(x: Any, y: Any) -> bool:
+    if x is None or y is None:
+        return True
+    return _eid(x) == _eid(y) and (_eid(x) is not None or x is y)
+
+
+def _np_text(tokens: Sequence[Token], c: _Cand) -> str:
+    return " ".join(t.lower for t in tokens[c.q.start : max(c.np.end, c.q.end)])
+
+
+def _to_figures(text: str, tokens: Sequence[Token], cands: list[_Cand]) -> list[Figure]:
+    order = sorted(range(len(cands)), key=lambda i: (tokens[cands[i].start].start, i))
+    new_index = {old: new for new, old in enumerate(order)}
+    out: list[Figure] = []
+    for old in order:
+        c = cands[old]
+        s = tokens[c.start].start
+        e = tokens[c.end - 1].end
+        q = c.q
+        out.append(
+            Figure(
+                start=s,
+                end=e,
+                surface=text[s:e],
+                value=q.value,
+                low=q.low,
+                high=q.high,
+                qualifier=q.qualifier,
+                category=c.category,
+                unit=c.unit,
+                actor_entity_id=_eid(c.actor) if c.actor is not None else None,
+                location_entity_id=_eid(c.location) if c.location is not None else None,
+                part_of=new_index[c.part_of] if c.part_of is not None else None,
+                repeat_of=new_index[c.repeat_of] if c.repeat_of is not None else None,
+            )
+        )
+    return out

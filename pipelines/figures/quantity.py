@@ -1,0 +1,265 @@
+"""Recognise a quantity at a token position: digits with separators and scales ("4 million", "1.5m"),
+spelled-out numbers ("twenty-five", "a couple of thousand"), vague quantities ("hundreds of"),
+ranges ("between 100 and 150", "100-150", "two or three") and qualifiers ("more than", "as many as").
+`parse_quantity` is the public phrase parser."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipelines.figures.lexicon import Lexicon, load_lexicon
+from pipelines.figures.tokens import NUMBER_RE, Token, match_any, match_phrase, tokenize
+
+
+@dataclass(frozen=True)
+class Core:
+    """A bare number: tokens [start, end), value, bounds and how it was written."""
+
+    start: int
+    end: int
+    value: float
+    low: float
+    high: float
+    kind: str  # digits | words | vague | couple | dozen | range
+    number_tokens: tuple[int, ...]  # indices of tokens that are digits
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int  # first token (hedge / qualifier included)
+    end: int  # exclusive
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str
+    kind: str
+    core_start: int
+    number_tokens: tuple[int, ...]
+    single_value: float | None  # the number when it is one plain number (for year / "one" checks)
+
+
+def _digits_value(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _word_number(tokens: Sequence[Token], i: int, lex: Lexicon) -> tuple[int, float] | None:
+    """Spelled-out cardinal from i: 'five', 'twenty-five', 'one hundred and fifty', 'a thousand'."""
+    total = 0.0
+    current = 0.0
+    j = i
+    seen = False
+    n = len(tokens)
+    if j < n and tokens[j].lower == "a" and j + 1 < n and tokens[j + 1].lower in lex.scales:
+        current = 1.0
+        j += 1
+        seen = True
+    while j < n:
+        w = tokens[j].lower
+        if tokens[j].sent != tokens[i].sent:
+            break
+        val = _unit_word(w, lex)
+        if val is not None:
+            current += val
+            seen = True
+            j += 1
+            continue
+        if w in lex.scales and seen:
+            scale = lex.scales[w]
+            if scale == 100:
+                current = (current or 1.0) * 100
+            else:
+                total += (current or 1.0) * scale
+                current = 0.0
+            j += 1
+            continue
+        if (
+            w == "and"
+            and seen
+            and j + 1 < n
+            and _unit_word(tokens[j + 1].lower, lex) is not None
+            and tokens[j - 1].lower in lex.scales
+        ):
+            j += 1
+            continue
+        break
+    if not seen:
+        return None
+    return j, total + current
+
+
+def _unit_word(w: str, lex: Lexicon) -> float | None:
+    if w in lex.number_words:
+        return float(lex.number_words[w])
+    if "-" in w:
+        parts = w.split("-")
+        if len(parts) == 2 and all(p in lex.number_words for p in parts):
+            a, b = lex.number_words[parts[0]], lex.number_words[parts[1]]
+            if a >= 20 and a % 10 == 0 and 0 < b < 10:
+                return float(a + b)
+    return None
+
+
+def _core(tokens: Sequence[Token], i: int, lex: Lexicon) -> Core | None:
+    n = len(tokens)
+    if i >= n:
+        return None
+    tok = tokens[i]
+    # vague quantities: "hundreds of thousands of", "dozens of", "several"
+    for entry in lex.vague:
+        end = match_phrase(tokens, i, entry.phrase)
+        if end >= 0:
+            if end < n and tokens[end].lower == "of" and tokens[end].sent == tok.sent:
+                end += 1
+            return Core(i, end, entry.low, entry.low, entry.high, "vague", ())
+    # "a couple of (thousand)"
+    end, _ = match_any(tokens, i, lex.couple_phrases)
+    if end >= 0:
+        scale = 1
+        if end < n and tokens[end].lower in lex.scales:
+            scale = lex.scales[tokens[end].lower]
+            end += 1
+            if end < n and tokens[end].lower == "of":
+                end += 1
+        return Core(i, end, 2.0 * scale, 2.0 * scale, 2.0 * scale, "couple", ())
+    # "a dozen", "dozen"
+    j = i + 1 if tok.lower == "a" else i
+    if j < n and tokens[j].lower in lex.dozen_words:
+        v = float(lex.dozen_words[tokens[j].lower])
+        return Core(i, j + 1, v, v, v, "dozen", ())
+    # "half a million"
+    if tok.lower == "half" and match_phrase(tokens, i + 1, ("a",)) >= 0 and i + 2 < n:
+        s = tokens[i + 2].lower
+        if s in lex.scales and lex.scales[s] >= 1000:
+            v = lex.scales[s] / 2
+            return Core(i, i + 3, v, v, v, "words", ())
+    # hyphenated digit range in one token: "100-150"
+    if "-" in tok.text or "‐" in tok.text:
+        parts = tok.text.replace("‐", "-").split("-")
+        if len(parts) == 2 and all(NUMBER_RE.match(p) for p in parts):
+            a, b = _digits_value(parts[0]), _digits_value(parts[1])
+            if a < b:
+                return Core(i, i + 1, a, a, b, "range", (i,))
+        if not tok.is_alpha:
+            return None
+    if tok.is_number:
+        value = _digits_value(tok.text)
+        end = i + 1
+        if end < n and tokens[end].sent == tok.sent:
+            nxt = tokens[end]
+            if nxt.lower in lex.scales and lex.scales[nxt.lower] >= 1000:
+                value *= lex.scales[nxt.lower]
+                end += 1
+            elif not nxt.space_before and nxt.lower in lex.scale_suffixes:
+                value *= lex.scale_suffixes[nxt.lower]
+                end += 1
+        return Core(i, end, value, value, value, "digits", (i,))
+    words = _word_number(tokens, i, lex)
+    if words is not None:
+        end, value = words
+        return Core(i, end, value, value, value, "words", ())
+    return None
+
+
+def match_quantity(tokens: Sequence[Token], i: int, lex: Lexicon | None = None) -> Quantity | None:
+    """The quantity starting at token i, or None."""
+    lex = lex or load_lexicon()
+    n = len(tokens)
+    j = i
+    if j < n and tokens[j].lower in lex.hedges:
+        j += 1
+    qualifier = None
+    end, k = match_any(tokens, j, [q for q, _ in lex.qualifiers])
+    if end >= 0:
+        qualifier = lex.qualifiers[k][1]
+        j = end
+    if j >= n:
+        return None
+    # "between X and Y", "from X to Y"
+    if tokens[j].lower in ("between", "from"):
+        joiner = "and" if tokens[j].lower == "between" else "to"
+        a = _core(tokens, j + 1, lex)
+        if a is not None and a.end < n and tokens[a.end].lower == joiner:
+            b = _core(tokens, a.end + 1, lex)
+            if b is not None and b.high > a.low:
+                if tokens[j].lower == "from" and i > 0 and tokens[i - 1].lower in lex.change_verbs:
+                    return _single(b, b.start, lex, None)
+                return Quantity(
+                    i,
+                    b.end,
+                    None,
+                    a.low,
+                    b.high,
+                    "range",
+                    "range",
+                    a.start,
+                    a.number_tokens + b.number_tokens,
+                    None,
+                )
+        return None
+    a = _core(tokens, j, lex)
+    if a is None:
+        return None
+    start = i  # hedge and qualifier belong to the quantity's span
+    # "X to Y", "X-Y", "X or Y"
+    if a.end + 1 < n and tokens[a.end].lower in lex.range_joiners and tokens[a.end].sent == tokens[j].sent:
+        b = _core(tokens, a.end + 1, lex)
+        if b is not None and b.kind != "vague" and a.kind != "vague" and b.low > a.high:
+            joiner = tokens[a.end].lower
+            same_kind = (a.kind == "words") == (b.kind == "words")
+            tight = not tokens[a.end].space_before and not tokens[a.end + 1].space_before
+            if (
+                (joiner == "to" and same_kind)
+                or (joiner in ("-", "–") and (tight or same_kind))
+                or (joiner == "or" and same_kind)
+            ):
+                return Quantity(
+                    start,
+                    b.end,
+                    None,
+                    a.low,
+                    b.high,
+                    "range",
+                    "range",
+                    a.start,
+                    a.number_tokens + b.number_tokens,
+                    None,
+                )
+    return _single(a, start, lex, qualifier)
+
+
+def _single(a: Core, start: int, lex: Lexicon, qualifier: str | None) -> Quantity:
+    def make(value: float | None, low: float | None, high: float | None, qual: str) -> Quantity:
+        single = a.value if a.kind in ("digits", "words") else None
+        return Quantity(start, a.end, value, low, high, qual, a.kind, a.start, a.number_tokens, single)
+
+    if a.kind == "range":
+        return make(None, a.low, a.high, "range")
+    if a.kind == "vague":
+        if qualifier == "at_least":
+            return make(a.low, a.low, None, "at_least")
+        if qualifier == "at_most":
+            return make(a.high, None, a.high, "at_most")
+        return make(a.low, a.low, a.high, "vague")
+    if a.kind in ("couple", "dozen") and qualifier in (None, "exact"):
+        qualifier = "approx"
+    qualifier = qualifier or "exact"
+    if qualifier == "at_least":
+        return make(a.value, a.value, None, qualifier)
+    if qualifier == "at_most":
+        return make(a.value, None, a.value, qualifier)
+    return make(a.value, a.value, a.value, qualifier)
+
+
+def parse_quantity(phrase: str) -> tuple[float | None, float | None, float | None, str] | None:
+    """Parse a quantity phrase ("more than 50,000", "a couple of thousand", "between 100 and 150",
+    "hundreds of") into (value, low, high, qualifier); None when the phrase is not one whole quantity."""
+    if not isinstance(phrase, str):
+        return None
+    tokens = tokenize(phrase.strip())
+    if not tokens:
+        return None
+    q = match_quantity(tokens, 0)
+    if q is None or q.end != len(tokens):
+        return None
+    return q.value, q.low, q.high, q.qualifier
