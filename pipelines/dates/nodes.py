@@ -275,6 +275,12 @@ def unit_interval(unit: str, day: D, delta: int) -> Interval | None:
         return day_interval(day + delta * _DAY)
     if unit == "week":
         return week_interval(day + 7 * delta * _DAY)
+    if unit == "latest_weekend":
+        # the latest weekend whose Saturday is not after `day`
+        sat = week_interval(day).start + 5 * _DAY
+        if sat > day:
+            sat -= 7 * _DAY
+        return Interval(sat, sat + _DAY, "week")
     if unit == "weekend":
         # The weekend of the ISO week (this = the coming or current one); last = the one before that.
         sat = week_interval(day).start + 5 * _DAY + 7 * delta * _DAY

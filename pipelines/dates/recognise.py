@@ -121,8 +121,8 @@ class _Parser:
         return False
 
     # ----------------------------------------------------------------- atoms
-    def month_at(self, i: int) -> tuple[int, int] | None:
-        """A capitalised month name, or an abbreviation followed by '.' or a number."""
+    def month_at(self, i: int, after_day: bool = False) -> tuple[int, int] | None:
+        """A capitalised month name, or an abbreviation followed by '.' or a number (or after a day)."""
         if not (0 <= i < self.n) or self.toks[i].kind != "word" or not self.cap(i):
             return None
         m = self.lex.months.get(self.low(i))
@@ -132,7 +132,7 @@ class _Parser:
             return i + 1, m
         if self.low(i + 1) == "." and self.glued(i, i + 1):
             return i + 2, m
-        if self.is_num(i + 1):
+        if self.is_num(i + 1) or after_day:
             return i + 1, m
         return None
 
@@ -253,7 +253,7 @@ class _Parser:
             j = d[0]
             if self.low(j) == "of" and (d[2] or the):
                 j += 1
-            mo = self.month_at(j)
+            mo = self.month_at(j, after_day=True)
             if mo is not None:
                 return self._day_node(mo[0], mo[1], d[1])
         if the:
@@ -422,6 +422,13 @@ class _Parser:
     def p_rel(self, i: int, in_range: bool) -> Match | None:
         word = self.low(i)
         rel = self.m["relative"].get(word)
+        if word == "this" and self.low(i + 1) == "past":
+            unit = self.singular_unit_at(i + 2) or ("weekend" if self.low(i + 2) == "weekend" else None)
+            if unit in {"week", "month", "year"}:
+                return i + 3, RelUnitNode(unit, -1)
+            if unit == "weekend":
+                return i + 3, RelUnitNode("latest_weekend", 0)
+            return None
         if rel is not None:
             unit = self.singular_unit_at(i + 1) or ("week" if self.low(i + 1) == "weekend" else None)
             if unit is None or unit == "day":
@@ -435,6 +442,8 @@ class _Parser:
             return i + 2, RelUnitNode(unit, rel)
         if word == "the":
             nxt = self.low(i + 1)
+            if nxt == "weekend" and self.low(i - 1) in {"over", "at", "during", "on"}:
+                return i + 2, RelUnitNode("latest_weekend", 0)  # "over the weekend"
             unit = self.singular_unit_at(i + 2) or ("weekend" if self.low(i + 2) == "weekend" else None)
             if unit is None:
                 # "the day before", "the year after" closing a clause
@@ -677,7 +686,7 @@ def _granularity_hint(node: Node) -> str:
     if isinstance(node, DecadeNode):
         return "decade"
     unit = getattr(node, "unit", "year")
-    if unit == "weekend":
+    if unit in ("weekend", "latest_weekend"):
         return "week"
     return unit if unit in {"day", "week", "month", "year", "decade"} else "year"
 

@@ -62,6 +62,10 @@ def interval(text: str, published: D | None = PUB):
         ("They met this week.", D(2019, 2, 25), D(2019, 3, 3), "week"),
         ("They met last week.", D(2019, 2, 18), D(2019, 2, 24), "week"),
         ("They met last night.", D(2019, 2, 25), D(2019, 2, 25), "day"),
+        ("Clashes erupted over the weekend.", D(2019, 2, 23), D(2019, 2, 24), "week"),
+        ("Clashes erupted last weekend.", D(2019, 2, 23), D(2019, 2, 24), "week"),
+        ("They meet this weekend.", D(2019, 3, 2), D(2019, 3, 3), "week"),
+        ("They met on 5 Jan in Idlib.", D(2019, 1, 5), D(2019, 1, 5), "day"),
         # parts of periods
         ("HTS routed them in early January.", D(2019, 1, 1), D(2019, 1, 10), "part_of_month"),
         ("He fled in late August.", D(2018, 8, 21), D(2018, 8, 31), "part_of_month"),
