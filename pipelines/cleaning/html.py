@@ -35,6 +35,11 @@ _BLOCKS = frozenset(
 # Share of the page's paragraph text an element may hold and still be pruned: above it, the element
 # is (or wraps) the article, whatever its class says.
 MAX_PRUNED_SHARE = 0.5
+# Blocks that are dropped when their whole text is one link (see prune_link_blocks).
+_LINK_BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6")
+LINK_BLOCK_MIN_WORDS = 3
+LINK_BLOCK_SHARE = 0.9
+MAX_H1 = 1
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?=$|[-_])")
 
 
@@ -44,6 +49,7 @@ class HtmlExtraction:
 
     lines: list[str]
     title: str | None = None
+    headlines: list[str] = field(default_factory=list)
     author: str | None = None
     sitename: str | None = None
     url: str | None = None
@@ -146,6 +152,63 @@ def _drop(el: _Element) -> None:
     parent.remove(el)
 
 
+def _link_share(el: _Element, text_len: int) -> float:
+    link_len = sum(len(" ".join((a.text_content() or "").split())) for a in el.iter("a"))
+    return link_len / text_len if text_len else 0.0
+
+
+def prune_link_blocks(tree: _Element) -> list[Removed]:
+    """Remove paragraphs, list items and subheadings whose whole text is a link to another page.
+
+    Inline related-story links ("<p><a>OTHER HEADLINE</a></p>") and teaser lists are written so; a body
+    sentence that is wholly a link ends with a full stop and stays, as does a link to an anchor on the
+    same page (a table of contents).
+    """
+    removed: list[Removed] = []
+    for el in list(tree.iter(*_LINK_BLOCKS)):
+        if el.getparent() is None:
+            continue
+        text = _text_of(el)
+        words = len(text.split())
+        if words < LINK_BLOCK_MIN_WORDS or text.endswith((".", ".”", '."', "…", ":")):
+            continue
+        hrefs = [a.get("href") or "" for a in el.iter("a")]
+        if not hrefs or all(h.startswith("#") for h in hrefs):
+            continue
+        if _link_share(el, len(text)) >= LINK_BLOCK_SHARE:
+            removed.append(Removed(text, "link_block", "teaser"))
+            _drop(el)
+    return removed
+
+
+def _headlines(tree: _Element) -> list[str]:
+    """Every form of the headline the page carries: <h1>s, <title>, og:title and twitter:title."""
+    found: list[str] = []
+    for h1 in list(tree.iter("h1"))[:MAX_H1]:
+        found.append(_text_of(h1))
+    for title in tree.iter("title"):
+        found.append(_text_of(title))
+        break
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").lower()
+        if key in ("og:title", "twitter:title", "headline", "dc.title"):
+            found.append(meta.get("content") or "")
+    return [h for h in (" ".join(normalize_text(x).split()) for x in found) if h]
+
+
+def _best_title(title: str | None, headlines: list[str]) -> str | None:
+    """The visible headline: an <h1> that is the page title (or its headline part), else the title."""
+    from .lines import title_keys
+
+    if not title:
+        return headlines[0] if headlines else None
+    keys = title_keys(title)
+    for candidate in headlines:
+        if squash(candidate) in keys:
+            return candidate
+    return title
+
+
 def _language(tree: _Element) -> str | None:
     candidates = [tree.get("lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang")]
     for meta in tree.iter("meta"):
@@ -194,7 +257,9 @@ def extract_html(content: str, *, url: str | None = None) -> HtmlExtraction:
     if tree is None:
         raise UnparseablePage("the HTML could not be parsed")
     language = _language(tree)
+    headlines = _headlines(tree)
     pruned, paywall = prune(tree)
+    pruned.extend(prune_link_blocks(tree))
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -208,7 +273,8 @@ def extract_html(content: str, *, url: str | None = None) -> HtmlExtraction:
     text = normalize_text(document.text)
     out = HtmlExtraction(
         lines=text.split("\n"),
-        title=_clean(document.title),
+        title=_best_title(_clean(document.title), headlines),
+        headlines=headlines,
         author=_clean(document.author),
         sitename=_clean(document.sitename),
         url=_clean(document.url) or url,

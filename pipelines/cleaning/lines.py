@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import Removed
@@ -137,23 +138,24 @@ def _mark_blocks(lines: list[_Line]) -> None:
 
 
 def title_keys(title: str) -> set[str]:
-    """Comparison keys of a headline: the whole title and, for "Headline | Site" forms, the headline part."""
+    """Comparison keys of a headline: the whole title and, for "Headline | Site" or "Site | Headline"
+    forms, the title without its last or first segment."""
     keys = {squash(title)}
-    parts = _TITLE_SEPARATOR.split(title)
-    if len(parts) > 1:
-        for part in (parts[0], " - ".join(parts[:-1])):
+    separators = list(_TITLE_SEPARATOR.finditer(title))
+    if separators:
+        for part in (title[: separators[-1].start()], title[separators[0].end() :]):
             if count_words(part) >= TITLE_MIN_WORDS:
                 keys.add(squash(part))
     return {k for k in keys if k}
 
 
-def _mark_repeats(lines: list[_Line], title: str | None) -> None:
+def _mark_repeats(lines: list[_Line], titles: list[str]) -> None:
     """Drop headline lines, exact duplicate lines, and lines repeating part of a longer line.
 
     Pages whose body repeats many lines (tables, recipes, schedules) keep their duplicates: there a
     recurring line is structure, not a repeated caption.
     """
-    keys_of_title = title_keys(title) if title else set()
+    keys_of_title = set().union(*(title_keys(t) for t in titles)) if titles else set()
     live = [ln for ln in lines if ln.gone is None]
     for ln in live:
         if squash(ln.text) in keys_of_title:
@@ -177,7 +179,8 @@ def _mark_repeats(lines: list[_Line], title: str | None) -> None:
         and keys[i] not in keys[:i]
         and any(len(k) > len(keys[i]) and keys[i] in k for k in keys)
     ]
-    if len(duplicates) + len(partial) > max(MAX_REPEATS, REPEATS_SHARE * len(live)):
+    repeats = sum(n - 1 for n in counts.values() if n > 1) + len(partial)
+    if repeats > max(MAX_REPEATS, REPEATS_SHARE * len(live)):
         logger.debug("keeping repeated lines: the page repeats lines by structure")
         return
     for ln in duplicates:
@@ -193,12 +196,19 @@ def _pick_title(lines: list[_Line]) -> str | None:
     return None
 
 
-def clean_lines(raw_lines: list[str], *, title: str | None = None, guess_title: bool = False) -> LineResult:
+def clean_lines(
+    raw_lines: list[str],
+    *,
+    title: str | None = None,
+    guess_title: bool = False,
+    headlines: Sequence[str] = (),
+) -> LineResult:
     """Apply the text rules to `raw_lines`; see the module docstring for the passes.
 
     `title` is the known headline (removed from the body wherever it recurs). With `guess_title`, a
     missing title is taken from the first substantial non-boilerplate line (plain-text pages), and short
-    lines before it are dropped as navigation.
+    lines before it are dropped as navigation. `headlines` are other forms of the headline found on the
+    page (<h1>, og:title); a line equal to one of them is a repeated headline too.
     """
     rules = text_rules()
     removed: list[Removed] = []
@@ -226,7 +236,7 @@ def clean_lines(raw_lines: list[str], *, title: str | None = None, guess_title: 
                 if ln.gone is None and ln.short:
                     ln.gone = Removed(ln.text, "header_navigation", "navigation")
 
-    _mark_repeats(lines, title)
+    _mark_repeats(lines, [t for t in (title, *headlines) if t])
 
     paywall = False
     unread: float | None = None

@@ -31,7 +31,7 @@ def clean_page(
         from .html import extract_html
 
         page = extract_html(content, url=url)
-        result = clean_lines(page.lines, title=title_hint or page.title)
+        result = clean_lines(page.lines, title=title_hint or page.title, headlines=page.headlines)
         removed = page.removed + result.removed
         cleaned = CleanedPage(
             clean_text=PARAGRAPH_SEPARATOR.join(result.lines),

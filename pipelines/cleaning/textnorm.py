@@ -25,7 +25,10 @@ def normalize_text(text: str) -> str:
     return text.translate(_INVISIBLE_TABLE)
 
 
+_DASHES = {ord(c): "-" for c in "‐‑‒–—―−"}
+
+
 def squash(text: str) -> str:
     """Comparison key for a line: casefolded, runs of spaces collapsed, edge punctuation stripped."""
-    key = " ".join(text.casefold().split())
+    key = " ".join(text.casefold().translate(_DASHES).split())
     return key.strip(" .,;:!?…'\"“”‘’«»-–—|•·*")
