@@ -224,6 +224,8 @@ def _noun_phrase(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict[in
             break
         if w in _NP_STOPS or not t.is_alpha or _is_predicate_word(w, lex):
             break
+        if w.endswith("ed") and w not in lex.np_modifiers:
+            break  # a past-tense verb ("about 2,000 gathered"), not a noun
         last_alpha = j
         j += 1
     if np.head is None and last_alpha is not None:
@@ -254,7 +256,13 @@ def _coordination(tokens: Sequence[Token], j: int, lex: Lexicon) -> int:
             k += 1
         if k == end or k >= n:
             break
-        if _person_class(tokens[k], lex) is not None and tokens[k].sent == tokens[j - 1].sent:
+        w = tokens[k].lower
+        if (
+            _person_class(tokens[k], lex) is not None
+            and tokens[k].sent == tokens[j - 1].sent
+            and w not in lex.transitive_predicates
+            and w not in lex.np_modifiers
+        ):
             end = k + 1
         else:
             break
@@ -294,6 +302,15 @@ def _post_predicate(
         t = tokens[j]
         if t.sent != sent or t.text in (";", ":", "!", "?", ".") or (t.text in QUOTES and t.space_before):
             break
+        if steps == 0 and t.lower in ("and", "with") and j + 1 < n:
+            # "1,000 fighters and their families were evacuated": skip the coordinated noun phrase
+            k = j + 1
+            while k < min(n, j + 4) and tokens[k].is_alpha and not _is_predicate_word(tokens[k].lower, lex):
+                k += 1
+            if k > j + 1 and k < n and tokens[k].lower in lex.passive_auxiliaries:
+                j = k
+                steps += 1
+                continue
         compound = not t.space_before and j > 0 and tokens[j - 1].text in DASHES  # "(IS)-held areas"
         end, k = match_any(tokens, j, [p for p, _ in lex.post_strong])
         if end >= 0 and not compound:
@@ -546,7 +563,7 @@ def _candidate(
             return None
         unit = "people" if cls == "nonfig" else "count"
         return _Cand(q, q.start, np.end, "other", unit, np, False, False)
-    if is_one and not strong_cat:
+    if is_one and (not strong_cat or cls == "unknown"):
         return None
     source = "pre" if (pre and strong_cat == pre[0] and not np.modifier_cat) else None
     start = pre[1] if source == "pre" and np.head is None else q.start
@@ -693,10 +710,14 @@ def _link_parts(tokens: Sequence[Token], cands: list[_Cand], lex: Lexicon) -> No
             continue
         gap_start = max(a.np.end, a.q.end)
         gap = range(gap_start, b.q.start)
-        if 0 <= len(gap) <= 9 and any(match_any(tokens, k, lex.part_of_cues)[0] >= 0 for k in gap):
+        cue_before = any(match_any(tokens, k, lex.part_of_cues)[0] >= 0 for k in gap)
+        cue_after = len(gap) <= 3 and match_any(tokens, b.q.end, lex.part_of_cues)[0] >= 0  # "six of them"
+        if 0 <= len(gap) <= 9 and (cue_before or cue_after):
             b.part_of = ai
             if not b.own_specific and b.category != a.category:
                 b.category = a.category
+            elif b.strong and not a.own_specific and a.np.head_class == "generic":
+                a.category = b.category
     # "Of the 1,490 X ..., 500 are ..., 300 are ..."
     for ai in people:
         a = cands[ai]
