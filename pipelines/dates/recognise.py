@@ -327,7 +327,8 @@ class _Parser:
         if yr is not None:
             return yr[0], MonthNode(month, yr[1])
         possessive = self.low(j) in {"'", "’"} and self.low(j + 1) == "s" and self.glued(i, j)
-        if in_range or possessive or self.low(i - 1) in self.w["month_triggers"]:
+        listed = self.low(i - 1) == "," and self.low(i - 2) in self.lex.months and self.cap(i - 2)
+        if in_range or possessive or listed or self.low(i - 1) in self.w["month_triggers"]:
             return j, MonthNode(month, IMPLICIT)
         return None
 
@@ -615,10 +616,6 @@ class _Parser:
             return None
         second = self.p_part(j + 1, True) or self.p_point(j + 1, True)
         if second is None:
-            return None
-        if isinstance(first[1], AgoNode | TextShiftNode | RelDayNode) != isinstance(
-            second[1], AgoNode | TextShiftNode | RelDayNode
-        ):
             return None
         node = RangeNode(first[1], second[1])
         if self.ctx.published is not None and node.resolve(self.ctx) is None:

@@ -224,6 +224,17 @@ def test_anchor_kinds():
     assert [m.anchor for m in found] == ["absolute", "publication", "publication"]
 
 
+def test_month_lists():
+    found = extract_dates("Raids hit in April, May and June, and again between 2011 and today.", PUB)
+    assert [(m.surface, m.date_start) for m in found] == [
+        ("April", D(2018, 4, 1)),
+        ("May", D(2018, 5, 1)),
+        ("June", D(2018, 6, 1)),
+        ("between 2011 and today", D(2011, 1, 1)),
+    ]
+    assert found[-1].date_end == PUB
+
+
 def test_mentions_sorted_and_disjoint():
     text = "On Feb. 11, HTS raided a cell. Then on Feb. 18, bombs exploded, as they did Jan. 16 and in 2014."
     found = extract_dates(text, PUB)
