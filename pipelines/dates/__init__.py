@@ -32,5 +32,6 @@ Recognition is rule-based (token patterns, token lists in tokens.yaml); resoluti
 from pipelines.dates.linking import date_for_span
 from pipelines.dates.model import DateMention
 from pipelines.dates.recognise import extract_dates
+from pipelines.dates.timex import timex_value
 
-__all__ = ["DateMention", "date_for_span", "extract_dates"]
+__all__ = ["DateMention", "date_for_span", "extract_dates", "timex_value"]
