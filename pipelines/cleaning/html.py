@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from lxml import html as lxml_html
 from lxml.etree import _Element
 
-from .lines import is_paywall_notice
+from .lines import paywall_notices, paywall_unread_share
 from .model import Removed, UnparseablePage
 from .rules import PruneRule, prune_rules, split_name
 from .textnorm import normalize_text, squash
@@ -32,6 +32,22 @@ _NO_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "head", 
 _BLOCKS = frozenset(
     {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "td", "th", "dt", "dd", "pre"}
 )
+# Containers whose text is listed as one unit when they hold no other block (a <nav> of bare links).
+_LEAF_CANDIDATES = ("div", "nav", "header", "footer", "aside", "section", "form")
+# Elements that make a <div> a container rather than a leaf block of text.
+_CONTAINERS = _BLOCKS | {
+    "div",
+    "section",
+    "article",
+    "ul",
+    "ol",
+    "table",
+    "form",
+    "aside",
+    "nav",
+    "header",
+    "footer",
+}
 # Share of the page's paragraph text an element may hold and still be pruned: above it, the element
 # is (or wraps) the article, whatever its class says.
 MAX_PRUNED_SHARE = 0.5
@@ -56,7 +72,7 @@ class HtmlExtraction:
     language: str | None = None
     published_date: datetime.date | None = None
     paywall_hint: bool = False
-    unread_text: list[str] = field(default_factory=list)
+    unread_share: float | None = None
     removed: list[Removed] = field(default_factory=list)
 
 
@@ -104,15 +120,16 @@ def _paragraph_owner(tree: _Element) -> tuple[_Element | None, int]:
     return max(totals, key=totals.__getitem__), total
 
 
-def prune(tree: _Element) -> tuple[list[Removed], bool]:
-    """Remove elements carrying a prune token, in place; return their texts and whether one was a paywall."""
+def prune(tree: _Element) -> tuple[list[Removed], list[str]]:
+    """Remove elements carrying a prune token, in place; return their texts and the paywall notices among
+    them (an element's text counts as a notice when a paywall text rule matches it, whatever its class)."""
     rules = prune_rules()
     owner, total = _paragraph_owner(tree)
     protected: set[_Element] = set()
     if owner is not None:
         protected = {owner, *owner.iterancestors()}
     removed: list[Removed] = []
-    paywall = False
+    notices: list[str] = []
     targets: list[tuple[_Element, PruneRule]] = []
     for el in tree.iter():
         if not isinstance(el.tag, str) or el.tag in _NEVER_PRUNE or el in protected:
@@ -131,10 +148,9 @@ def prune(tree: _Element) -> tuple[list[Removed], bool]:
             continue
         if text:
             removed.append(Removed(text, f"prune:{rule.token}", rule.kind))
-            if rule.paywall or is_paywall_notice(text):
-                paywall = True
+            notices.extend(paywall_notices(text))
         _drop(el)
-    return removed, paywall
+    return removed, notices
 
 
 def _drop(el: _Element) -> None:
@@ -237,7 +253,11 @@ def _dropped_blocks(tree: _Element, kept_text: str) -> list[Removed]:
     kept = squash(kept_text)
     removed: list[Removed] = []
     seen: set[str] = set()
-    for el in tree.iter(*_BLOCKS):
+    for el in tree.iter(*_BLOCKS, *_LEAF_CANDIDATES):
+        if el.tag in _LEAF_CANDIDATES and any(
+            isinstance(d.tag, str) and d.tag in _CONTAINERS for d in el.iterdescendants()
+        ):
+            continue
         text = _text_of(el)
         key = squash(text)
         if not key or key in seen or key in kept:
@@ -258,7 +278,7 @@ def extract_html(content: str, *, url: str | None = None) -> HtmlExtraction:
         raise UnparseablePage("the HTML could not be parsed")
     language = _language(tree)
     headlines = _headlines(tree)
-    pruned, paywall = prune(tree)
+    pruned, notices = prune(tree)
     pruned.extend(prune_link_blocks(tree))
     document = trafilatura.bare_extraction(
         tree,
@@ -280,7 +300,8 @@ def extract_html(content: str, *, url: str | None = None) -> HtmlExtraction:
         url=_clean(document.url) or url,
         language=language,
         published_date=_parse_date(document.date),
-        paywall_hint=paywall,
+        paywall_hint=bool(notices),
+        unread_share=next((s for s in map(paywall_unread_share, notices) if s is not None), None),
         removed=pruned,
     )
     out.removed.extend(_dropped_blocks(tree, text))

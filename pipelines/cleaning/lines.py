@@ -260,11 +260,12 @@ def paywall_unread_share(text: str) -> float | None:
     return round(value, 6) if 0 < value <= 1 else None
 
 
-def is_paywall_notice(text: str) -> bool:
-    """True if a paywall rule matches any line of `text` (used on pruned HTML elements)."""
+def paywall_notices(text: str) -> list[str]:
+    """The lines of `text` that a paywall rule matches (used on pruned HTML elements)."""
+    found = []
     for raw in normalize_text(text).split("\n"):
         line = raw.strip()
         n = count_words(line)
         if line and any(r.paywall and r.applies(line, n) for r in text_rules()):
-            return True
-    return False
+            found.append(line)
+    return found

@@ -42,7 +42,7 @@ def clean_page(
             language=page.language,
             published_date=page.published_date,
             paywall_truncated=result.paywall_truncated or page.paywall_hint,
-            unread_share=result.unread_share,
+            unread_share=result.unread_share if result.unread_share is not None else page.unread_share,
             removed=removed,
         )
     else:

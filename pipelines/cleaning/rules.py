@@ -62,7 +62,6 @@ class PruneRule:
     token: str
     parts: tuple[str, ...]
     kind: str
-    paywall: bool
     risk: str
 
 
@@ -167,10 +166,7 @@ def parse_prune_rules(data: dict[str, Any], source: str = "prune.yaml") -> tuple
         parts = split_name(token)
         if not parts:
             raise RuleFileError(f"{where}: token has no letters")
-        paywall = entry.get("paywall", False)
-        if not isinstance(paywall, bool):
-            raise RuleFileError(f"{where}: paywall must be true or false")
-        rules.append(PruneRule(token, parts, kind, paywall, str(_require(entry, "risk", where))))
+        rules.append(PruneRule(token, parts, kind, str(_require(entry, "risk", where))))
     return tuple(rules)
 
 
