@@ -1,0 +1,23 @@
+"""Knowledge base of Syria's armed groups, people, places and organisations, and mention linking.
+
+`load_kb()` reads and validates the analyst-edited YAML files in `kb/`; `find_mentions(text, kb,
+published)` returns exact-span mentions linked to knowledge-base entities (or typed but unlinked, for
+names the knowledge base does not know); `lineage_view_sql()` gives the views that roll mentions up by
+lineage.
+"""
+
+from pipelines.entities.kb import Acronym, Entity, KnowledgeBase, KnowledgeBaseError, LineageEdge, load_kb
+from pipelines.entities.linking import Mention, find_mentions
+from pipelines.entities.sql import lineage_view_sql
+
+__all__ = [
+    "Acronym",
+    "Entity",
+    "KnowledgeBase",
+    "KnowledgeBaseError",
+    "LineageEdge",
+    "Mention",
+    "find_mentions",
+    "lineage_view_sql",
+    "load_kb",
+]

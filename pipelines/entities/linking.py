@@ -1,0 +1,262 @@
+"""Find and link the mentions of one document: knowledge-base names, acronyms, then unknown names.
+
+Order of decisions in `find_mentions`:
+1. knowledge-base alias matches (folded spelling) and acronym matches (exact, case-sensitive);
+2. overlaps: the longest span wins, an alias beats an acronym of the same length;
+3. discovered unknown names (see `discovery`) fill the rest; one that overlaps a knowledge-base match
+   replaces it only when it contains it and ends in a group or organisation noun ("Idlib Military
+   Council");
+4. a name shared by several entities goes to the one the document names elsewhere, else to the one
+   valid on the publication date (the name decides when it is specific, the date only when it is not);
+5. acronyms marked `needs_support` ("IS", "HTC") stay only when the document names the entity in full
+   or the words around them make a group of them ("IS fighters", "(IS)"), never in all-caps text;
+6. a person named in full lends their surname to the rest of the document ("Kyle Orton" ... "Mr
+   Orton"); an unknown name found once by a cue is recorded at its other occurrences too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass
+
+from pipelines.entities.discovery import Cues, default_cues, discover
+from pipelines.entities.kb import KnowledgeBase
+from pipelines.entities.matcher import AliasCandidate, Matcher, RawMatch, get_matcher
+from pipelines.entities.normalise import ARTICLE, fold_phrase, tokenize
+
+logger = logging.getLogger(__name__)
+
+# Preference among the ways one written form can name several entities (most specific first).
+KIND_ORDER = ("canonical", "alias", "translation", "former_name", "article", "generated", "bare", "acronym")
+# Discovery cues strong enough to override a shorter knowledge-base match inside the same name.
+OVERRIDING_CUES = ("group_suffix", "group_prefix", "org_suffix", "org_prefix")
+_HONORIFIC_RX = re.compile(r"(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? $")
+
+
+@dataclass
+class Mention:
+    """One span of the text naming an entity; `entity_id` is None for a name the KB does not know."""
+
+    start: int
+    end: int
+    surface: str
+    entity_type: str
+    entity_id: str | None
+    method: str  # alias | acronym | normalised | coreference | unknown
+    cluster: str | None = None  # for unlinked mentions: a key shared by the forms of one unknown name
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    candidates: tuple[AliasCandidate, ...]
+    method: str
+    etype: str | None = None
+    cue: str = ""
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+    def overlaps(self, other: _Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+def find_mentions(text: str, kb: KnowledgeBase, published: dt.date | None = None) -> list[Mention]:
+    """All entity mentions of `text`, sorted by start, non-overlapping, `text[start:end] == surface`."""
+    matcher = get_matcher(kb)
+    cues = default_cues()
+    tokens = tokenize(text)
+    raw = matcher.alias_matches(tokens) + [
+        a for a in matcher.acronym_matches(text) if not _shouting(text, a, matcher)
+    ]
+    kb_spans = _resolve_overlaps([_Span(r.start, r.end, r.candidates, r.method) for r in raw])
+    spans = _add_discovered(text, kb_spans, discover(text, cues))
+    mentions = _link(text, spans, kb, matcher, published, cues)
+    mentions = _coreference(text, mentions, cues)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _resolve_overlaps(spans: list[_Span]) -> list[_Span]:
+    order = sorted(spans, key=lambda s: (-s.length, s.method != "alias", s.start))
+    chosen: list[_Span] = []
+    for s in order:
+        if not any(s.overlaps(c) for c in chosen):
+            chosen.append(s)
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def _add_discovered(text: str, kb_spans: list[_Span], found: list) -> list[_Span]:
+    spans = list(kb_spans)
+    for d in found:
+        new = _Span(d.start, d.end, (), "unknown", d.entity_type, d.cue)
+        hits = [s for s in spans if s.overlaps(new)]
+        if not hits:
+            spans.append(new)
+            continue
+        contains_all = all(new.start <= h.start and h.end <= new.end for h in hits)
+        if d.cue in OVERRIDING_CUES and contains_all and new.length > max(h.length for h in hits):
+            spans = [s for s in spans if s not in hits] + [new]
+    return sorted(spans, key=lambda s: s.start)
+
+
+def _shouting(text: str, match: RawMatch, matcher: Matcher) -> bool:
+    """An acronym among other all-caps words ("THIS IS WAR") is shouting, not a name."""
+    line_start = text.rfind("\n", 0, match.start) + 1
+    line_end = text.find("\n", match.end)
+    line = text[line_start : line_end if line_end != -1 else len(text)]
+    words = re.findall(r"[^\W\d_]{2,}", line)
+    caps = [w for w in words if w.isupper() and w not in matcher.acronyms]
+    return len(caps) >= 2 and len(caps) * 2 >= len(words)
+
+
+def _pick(cands: tuple[AliasCandidate, ...], kb: KnowledgeBase, named: set[str], published: dt.date | None):
+    if len(cands) == 1:
+        return cands[0]
+    in_doc = [c for c in cands if c.entity_id in named]
+    if len(in_doc) == 1:
+        return in_doc[0]
+    pool = list(cands)
+    if published is not None:
+        valid = [c for c in pool if (e := kb.get(c.entity_id)) is not None and e.valid_on(published)]
+        pool = valid or pool
+    return min(pool, key=lambda c: KIND_ORDER.index(c.kind) if c.kind in KIND_ORDER else len(KIND_ORDER))
+
+
+def _link(
+    text: str,
+    spans: list[_Span],
+    kb: KnowledgeBase,
+    matcher: Matcher,
+    published: dt.date | None,
+    cues: Cues,
+) -> list[Mention]:
+    # entities the document names unambiguously by a full (non-acronym) name
+    named = {s.candidates[0].entity_id for s in spans if s.method == "alias" and len(s.candidates) == 1}
+    acronym_named = {
+        s.candidates[0].entity_id
+        for s in spans
+        if s.method == "acronym"
+        and len(s.candidates) == 1
+        and (text[s.start : s.end], s.candidates[0].entity_id) not in matcher.support_required
+    }
+    out: list[Mention] = []
+    for s in spans:
+        surface = text[s.start : s.end]
+        if s.method == "unknown":
+            key = "-".join(k for k in fold_phrase(_strip_honorific(surface)) if k != ARTICLE)
+            out.append(
+                Mention(s.start, s.end, surface, s.etype or "", None, "unknown", f"new:{s.etype}:{key}")
+            )
+            continue
+        cand = _pick(s.candidates, kb, named, published)
+        if s.method == "acronym" and (surface, cand.entity_id) in matcher.support_required:
+            supported = cand.entity_id in named or cand.entity_id in acronym_named
+            if not supported and not _group_context(text, s.start, s.end, cues):
+                logger.debug("acronym %r at %d not supported by the text", surface, s.start)
+                continue
+        entity = kb.get(cand.entity_id)
+        assert entity is not None
+        method = s.method
+        if method == "alias" and cand.kind in ("article", "bare", "generated"):
+            method = "normalised"
+        elif method == "alias" and not _exact_alias(surface, entity):
+            method = "normalised"
+        out.append(Mention(s.start, s.end, surface, entity.type, entity.entity_id, method))
+    return out
+
+
+def _exact_alias(surface: str, entity) -> bool:
+    low = surface.casefold()
+    return any(low == name.casefold() for name, _ in entity.names())
+
+
+def _group_context(text: str, start: int, end: int, cues: Cues) -> bool:
+    """'(IS)', '[IS]', 'IS fighters', 'IS-held', 'against IS'."""
+    before, after = text[max(0, start - 1) : start], text[end : end + 1]
+    if (before, after) in (("(", ")"), ("[", "]")):
+        return True
+    nxt = re.match(r"[-‐‑ ]?([^\W\d_]+)", text[end : end + 30])
+    if nxt and cues.has("group_context_after", nxt.group(1).lower()):
+        return True
+    prev = re.search(r"([^\W\d_]+)[-‐‑ ]$", text[max(0, start - 30) : start])
+    return bool(prev and cues.has("group_context_before", prev.group(1).lower()))
+
+
+def _strip_honorific(name: str) -> str:
+    return re.sub(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+", "", name)
+
+
+def _surname_keys(surface: str) -> list[tuple[str, ...]]:
+    """Folded keys of a person's surname: 'Abu Mohammad al-Golani' -> (al, gulani) and (gulani,)."""
+    words = _strip_honorific(surface).split()
+    if len(words) < 2:
+        return []
+    key = fold_phrase(words[-1])
+    keys = [key]
+    if key and key[0] == ARTICLE and len(key) > 1:
+        keys.append(key[1:])
+    return keys
+
+
+def _coreference(text: str, mentions: list[Mention], cues: Cues) -> list[Mention]:
+    # 1. surnames of persons named in full
+    owners: dict[tuple[str, ...], set[tuple[str | None, str | None]]] = {}
+    for m in mentions:
+        if m.entity_type == "person":
+            for key in _surname_keys(m.surface):
+                owners.setdefault(key, set()).add((m.entity_id, m.cluster))
+    surnames = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
+    # an unknown one-word person ("Mr Orton") takes the identity of the full name
+    for m in mentions:
+        if m.entity_type == "person" and m.entity_id is None:
+            key = fold_phrase(_strip_honorific(m.surface))
+            if key in surnames and len(_strip_honorific(m.surface).split()) == 1:
+                m.entity_id, m.cluster = surnames[key]
+                m.method = "coreference" if m.entity_id else "unknown"
+    # 2. unknown names found once by a cue, and surnames, at their other occurrences
+    repeats: dict[tuple[str, ...], tuple[str, str | None, str | None, str]] = {}
+    for m in mentions:
+        if m.entity_id is None and m.cluster:
+            key = fold_phrase(_strip_honorific(m.surface))
+            if key and not all(cues.has("generic_words", w) for w in _strip_honorific(m.surface).split()):
+                repeats.setdefault(key, (m.entity_type, None, m.cluster, "unknown"))
+    for key, (eid, cluster) in surnames.items():
+        repeats.setdefault(key, ("person", eid, cluster, "coreference" if eid else "unknown"))
+    if not repeats:
+        return mentions
+    taken = [(m.start, m.end) for m in mentions]
+    max_len = max(len(k) for k in repeats)
+    tokens = tokenize(text)
+    out = list(mentions)
+    i = 0
+    while i < len(tokens):
+        if i > 0 and tokens[i - 1].start == tokens[i].start:
+            i += 1
+            continue
+        hit = None
+        for length in range(min(max_len, len(tokens) - i), 0, -1):
+            j = i + length - 1
+            key = tuple(t.key for t in tokens[i : j + 1])
+            if j + 1 < len(tokens) and tokens[j + 1].start == tokens[j].start:
+                continue  # would end inside a fused word
+            if key in repeats and tokens[i].text[:1].isupper():
+                hit = (tokens[i].start, tokens[j].end, repeats[key])
+                break
+        if hit:
+            start, end, (etype, eid, cluster, method) = hit
+            hm = _HONORIFIC_RX.search(text[max(0, start - 6) : start])
+            if hm and etype == "person":
+                start -= len(hm.group(0))
+            if not any(start < b and a < end for a, b in taken):
+                out.append(Mention(start, end, text[start:end], etype, eid, method, cluster))
+                taken.append((start, end))
+            while i < len(tokens) and tokens[i].start < end:
+                i += 1
+            continue
+        i += 1
+    return out

@@ -1,0 +1,121 @@
+"""Compiled alias and acronym matcher of a knowledge base, built once and cached on the KB object.
+
+Aliases are matched on folded token sequences (see `normalise`), acronyms on exact, case-sensitive,
+whole-word text. The matcher returns candidate spans; `linking` decides overlaps and which entity wins.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from pipelines.entities.kb import KnowledgeBase
+from pipelines.entities.normalise import ARTICLE, Token, fold_phrase
+
+logger = logging.getLogger(__name__)
+
+# An alias that starts with the article also matches without it ("al-Nusra" -> "Nusra") when the word
+# left is at least this long once folded. Risk: short bare words ("Bab", "Dana") are everyday words or
+# given names; those keep their article.
+MIN_BARE_AFTER_ARTICLE = 5
+
+
+@dataclass(frozen=True)
+class AliasCandidate:
+    entity_id: str
+    kind: str  # canonical | alias | translation | former_name | generated | bare
+
+
+@dataclass(frozen=True)
+class RawMatch:
+    start: int
+    end: int
+    candidates: tuple[AliasCandidate, ...]
+    method: str  # alias | acronym
+
+
+class Matcher:
+    """Alias index (folded key tuple -> candidates) and one acronym regex."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        index: dict[tuple[str, ...], dict[str, AliasCandidate]] = defaultdict(dict)
+        for e in kb.entities:
+            for alias, kind in e.names():
+                key = fold_phrase(alias)
+                if not key:
+                    continue
+                variants = [(key, kind)]
+                if key[0] == ARTICLE and len(key) > 1 and len(key[1]) >= MIN_BARE_AFTER_ARTICLE:
+                    variants.append((key[1:], "bare"))
+                if key[0] != ARTICLE:
+                    variants.append(((ARTICLE, *key), "article"))
+                for k, kd in variants:
+                    # the first kind registered for an entity (the most specific) is kept
+                    index[k].setdefault(e.entity_id, AliasCandidate(e.entity_id, kd))
+        self.index = {k: tuple(v.values()) for k, v in index.items()}
+        self.max_len = max((len(k) for k in self.index), default=0)
+        acr: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+        for e in kb.entities:
+            for ac in e.acronyms:
+                acr[ac.form].append((e.entity_id, ac.needs_support))
+        self.acronyms = dict(acr)
+        forms = sorted(self.acronyms, key=len, reverse=True)
+        self.acronym_rx = (
+            re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![^\W_])")
+            if forms
+            else None
+        )
+        self.support_required = {
+            (form, eid) for form, lst in self.acronyms.items() for eid, needs in lst if needs
+        }
+        logger.debug("matcher: %d alias keys, %d acronyms", len(self.index), len(self.acronyms))
+
+    def alias_matches(self, tokens: list[Token]) -> list[RawMatch]:
+        """Longest alias match starting at each word; a match covers whole words only."""
+        out: list[RawMatch] = []
+        n = len(tokens)
+        keys = [t.key for t in tokens]
+        for i in range(n):
+            if i > 0 and tokens[i - 1].start == tokens[i].start:
+                continue  # second half of a fused word
+            for length in range(min(self.max_len, n - i), 0, -1):
+                j = i + length - 1
+                if j + 1 < n and tokens[j + 1].start == tokens[j].start:
+                    continue  # would end inside a fused word
+                cands = self.index.get(tuple(keys[i : j + 1]))
+                if not cands or not _capitalised(tokens[i : j + 1]):
+                    continue
+                out.append(RawMatch(tokens[i].start, tokens[j].end, cands, "alias"))
+                break
+        return out
+
+    def acronym_matches(self, text: str) -> list[RawMatch]:
+        if self.acronym_rx is None:
+            return []
+        out = []
+        for m in self.acronym_rx.finditer(text):
+            cands = tuple(AliasCandidate(eid, "acronym") for eid, _ in self.acronyms[m.group(0)])
+            out.append(RawMatch(m.start(), m.end(), cands, "acronym"))
+        return out
+
+
+# Articles written as a separate lower-case word before the capitalised name ("al-Qaeda", "ez-Zor").
+_WRITTEN_ARTICLES = frozenset({"al", "el", "ad", "as", "an", "at", "ar", "az", "ez", "ash"})
+
+
+def _capitalised(tokens: list[Token]) -> bool:
+    """A proper name: its first word that is not an article starts with a capital letter."""
+    for t in tokens:
+        if t.key == ARTICLE and t.text.casefold() in _WRITTEN_ARTICLES:
+            continue
+        return t.text[:1].isupper()
+    return False
+
+
+def get_matcher(kb: KnowledgeBase) -> Matcher:
+    """The KB's compiled matcher, built on first use and cached on the KB object."""
+    if kb._matcher is None:
+        kb._matcher = Matcher(kb)
+    return kb._matcher

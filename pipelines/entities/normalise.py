@@ -1,0 +1,138 @@
+"""Transliteration-tolerant tokens: split text into word tokens with offsets and fold each to a key.
+
+Arabic names reach English text in many spellings (Deir ez-Zor / Deir al-Zour / Deir Azzour,
+Hay'at / Hayat, Jeish / Jaysh, Raqqa / Raqqah). Both the knowledge base aliases and the article text go
+through the same folding, so two spellings match when their folded token sequences are equal.
+The folding rules are listed one by one in `FOLDING_RULES`, each with the confusion it risks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Characters that stand for an apostrophe, a hamza or an ʿayn inside a transliterated name.
+# Dropped inside a token: "Hay’at" -> "hayat", "Sa'ad" -> "saad", "ʿAyn" -> "ayn".
+APOSTROPHES = "'’‘ʿʾʼʻ`´"
+
+# Tokens that are the Arabic definite article. "al"/"el" are taken as articles anywhere (they are not
+# English words); the assimilated forms ("ad", "as", "an", "at", "ar", "az", "ash", ...) only when a hyphen
+# joins them to the next word, because "as", "an", "at" are English words.
+ARTICLES_FREE = ("al", "el", "il", "ul")
+ARTICLES_HYPHENATED = (
+    "ad", "ed", "ud", "as", "es", "us", "an", "en", "un", "at", "et", "ar", "er", "az", "ez",
+    "ash", "esh", "ath", "eth", "adh", "edh", "ul", "ut", "ur", "uz",
+)  # fmt: skip
+ARTICLE = "al"  # every article folds to this token
+
+# "wal-Jihad", "wal-Ansar": the conjunction "wa" fused with the article.
+CONJ_ARTICLE = ("wal", "wel", "wa'l")
+
+# Sun letters an assimilated article doubles when it is written fused to the word: "Azzour" = "az-Zour",
+# "Assad" = "as-Sad"... Risk: an English or foreign word of that shape ("Annan", "Essex") gets split too,
+# harmless because the same split happens on the alias side and only whole alias keys are compared.
+_FUSED_ARTICLE = re.compile(r"^[ae](sh|th|dh|t|d|r|z|s|n)\1(\w{2,})$")
+# "Nureddin", "Salahuddin": "X ad-Din" written as one word. Risk: none known in English.
+_FUSED_DIN = re.compile(r"^(\w{2,}?)[uea]d(?:d)?din$")
+
+# Word tokens: letters and digits, with inner apostrophes (Hay’at) but not a possessive 's (HTS's).
+_TOKEN = re.compile(r"[^\W_]+(?:[" + APOSTROPHES + r"](?!s\b)[^\W_]+)*")
+
+
+@dataclass(frozen=True)
+class FoldRule:
+    """One spelling-folding rule applied to a lower-cased, accent-free token."""
+
+    name: str
+    pattern: str
+    repl: str
+    risk: str
+
+
+# Order matters: doubled letters collapse first, then vowel digraphs, then single letters.
+FOLDING_RULES: tuple[FoldRule, ...] = (
+    FoldRule("french_dj", "dj", "j", "French 'Djihad' = 'Jihad'; no English word starts with dj"),
+    FoldRule("french_ch", "ch", "sh", "French 'Cham' = 'Sham'; English 'ch' words fold too, on both sides"),
+    FoldRule("ee", "ee", "i", "Muhajireen/Muhajirin"),
+    FoldRule(
+        "ou", "ou|oo|o", "u", "Zour/Zor/Zur, Nour/Nur, Dawood/Dawud; 'o' and 'u' never contrast in Arabic"
+    ),
+    FoldRule("doubled", r"(.)\1+", r"\1", "Raqqa/Raqa, Muhammad/Muhamad; 'Hassan'='Hasan' is wanted"),
+    FoldRule("ei_ay", "ei|ey|ay|ai|ae", "ai", "Jeish/Jaysh/Jaish, Sheikh/Shaykh, Deir/Dair"),
+    FoldRule("e_a", "e", "a", "Zengi/Zangi, Hezb/Hazb; short vowels are unwritten in Arabic"),
+    FoldRule("aw", "aw", "au", "Tawhid/Tauhid, Dawud/Daud"),
+    FoldRule("q_k", "q", "k", "Qaeda/Kaeda, Raqqa/Rakka; Arabic qaf and kaf merge, on both sides"),
+    FoldRule("doubled_again", r"(.)\1+", r"\1", "letters doubled by the rules above (Daoud -> Dauud)"),
+    FoldRule("final_ah", r"(?<=\w)(ah|eh)$", "a", "Raqqah/Raqqa, Hamah/Hama (ta marbuta)"),
+)
+_COMPILED_RULES = tuple((re.compile(r.pattern), r.repl) for r in FOLDING_RULES)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of the text: its span and its folded key ('' for nothing, 'al' for an article)."""
+
+    start: int
+    end: int
+    text: str
+    key: str
+
+
+def strip_accents(s: str) -> str:
+    """Remove combining marks: 'Ḥayʾat' -> 'Hayʾat'."""
+    decomposed = unicodedata.normalize("NFKD", s)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold_word(word: str) -> str:
+    """Fold one word (no spaces, no hyphens) to its transliteration-tolerant key."""
+    s = strip_accents(word).casefold()
+    s = "".join(c for c in s if c not in APOSTROPHES)
+    for rx, repl in _COMPILED_RULES:
+        s = rx.sub(repl, s)
+    return s
+
+
+def _split_word(raw: str, hyphen_follows: bool) -> list[str]:
+    """Return the folded keys one raw word stands for (a fused article yields two keys)."""
+    low = strip_accents(raw).casefold()
+    low_noapos = "".join(c for c in low if c not in APOSTROPHES)
+    if low_noapos in ARTICLES_FREE:
+        return [ARTICLE]
+    if hyphen_follows and low_noapos in ARTICLES_HYPHENATED:
+        return [ARTICLE]
+    if low_noapos in CONJ_ARTICLE or low_noapos == "wal":
+        return ["wa", ARTICLE]
+    m = _FUSED_DIN.match(low_noapos)
+    if m:
+        return [fold_word(m.group(1)), ARTICLE, "din"]
+    m = _FUSED_ARTICLE.match(low_noapos)
+    if m:
+        return [ARTICLE, fold_word(m.group(1) + m.group(2))]
+    return [fold_word(raw)]
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split text into tokens with offsets; a fused article makes two tokens sharing one span.
+
+    Tokens sharing a span are never split by the matcher: a match must start at the first and end at
+    the last of them, so the surface is always whole words.
+    """
+    out: list[Token] = []
+    for m in _TOKEN.finditer(text):
+        raw = m.group(0)
+        if raw == "s" and m.start() > 0 and text[m.start() - 1] in APOSTROPHES:
+            continue  # possessive 's of the previous word
+        hyphen_follows = m.end() < len(text) and text[m.end()] in "-‐‑"
+        keys = _split_word(raw, hyphen_follows)
+        if len(keys) > 1 and keys[0] == ARTICLE and out and out[-1].key == ARTICLE:
+            keys = keys[1:]  # "al-Assad": the written article already stands before the fused one
+        for key in keys:
+            out.append(Token(m.start(), m.end(), raw, key))
+    return out
+
+
+def fold_phrase(phrase: str) -> tuple[str, ...]:
+    """Folded key sequence of a whole name: 'Deir ez-Zor' -> ('dair', 'al', 'zur')."""
+    return tuple(t.key for t in tokenize(phrase))
