@@ -311,6 +311,19 @@ class AgoNode(Node):
         return None if iv is None else Res(iv, "publication")
 
 
+# How fine a unit or granularity is, for anchoring "the next <unit>" to an earlier date.
+_RANK = {
+    "day": 0,
+    "week": 1,
+    "part_of_month": 1,
+    "month": 2,
+    "part_of_year": 3,
+    "year": 4,
+    "range": 4,
+    "decade": 5,
+}
+
+
 @dataclass
 class TextRelNode(Node):
     """ "the next year", "the previous day", "the same month", "that year": the unit containing the
@@ -322,8 +335,8 @@ class TextRelNode(Node):
     def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
         anchor = ctx.text_anchor
         if anchor is not None:
-            if self.unit == "day" and anchor.granularity != "day":
-                return None
+            if _RANK.get(self.unit, 9) < _RANK.get(anchor.granularity, 9):
+                return None  # "the next day" after "in 2012": finer than the anchor allows
             iv = unit_interval(self.unit, anchor.start, self.delta)
             return None if iv is None else Res(iv, "text")
         if ctx.published is None:

@@ -470,9 +470,14 @@ class _Parser:
             ):
                 return None
             return i + 3, TextRelNode(unit, trel)
-        if word == "that" and self.singular_unit_at(i + 1) in {"year", "month"}:
-            if self.low(i + 2) in {"'", "’"} or self.low(i - 1) in self.w["month_triggers"] | {"of"}:
-                return i + 2, TextRelNode(self.unit_at(i + 1) or "year", 0)
+        if word == "that":
+            k = i + 2 if self.low(i + 1) == "same" else i + 1
+            unit = self.singular_unit_at(k)
+            if unit not in {"year", "month"}:
+                return None
+            cue = self.w["month_triggers"] | self.w["earlier_words"] | self.w["later_words"] | {"of"}
+            if k > i + 1 or self.low(k + 1) in {"'", "’"} or self.low(i - 1) in cue:
+                return k + 1, TextRelNode(unit, 0)
         return None
 
     def p_ago_shift(self, i: int, in_range: bool) -> Match | None:

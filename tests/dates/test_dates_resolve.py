@@ -201,6 +201,19 @@ def test_text_anchor_ignores_deictic_dates_and_chains():
     ]
 
 
+def test_that_year_anchors_to_the_text():
+    text = (
+        "It was founded in March 2012. That same month it split. Later that year it lost Homs. The next day"
+    )
+    found = extract_dates(text, PUB)
+    assert [(m.surface, m.date_start, m.date_end) for m in found] == [
+        ("March 2012", D(2012, 3, 1), D(2012, 3, 31)),
+        ("That same month", D(2012, 3, 1), D(2012, 3, 31)),
+        ("that year", D(2012, 1, 1), D(2012, 12, 31)),
+        ("The next day", None, None),  # finer than the year it would anchor to
+    ]
+
+
 def test_weekday_date_is_one_mention():
     m = only("The attack came on Monday, Feb. 18, 2019, at dawn.")
     assert (m.surface, m.date_start, m.granularity) == ("Monday, Feb. 18, 2019", D(2019, 2, 18), "day")
