@@ -56,6 +56,10 @@ _LINK_BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6")
 LINK_BLOCK_MIN_WORDS = 3
 LINK_BLOCK_SHARE = 0.9
 MAX_H1 = 1
+# The headline's header: an ancestor of the <h1> at most this many levels up, a <header> or classed so.
+MAX_HEADER_DEPTH = 4
+_HEADER_PARTS = frozenset({"header", "head", "headline", "heading", "hero", "title"})
+_SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?=$|[-_])")
 
 
@@ -197,6 +201,38 @@ def prune_link_blocks(tree: _Element) -> list[Removed]:
     return removed
 
 
+def prune_standfirst(tree: _Element) -> list[Removed]:
+    """Remove the subheadings that sit with the headline in the article header (the standfirst or dek).
+
+    Only headings (h2-h6) after the first <h1>, inside its <header> (or an element classed as a header),
+    and only when that header does not also hold the body's paragraphs. SPEC §2 lets a standfirst go.
+    """
+    h1 = next(tree.iter("h1"), None)
+    if h1 is None:
+        return []
+    owner, _ = _paragraph_owner(tree)
+    header = None
+    for level, anc in enumerate(h1.iterancestors()):
+        if level >= MAX_HEADER_DEPTH or anc.tag in ("body", "article", "main"):
+            break
+        names = {part for parts in _names(anc) for part in parts}
+        if anc.tag == "header" or names & _HEADER_PARTS:
+            header = anc
+    if header is None or (owner is not None and (owner is header or header in set(owner.iterancestors()))):
+        return []
+    removed: list[Removed] = []
+    after_h1 = False
+    for el in list(header.iter()):
+        if el is h1:
+            after_h1 = True
+        elif after_h1 and el.tag in _SUBHEADINGS and el.getparent() is not None:
+            text = _text_of(el)
+            if text:
+                removed.append(Removed(text, "standfirst", "other"))
+            _drop(el)
+    return removed
+
+
 def _headlines(tree: _Element) -> list[str]:
     """Every form of the headline the page carries: <h1>s, <title>, og:title and twitter:title."""
     found: list[str] = []
@@ -280,6 +316,7 @@ def extract_html(content: str, *, url: str | None = None) -> HtmlExtraction:
     headlines = _headlines(tree)
     pruned, notices = prune(tree)
     pruned.extend(prune_link_blocks(tree))
+    pruned.extend(prune_standfirst(tree))
     document = trafilatura.bare_extraction(
         tree,
         url=url,

@@ -47,6 +47,10 @@ REPEAT_MIN_WORDS = 8
 # An exact duplicate line is dropped only if it has at least this many words: short lines (table cells,
 # list labels such as "Meal 1") legitimately recur in a body.
 DUPLICATE_MIN_WORDS = 5
+# A run of at least RUN_MIN_LINES paragraphs of RUN_PARAGRAPH_WORDS words or more, repeated in order, is
+# a second copy of the article text.
+RUN_MIN_LINES = 3
+RUN_PARAGRAPH_WORDS = 12
 # More repeated lines than this (and than this share of the lines) means the body repeats by design.
 MAX_REPEATS = 4
 REPEATS_SHARE = 0.05
@@ -149,6 +153,32 @@ def title_keys(title: str) -> set[str]:
     return {k for k in keys if k}
 
 
+def _mark_repeated_runs(live: list[_Line]) -> None:
+    """Drop a later copy of a run of paragraphs that the page already gave in the same order.
+
+    Pages that carry their article twice (a print or app copy, a teaser of the whole text) repeat whole
+    runs of long paragraphs; a table or an interview repeats single short lines, which this leaves alone.
+    """
+    keys = [squash(ln.text) if ln.words >= RUN_PARAGRAPH_WORDS else "" for ln in live]
+    seen_at: dict[str, list[int]] = {}
+    i = 0
+    while i < len(live):
+        best = 0
+        for j in seen_at.get(keys[i], []) if keys[i] else []:
+            n = 0
+            while i + n < len(live) and j + n < i and keys[i + n] and keys[i + n] == keys[j + n]:
+                n += 1
+            best = max(best, n)
+        if best >= RUN_MIN_LINES:
+            for ln in live[i : i + best]:
+                ln.gone = Removed(ln.text, "repeated_block", "repeated")
+            i += best
+            continue
+        if keys[i]:
+            seen_at.setdefault(keys[i], []).append(i)
+        i += 1
+
+
 def _mark_repeats(lines: list[_Line], titles: list[str]) -> None:
     """Drop headline lines, exact duplicate lines, and lines repeating part of a longer line.
 
@@ -156,6 +186,7 @@ def _mark_repeats(lines: list[_Line], titles: list[str]) -> None:
     recurring line is structure, not a repeated caption.
     """
     keys_of_title = set().union(*(title_keys(t) for t in titles)) if titles else set()
+    _mark_repeated_runs([ln for ln in lines if ln.gone is None])
     live = [ln for ln in lines if ln.gone is None]
     for ln in live:
         if squash(ln.text) in keys_of_title:
