@@ -31,18 +31,18 @@ CUES_PATH = Path(__file__).parent / "cues.yaml"
 # A word: letters (with inner apostrophes, dots of initials and hyphenated parts).
 _WORD = re.compile(r"[^\W\d_](?:[\w’'ʿ]|\.(?=\w))*(?:-[\w’'ʿ]+)*\.?")
 # Lower-case words allowed inside a name run when a capitalised word follows.
-CONNECTORS = frozenset(
-    {"al", "el", "bin", "ibn", "bint", "of", "for", "the", "de", "du", "la", "le", "van", "von", "wal", "ul"}
-)
+PARTICLES = frozenset({"al", "el", "bin", "ibn", "bint", "de", "du", "la", "le", "van", "von", "wal", "ul"})
+ENGLISH_CONNECTORS = frozenset({"of", "for", "the"})
+CONNECTORS = PARTICLES | ENGLISH_CONNECTORS
 # Article prefixes written with a hyphen before a capitalised part ("al-Golani", "ez-Zor").
 _ARTICLE_HYPHEN = re.compile(r"^(?:al|el|ad|ed|as|es|an|at|ar|az|ez|ash|ul|wal|bin|ibn|abu)-", re.I)
 _POSSESSIVE = re.compile(r"['’]s?$")
 _CUE_KEYS = (
-    "honorifics", "person_titles", "person_roles", "speech_verbs", "apposition_roles", "kunya_prefixes",
-    "given_names", "title_modifiers", "stop_words", "generic_words", "group_suffixes", "group_prefixes",
-    "org_suffixes",
-    "location_preps", "location_of_nouns", "location_suffix_nouns", "location_continuations",
-    "group_context_after", "group_context_before",
+    "honorifics", "person_titles", "person_roles", "speech_verbs", "speech_verbs_before",
+    "apposition_roles", "kunya_prefixes", "given_names", "title_modifiers", "stop_words", "generic_words",
+    "group_suffixes", "group_prefixes", "org_suffixes", "place_prefixes", "location_preps",
+    "location_of_nouns", "location_suffix_nouns", "location_continuations", "group_context_after",
+    "group_context_before",
 )  # fmt: skip
 
 
@@ -128,7 +128,7 @@ def _gap_ok(text: str, a: Word, b: Word) -> bool:
     return text[a.end : b.start] == " "
 
 
-def _runs(text: str, words: list[Word]) -> list[tuple[int, int]]:
+def _runs(text: str, words: list[Word], c: Cues | None = None) -> list[tuple[int, int]]:
     """Index ranges [i, j) of runs of name words, inner connectors allowed."""
     runs = []
     i, n = 0, len(words)
@@ -140,13 +140,21 @@ def _runs(text: str, words: list[Word]) -> list[tuple[int, int]]:
         while j < n and _gap_ok(text, words[j - 1], words[j]):
             if _is_name_word(words[j].text):
                 j += 1
-            elif (
-                words[j].text in CONNECTORS
-                and j + 1 < n
-                and _gap_ok(text, words[j], words[j + 1])
-                and _is_name_word(words[j + 1].text)
+                continue
+            # connectors join two name words: particles always ("Osama bin Laden"), English "of the"
+            # only after a head noun ("Army of the Free Coast", not "Fighters of the X Brigade")
+            k = j
+            head = c is not None and (
+                c.has("group_suffixes", words[j - 1].text) or c.has("org_suffixes", words[j - 1].text)
+            )
+            while (
+                k < n
+                and (words[k].text in PARTICLES or (head and words[k].text in ENGLISH_CONNECTORS))
+                and _gap_ok(text, words[k - 1], words[k])
             ):
-                j += 2
+                k += 1
+            if k > j and k < n and _gap_ok(text, words[k - 1], words[k]) and _is_name_word(words[k].text):
+                j = k + 1
             else:
                 break
             if text[words[j - 1].end : words[j - 1].end + 1] in ("’", "'"):
@@ -170,23 +178,12 @@ def discover(text: str, cues: Cues | None = None) -> list[Discovered]:
     c = cues or default_cues()
     words = words_of(text)
     out: list[Discovered] = []
-    for i, j in _runs(text, words):
+    typed: list[tuple[int, int, str | None]] = []  # every run with its type, for lists of places
+    for i, j in _runs(text, words, c):
         # strip sentence openers and calendar words from the start; the last stripped word is a cue
         lead: str | None = _prev_word(words, i, text)
         honorific = False
-        while i < j and not c.has("honorifics", words[i].text):
-            w = words[i].text
-            titled = i + 1 < j and (
-                c.has("person_titles", words[i + 1].text) or c.has("title_modifiers", words[i + 1].text)
-            )
-            if not (
-                c.has("stop_words", w)
-                or c.has("person_titles", w)
-                or (c.has("title_modifiers", w) and titled)
-            ):
-                break
-            lead = w
-            i += 1
+        i, lead = _strip_lead(words, i, j, lead, c)
         if i < j and c.has("honorifics", words[i].text):
             honorific = True
         # strip trailing connectors
@@ -196,13 +193,62 @@ def discover(text: str, cues: Cues | None = None) -> list[Discovered]:
             continue
         names = [w.text for w in words[i:j]]
         core = names[1:] if honorific else names
-        if not core or all(c.has("generic_words", w) or c.has("stop_words", w) for w in core):
+        parts = [p for w in core for p in w.split("-")]
+        generic = all(c.has("generic_words", p) or c.has("stop_words", p) for p in parts)
+        if not core or (generic and len(core) == 1):
             continue
         etype, cue = _classify(text, words, i, j, names, lead, honorific, c)
+        if generic and cue not in ("org_suffix", "org_prefix"):
+            etype = None  # "Syrian Army" is not a name of its own; "Russian Defence Ministry" is
+        if (
+            etype is None
+            and typed
+            and typed[-1][2] == "location"
+            and _in_list(text, typed[-1][1], words, i, j)
+        ):
+            etype, cue = "location", "place_list"
+        typed.append((words[i].start, words[j - 1].end, etype))
         if etype is None:
             continue
         out.append(Discovered(words[i].start, words[j - 1].end, etype, cue))
     return out
+
+
+_LIST_BEFORE = re.compile(r"(?:, ?| and | or |, and |, or )")
+_LIST_AFTER = re.compile(r"(?:,| and | or )")
+
+
+def _in_list(text: str, prev_end: int, words: list[Word], i: int, j: int) -> bool:
+    """A run continues a list of places: 'in Sarmin, Sarmada, X and Y'."""
+    gap = text[prev_end : words[i].start]
+    if not _LIST_BEFORE.fullmatch(gap):
+        return False
+    if gap.strip(" ,") in ("and", "or"):
+        return True  # the last item of the list
+    return bool(_LIST_AFTER.match(text, words[j - 1].end))
+
+
+def _strip_lead(words: list[Word], i: int, j: int, lead: str | None, c: Cues) -> tuple[int, str | None]:
+    """Drop sentence openers and titles from the start of a run; the last dropped word is the cue.
+
+    "Syrian Foreign Minister Faisal Mekdad" -> "Faisal Mekdad" (lead "Minister"); "The Russian
+    Defence Ministry" -> "Russian Defence Ministry" (no title: only "The" goes).
+    """
+    k = i
+    while k < j and not c.has("honorifics", words[k].text):
+        w = words[k].text
+        if not any(
+            c.has(key, w) for key in ("stop_words", "generic_words", "title_modifiers", "person_titles")
+        ):
+            break
+        k += 1
+    titles = [x for x in range(i, k) if c.has("person_titles", words[x].text)]
+    if titles and titles[-1] + 1 < j:
+        return titles[-1] + 1, words[titles[-1]].text
+    while i < j and c.has("stop_words", words[i].text) and not c.has("honorifics", words[i].text):
+        lead = words[i].text
+        i += 1
+    return i, lead
 
 
 def _classify(
@@ -217,8 +263,10 @@ def _classify(
         return "armed_group", "group_prefix"
     if c.has("org_suffixes", last) and len(names) >= 2:
         return "organisation", "org_suffix"
-    if len(names) >= 3 and names[1] == "of" and c.has("org_suffixes", first):
-        return "organisation", "org_prefix"  # "Ministry of Defence"
+    if any(c.has("org_suffixes", w) and nx in ("of", "for") for w, nx in zip(names, names[1:], strict=False)):
+        return "organisation", "org_prefix"  # "Ministry of Defence", "Office for the Coordination of ..."
+    if any(c.has("group_suffixes", w) and nx == "of" for w, nx in zip(names, names[1:], strict=False)):
+        return "armed_group", "group_prefix"  # "Army of Conquest", "Brigade of the Martyrs"
     if honorific and len(names) >= 2:
         return "person", "honorific"
     lead_l = lead.lower() if lead else None
@@ -228,12 +276,16 @@ def _classify(
         and len(names) >= 2
     ):
         return "person", "title"
+    if c.has("place_prefixes", first) and len(names) >= 2:
+        return "location", "place_prefix"
+    if _of_place(text, words, i, c):
+        return "location", "place_of"
     if c.has("kunya_prefixes", first) and len(names) >= 2:
         return "person", "kunya"
     if c.has("given_names", first) and 2 <= len(names) <= 4 and not c.has("location_suffix_nouns", nxt or ""):
         return "person", "given_name"
     if len(names) >= 2 and (
-        (lead_l and c.has("speech_verbs", lead_l)) or (nxt and c.has("speech_verbs", nxt))
+        (lead_l and c.has("speech_verbs_before", lead_l)) or (nxt and c.has("speech_verbs", nxt))
     ):
         return "person", "speech"
     m = re.match(r",\s+(?:a|an|the)\s+(\S+)", after)
@@ -241,9 +293,8 @@ def _classify(
         return "person", "apposition"
     if nxt and c.has("location_suffix_nouns", nxt):
         return "location", "place_noun"
-    if lead_l and (c.has("location_preps", lead_l) or _of_place(text, words, i, c)):
-        if _location_follow_ok(text, words, j, c):
-            return "location", "place_prep"
+    if lead_l and c.has("location_preps", lead_l) and _location_follow_ok(text, words, j, c):
+        return "location", "place_prep"
     return None, ""
 
 
@@ -254,11 +305,15 @@ def _of_place(text: str, words: list[Word], i: int, c: Cues) -> bool:
     return c.has("location_of_nouns", words[i - 2].text.lower())
 
 
+# Endings of nationality adjectives ("Kurdish", "Iraqi", "Lebanese", "Syrian", "Afghan").
+_ADJECTIVE_END = re.compile(r"(?:ish|ese|ian|ean|i|an)$")
+
+
 def _location_follow_ok(text: str, words: list[Word], j: int, c: Cues) -> bool:
-    """After 'in X' a lower-case word must be a continuation, else X is an adjective ('in Kurdish camps')."""
+    """'in X camps' with X an adjective ('in Kurdish camps') is not a place; 'near Tarmala continued' is."""
     if j >= len(words) or not _gap_ok(text, words[j - 1], words[j]):
         return True
     w = words[j].text
-    if w[:1].isupper():
+    if w[:1].isupper() or c.has("location_continuations", w) or c.has("location_suffix_nouns", w):
         return True
-    return c.has("location_continuations", w) or c.has("location_suffix_nouns", w)
+    return not _ADJECTIVE_END.search(words[j - 1].text)

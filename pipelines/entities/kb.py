@@ -209,6 +209,10 @@ def _str_list(value: Any, path: Path, entry: dict, key: str) -> tuple[str, ...]:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise _fail(path, entry, f"{key} must be a list of non-empty strings")
+    for v in value:
+        if v.strip().casefold().startswith("the "):
+            # the article is not part of a name: "the Kremlin" would make every mention start at "The"
+            raise _fail(path, entry, f"{key}: {v!r} must not start with 'the'")
     return tuple(v.strip() for v in value)
 
 

@@ -16,6 +16,7 @@ Order of decisions in `find_mentions`:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import logging
 import re
@@ -47,6 +48,11 @@ class Mention:
     method: str  # alias | acronym | normalised | coreference | unknown
     cluster: str | None = None  # for unlinked mentions: a key shared by the forms of one unknown name
 
+    @property
+    def key(self) -> str | None:
+        """The entity id, or for an unknown name its provisional cluster key ('new:person:...')."""
+        return self.entity_id or self.cluster
+
 
 @dataclass
 class _Span:
@@ -70,7 +76,7 @@ def find_mentions(text: str, kb: KnowledgeBase, published: dt.date | None = None
     matcher = get_matcher(kb)
     cues = default_cues()
     tokens = tokenize(text)
-    raw = matcher.alias_matches(tokens) + [
+    raw = matcher.alias_matches(text, tokens) + [
         a for a in matcher.acronym_matches(text) if not _shouting(text, a, matcher)
     ]
     kb_spans = _resolve_overlaps([_Span(r.start, r.end, r.candidates, r.method) for r in raw])
@@ -81,27 +87,56 @@ def find_mentions(text: str, kb: KnowledgeBase, published: dt.date | None = None
     return mentions
 
 
+class _Occupied:
+    """Disjoint spans kept sorted by start, with overlap look-ups in O(log n)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.items: list = []
+
+    def hits(self, start: int, end: int) -> list:
+        i = bisect.bisect_left(self.starts, end)
+        out = []
+        while i > 0 and self.items[i - 1].end > start:
+            out.append(self.items[i - 1])
+            i -= 1
+        return out
+
+    def add(self, item) -> None:
+        i = bisect.bisect_left(self.starts, item.start)
+        self.starts.insert(i, item.start)
+        self.items.insert(i, item)
+
+    def remove(self, item) -> None:
+        i = self.items.index(item)
+        del self.starts[i]
+        del self.items[i]
+
+
 def _resolve_overlaps(spans: list[_Span]) -> list[_Span]:
-    order = sorted(spans, key=lambda s: (-s.length, s.method != "alias", s.start))
-    chosen: list[_Span] = []
-    for s in order:
-        if not any(s.overlaps(c) for c in chosen):
-            chosen.append(s)
-    return sorted(chosen, key=lambda s: s.start)
+    chosen = _Occupied()
+    for s in sorted(spans, key=lambda s: (-s.length, s.method != "alias", s.start)):
+        if not chosen.hits(s.start, s.end):
+            chosen.add(s)
+    return list(chosen.items)
 
 
 def _add_discovered(text: str, kb_spans: list[_Span], found: list) -> list[_Span]:
-    spans = list(kb_spans)
+    spans = _Occupied()
+    for s in kb_spans:
+        spans.add(s)
     for d in found:
         new = _Span(d.start, d.end, (), "unknown", d.entity_type, d.cue)
-        hits = [s for s in spans if s.overlaps(new)]
+        hits = spans.hits(new.start, new.end)
         if not hits:
-            spans.append(new)
+            spans.add(new)
             continue
         contains_all = all(new.start <= h.start and h.end <= new.end for h in hits)
         if d.cue in OVERRIDING_CUES and contains_all and new.length > max(h.length for h in hits):
-            spans = [s for s in spans if s not in hits] + [new]
-    return sorted(spans, key=lambda s: s.start)
+            for h in hits:
+                spans.remove(h)
+            spans.add(new)
+    return list(spans.items)
 
 
 def _shouting(text: str, match: RawMatch, matcher: Matcher) -> bool:
@@ -229,7 +264,9 @@ def _coreference(text: str, mentions: list[Mention], cues: Cues) -> list[Mention
         repeats.setdefault(key, ("person", eid, cluster, "coreference" if eid else "unknown"))
     if not repeats:
         return mentions
-    taken = [(m.start, m.end) for m in mentions]
+    taken = _Occupied()
+    for m in mentions:
+        taken.add(m)
     max_len = max(len(k) for k in repeats)
     tokens = tokenize(text)
     out = list(mentions)
@@ -252,9 +289,10 @@ def _coreference(text: str, mentions: list[Mention], cues: Cues) -> list[Mention
             hm = _HONORIFIC_RX.search(text[max(0, start - 6) : start])
             if hm and etype == "person":
                 start -= len(hm.group(0))
-            if not any(start < b and a < end for a, b in taken):
-                out.append(Mention(start, end, text[start:end], etype, eid, method, cluster))
-                taken.append((start, end))
+            if not taken.hits(start, end):
+                new = Mention(start, end, text[start:end], etype, eid, method, cluster)
+                out.append(new)
+                taken.add(new)
             while i < len(tokens) and tokens[i].start < end:
                 i += 1
             continue

@@ -72,7 +72,7 @@ class Matcher:
         }
         logger.debug("matcher: %d alias keys, %d acronyms", len(self.index), len(self.acronyms))
 
-    def alias_matches(self, tokens: list[Token]) -> list[RawMatch]:
+    def alias_matches(self, text: str, tokens: list[Token]) -> list[RawMatch]:
         """Longest alias match starting at each word; a match covers whole words only."""
         out: list[RawMatch] = []
         n = len(tokens)
@@ -85,7 +85,7 @@ class Matcher:
                 if j + 1 < n and tokens[j + 1].start == tokens[j].start:
                     continue  # would end inside a fused word
                 cands = self.index.get(tuple(keys[i : j + 1]))
-                if not cands or not _capitalised(tokens[i : j + 1]):
+                if not cands or not _capitalised(tokens[i : j + 1]) or not _joined(text, tokens[i : j + 1]):
                     continue
                 out.append(RawMatch(tokens[i].start, tokens[j].end, cands, "alias"))
                 break
@@ -99,6 +99,15 @@ class Matcher:
             cands = tuple(AliasCandidate(eid, "acronym") for eid, _ in self.acronyms[m.group(0)])
             out.append(RawMatch(m.start(), m.end(), cands, "acronym"))
         return out
+
+
+# What may stand between two words of one name: a space or hyphen, the dot of an initial ("U.S.-led"),
+# a possessive ("Assad's forces"). Anything else (brackets, commas, line breaks) ends the name.
+_NAME_GAP = re.compile(r"(?:['’]s)?\.?[ \u00a0\-‐‑]?")
+
+
+def _joined(text: str, tokens: list[Token]) -> bool:
+    return all(_NAME_GAP.fullmatch(text[a.end : b.start]) for a, b in zip(tokens, tokens[1:], strict=False))
 
 
 # Articles written as a separate lower-case word before the capitalised name ("al-Qaeda", "ez-Zor").

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Characters that stand for an apostrophe, a hamza or an ʿayn inside a transliterated name.
 # Dropped inside a token: "Hay’at" -> "hayat", "Sa'ad" -> "saad", "ʿAyn" -> "ayn".
@@ -85,6 +86,7 @@ def strip_accents(s: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)
 def fold_word(word: str) -> str:
     """Fold one word (no spaces, no hyphens) to its transliteration-tolerant key."""
     s = strip_accents(word).casefold()
@@ -94,23 +96,24 @@ def fold_word(word: str) -> str:
     return s
 
 
-def _split_word(raw: str, hyphen_follows: bool) -> list[str]:
+@lru_cache(maxsize=65536)
+def _split_word(raw: str, hyphen_follows: bool) -> tuple[str, ...]:
     """Return the folded keys one raw word stands for (a fused article yields two keys)."""
     low = strip_accents(raw).casefold()
     low_noapos = "".join(c for c in low if c not in APOSTROPHES)
     if low_noapos in ARTICLES_FREE:
-        return [ARTICLE]
+        return (ARTICLE,)
     if hyphen_follows and low_noapos in ARTICLES_HYPHENATED:
-        return [ARTICLE]
+        return (ARTICLE,)
     if low_noapos in CONJ_ARTICLE or low_noapos == "wal":
-        return ["wa", ARTICLE]
+        return ("wa", ARTICLE)
     m = _FUSED_DIN.match(low_noapos)
     if m:
-        return [fold_word(m.group(1)), ARTICLE, "din"]
+        return (fold_word(m.group(1)), ARTICLE, "din")
     m = _FUSED_ARTICLE.match(low_noapos)
     if m:
-        return [ARTICLE, fold_word(m.group(1) + m.group(2))]
-    return [fold_word(raw)]
+        return (ARTICLE, fold_word(m.group(1) + m.group(2)))
+    return (fold_word(raw),)
 
 
 def tokenize(text: str) -> list[Token]:

@@ -77,6 +77,10 @@ GOOD = """
             "lineage relation",
         ),
         ("- {id: grp:beta, name: Beta, type: armed_group, source: t, colour: red}\n", "unknown keys"),
+        (
+            "- {id: grp:beta, name: Beta, type: armed_group, source: t, aliases: [the Beta]}\n",
+            "must not start",
+        ),
     ],
 )
 def test_invalid_entries_name_file_and_entry(tmp_path: Path, extra: str, message: str) -> None:

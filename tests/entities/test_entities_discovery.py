@@ -1,0 +1,80 @@
+"""Discovery of names the knowledge base does not know: each cue types a made-up name."""
+
+import pytest
+
+from pipelines.entities import KnowledgeBaseError, find_mentions, load_kb
+from pipelines.entities.discovery import discover, load_cues
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_kb()
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "etype"),
+    [
+        ("Fighters of the Green Valley Brigade withdrew.", "Green Valley Brigade", "armed_group"),
+        ("Liwa Suqur al-Jabal took the hill.", "Liwa Suqur al-Jabal", "armed_group"),
+        ("The Army of the Free Coast said it would fight.", "Army of the Free Coast", "armed_group"),
+        ("The Levantine Policy Institute published a report.", "Levantine Policy Institute", "organisation"),
+        ("The Ministry of Local Affairs denied it.", "Ministry of Local Affairs", "organisation"),
+        ("Mr Tarrant denied the claim.", "Mr Tarrant", "person"),
+        ("The reporter met Dr Selma Haddad in a clinic.", "Dr Selma Haddad", "person"),
+        ("Defence Minister Ivor Bellweather visited the front.", "Ivor Bellweather", "person"),
+        ("They spoke to researcher Ilse Varga about it.", "Ilse Varga", "person"),
+        ("Abu Qutaiba al-Halabi leads the unit.", "Abu Qutaiba al-Halabi", "person"),
+        ("Quentin Marlowe, a former commander, was arrested.", "Quentin Marlowe", "person"),
+        ("'We stay', said Borislav Tenev on Monday.", "Borislav Tenev", "person"),
+        ("Omar Zanbaqi was killed in the raid.", "Omar Zanbaqi", "person"),
+        ("Shelling hit the village of Umm Jurn.", "Umm Jurn", "location"),
+        ("Shelling hit Kafr Batikh overnight.", "Kafr Batikh", "location"),
+        ("Families fled from Zardana to the border.", "Zardana", "location"),
+        ("Clashes near Tarmala continued.", "Tarmala", "location"),
+        ("The Zawiya countryside was shelled.", "Zawiya", "location"),
+    ],
+)
+def test_cue_types_an_unknown_name(kb, text: str, surface: str, etype: str) -> None:
+    got = {(m.surface, m.entity_type) for m in find_mentions(text, kb) if m.entity_id is None}
+    assert (surface, etype) in got
+
+
+def test_list_after_a_place_preposition_is_a_list_of_places(kb) -> None:
+    text = "IS cells are present in Zardana, Tarmala, Maarzaf and Kurin."
+    got = {m.surface for m in find_mentions(text, kb) if m.entity_type == "location"}
+    assert {"Zardana", "Tarmala", "Maarzaf", "Kurin"} <= got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In January the fighting stopped.",
+        "They spoke in Arabic and in Kurdish.",
+        "Displaced people live in Kurdish camps.",
+        "The Syrian Army and Turkish forces.",
+        "On Monday, officials met again.",
+        "The figures are rising, according to Reuters.",
+    ],
+)
+def test_no_unknown_name_without_a_real_cue(kb, text: str) -> None:
+    assert [m for m in find_mentions(text, kb) if m.entity_id is None] == []
+
+
+def test_unknown_name_repeats_are_recorded_with_one_cluster(kb) -> None:
+    text = "Shelling hit the town of Zardana. Later, Zardana's hospital closed."
+    ms = [m for m in find_mentions(text, kb) if m.surface == "Zardana"]
+    assert len(ms) == 2 and ms[0].cluster == ms[1].cluster and ms[0].key == ms[0].cluster
+
+
+def test_discover_alone_returns_exact_spans() -> None:
+    text = "Mr Tarrant met Abu Qutaiba al-Halabi near Tarmala."
+    for d in discover(text):
+        assert text[d.start : d.end].strip() == text[d.start : d.end]
+        assert d.entity_type in ("person", "location")
+
+
+def test_bad_cue_file_is_rejected(tmp_path) -> None:
+    path = tmp_path / "cues.yaml"
+    path.write_text("honorifics: []\n", encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match="honorifics"):
+        load_cues(path)
