@@ -270,11 +270,12 @@ def score_figures(gold: dict, wh: _Warehouse) -> dict:
 
 
 def score_dates(gold: dict, wh: _Warehouse, include_stretch: bool = True) -> dict:
-    tp = n_pred = n_gold = 0
+    tp = n_pred = n_gold = n_stretch = stretch_tp = 0
     problems = []
     for did, items in (gold.get("dates") or {}).items():
         text = wh.text.get(did, "")
         items = [g for g in items if include_stretch or not g.get("stretch")]
+        n_stretch += sum(1 for g in items if g.get("stretch"))
         preds = [p for p in wh.rows("dates", did) if _day(p["date_start"]) is not None]
         n_gold += len(items)
         n_pred += len(preds)
@@ -294,14 +295,27 @@ def score_dates(gold: dict, wh: _Warehouse, include_stretch: bool = True) -> dic
             if hit:
                 used.add(hit["date_id"])
                 tp += 1
+                stretch_tp += bool(g.get("stretch"))
             else:
                 problems.append(f"{did}: missed {g['surface']!r} {g['start']}..{g['end']}")
+        # A date the text repeats (same words, same interval) is the gold date again, not a false positive.
+        seen = {
+            (p["surface"], _day(p["date_start"]), _day(p["date_end"])) for p in preds if p["date_id"] in used
+        }
+        repeats = {
+            p["date_id"]
+            for p in preds
+            if p["date_id"] not in used and (p["surface"], _day(p["date_start"]), _day(p["date_end"])) in seen
+        }
+        n_pred -= len(repeats)
         problems += [
             f"{did}: spurious {p['surface']!r} {_day(p['date_start'])}..{_day(p['date_end'])}"
             for p in preds
-            if p["date_id"] not in used
+            if p["date_id"] not in used | repeats
         ]
     out = _prf(tp, n_pred, n_gold)
+    out["stretch_gold"] = n_stretch
+    out["stretch_matched"] = stretch_tp
     out["problems"] = problems
     return out
 
@@ -313,6 +327,5 @@ def evaluate(gold_path: Path, warehouse: Path) -> dict:
         "boilerplate": score_boilerplate(gold, wh),
         "figures": score_figures(gold, wh),
         "dates": score_dates(gold, wh),
-        "dates_without_stretch": score_dates(gold, wh, include_stretch=False),
         "entities": score_entities(gold, wh),
     }

@@ -64,8 +64,8 @@ class Documents(_Model):
     raw_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
     unread_share: Series[float] = pa.Field(nullable=True, ge=0, le=1)
 
-    @pa.check("clean_text", name="clean_text_has_no_nbsp")
-    def _no_nbsp(cls, s: Series[str]) -> Series[bool]:
+    @pa.check("clean_text")
+    def clean_text_has_no_nbsp(cls, s: Series[str]) -> Series[bool]:
         return ~s.str.contains("\u00a0", regex=False)
 
 
@@ -89,12 +89,12 @@ class _Span(_Model):
     char_end: Series[int] = pa.Field(ge=0)
     surface: Series[str] = pa.Field(str_length={"min_value": 1})
 
-    @pa.dataframe_check(name="span_is_ordered")
-    def _ordered(cls, df: pd.DataFrame) -> Series[bool]:
+    @pa.dataframe_check()
+    def span_is_ordered(cls, df: pd.DataFrame) -> Series[bool]:
         return df["char_end"] > df["char_start"]
 
-    @pa.dataframe_check(name="span_length_matches_surface")
-    def _length(cls, df: pd.DataFrame) -> Series[bool]:
+    @pa.dataframe_check()
+    def span_length_matches_surface(cls, df: pd.DataFrame) -> Series[bool]:
         return (df["char_end"] - df["char_start"]) == df["surface"].str.len()
 
 
@@ -118,15 +118,15 @@ class Figures(_Span):
     repeat_of_figure_id: Series[str] = pa.Field(nullable=True)
     date_id: Series[str] = pa.Field(nullable=True)
 
-    @pa.dataframe_check(name="low_le_value_le_high")
-    def _bounds(cls, df: pd.DataFrame) -> Series[bool]:
+    @pa.dataframe_check()
+    def low_le_value_le_high(cls, df: pd.DataFrame) -> Series[bool]:
         lo_ok = df["low"].isna() | df["value"].isna() | (df["low"] <= df["value"])
         hi_ok = df["high"].isna() | df["value"].isna() | (df["value"] <= df["high"])
         lh_ok = df["low"].isna() | df["high"].isna() | (df["low"] <= df["high"])
         return lo_ok & hi_ok & lh_ok
 
-    @pa.dataframe_check(name="other_has_unit")
-    def _unit(cls, df: pd.DataFrame) -> Series[bool]:
+    @pa.dataframe_check()
+    def other_has_unit(cls, df: pd.DataFrame) -> Series[bool]:
         return (df["category"] != "other") | df["unit"].notna()
 
 
@@ -137,8 +137,8 @@ class Dates(_Span):
     granularity: Series[str] = pa.Field(isin=GRANULARITIES)
     resolved: Series[bool]
 
-    @pa.dataframe_check(name="start_le_end")
-    def _interval(cls, df: pd.DataFrame) -> Series[bool]:
+    @pa.dataframe_check()
+    def start_le_end(cls, df: pd.DataFrame) -> Series[bool]:
         return df["date_start"].isna() | df["date_end"].isna() | (df["date_start"] <= df["date_end"])
 
 

@@ -57,11 +57,13 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("entity_id", "VARCHAR"),
         ("name", "VARCHAR"),
         ("type", "VARCHAR"),
+        ("kind", "VARCHAR"),
         ("parent_id", "VARCHAR"),
         ("lat", "DOUBLE"),
         ("lon", "DOUBLE"),
         ("valid_from", "DATE"),
         ("valid_to", "DATE"),
+        ("lineage_id", "VARCHAR"),
         ("source", "VARCHAR"),
     ],
     "entity_aliases": [

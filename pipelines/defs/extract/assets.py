@@ -5,7 +5,6 @@ table in one transaction. Row ids are derived from the document and the span, so
 re-runs of the same input.
 """
 
-
 import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource

@@ -1,0 +1,45 @@
+"""Shared fixtures: the whole pipeline materialised on the sample pages into a temporary warehouse."""
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipelines import settings
+from pipelines.defs.clean.assets import documents
+from pipelines.defs.extract.assets import dates, entities, figures, mentions
+from pipelines.defs.ingest.assets import raw_pages
+from pipelines.defs.quality.checks import provenance_checks, suite_checks
+from pipelines.defs.resources import ledger_resources
+
+ASSETS = [raw_pages, documents, entities, mentions, dates, figures, *provenance_checks, *suite_checks]
+
+
+def materialize_all(raw_dir: Path, warehouse: Path, instance: dg.DagsterInstance | None = None):
+    return dg.materialize(
+        ASSETS, resources=ledger_resources(raw_dir, warehouse), instance=instance, raise_on_error=True
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory) -> Path:
+    """The five sample articles of raw/ run through every asset and check, once per test session."""
+    root = tmp_path_factory.mktemp("samples")
+    raw = root / "raw"
+    shutil.copytree(settings.PROJECT_ROOT / "raw", raw)
+    warehouse = root / "warehouse" / "ledger.duckdb"
+    result = materialize_all(raw, warehouse)
+    assert result.success
+    return warehouse
+
+
+@pytest.fixture()
+def run_pipeline():
+    """materialize_all(raw_dir, warehouse): every asset and check on a raw directory, into a warehouse file."""
+    return materialize_all
+
+
+@pytest.fixture()
+def all_assets():
+    return ASSETS

@@ -1,0 +1,109 @@
+import gzip
+import importlib.util
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines import settings
+
+CONTRACT = settings.PROJECT_ROOT.parent / "shared" / "contract" / "check_warehouse.py"
+TABLES = ["raw_pages", "documents", "removed_spans", "entities", "mentions", "figures", "dates", "quarantine"]
+
+
+def _snapshot(warehouse: Path) -> dict:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return {t: sorted(map(str, con.execute(f"select * from {t}").fetchall())) for t in TABLES}
+    finally:
+        con.close()
+
+
+@pytest.fixture()
+def messy_raw(tmp_path) -> Path:
+    """The samples plus pages that cannot be processed."""
+    raw = tmp_path / "raw"
+    shutil.copytree(settings.PROJECT_ROOT / "raw", raw)
+    (raw / "broken").mkdir()
+    (raw / "broken" / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    (raw / "broken" / "empty.txt").write_bytes(b"")
+    (raw / "broken" / "latin1.txt").write_bytes("Idlib caf\u00e9 in Latin-1".encode("latin-1"))
+    (raw / "broken" / "cut.html.gz").write_bytes(gzip.compress(b"<html><body><p>x</p>" * 50)[:40])
+    return raw
+
+
+def test_pipeline_runs_quarantines_bad_pages_and_is_idempotent(tmp_path, messy_raw, run_pipeline):
+    warehouse = tmp_path / "wh" / "ledger.duckdb"
+    first = run_pipeline(messy_raw, warehouse)
+    assert first.success
+    snap = _snapshot(warehouse)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    quarantine = dict(con.execute("select raw_path, reason from quarantine").fetchall())
+    n_docs = con.execute("select count(*) from documents").fetchone()[0]
+    con.close()
+    assert n_docs == 5
+    assert set(quarantine) == {
+        "broken/image.html",
+        "broken/empty.txt",
+        "broken/latin1.txt",
+        "broken/cut.html.gz",
+    }
+    assert "binary" in quarantine["broken/image.html"]
+    assert "empty" in quarantine["broken/empty.txt"]
+    assert "UTF-8" in quarantine["broken/latin1.txt"]
+    assert "gzip" in quarantine["broken/cut.html.gz"]
+    for table in ("mentions", "figures", "dates"):
+        assert snap[table], f"{table} is empty"
+
+    second = run_pipeline(messy_raw, warehouse)
+    assert second.success
+    assert _snapshot(warehouse) == snap  # same rows, same ids, no duplicates
+
+
+def test_every_blocking_check_passes_on_the_samples(tmp_path, run_pipeline):
+    raw = tmp_path / "raw"
+    shutil.copytree(settings.PROJECT_ROOT / "raw", raw)
+    result = run_pipeline(raw, tmp_path / "ledger.duckdb")
+    evaluations = result.get_asset_check_evaluations()
+    names = {e.check_name for e in evaluations}
+    assert {
+        "figures_surfaces_match_clean_text",
+        "no_figures_from_removed_text",
+        "mentions_surfaces_match_clean_text",
+        "dates_surfaces_match_clean_text",
+        "figure_bounds_are_ordered",
+    } <= names
+    failed_errors = [
+        e.check_name for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
+    ]
+    assert failed_errors == []
+
+
+@pytest.mark.skipif(not CONTRACT.exists(), reason="shared/contract is not beside this clone")
+def test_warehouse_meets_the_outside_contract(sample_warehouse):
+    spec = importlib.util.spec_from_file_location("check_warehouse", CONTRACT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(str(sample_warehouse)) == 0
+
+
+def test_definitions_load_with_assets_checks_schedule_and_sensor(all_assets):
+    from pipelines.definitions import defs
+
+    loaded = defs()
+    keys = {k.to_user_string() for k in loaded.resolve_all_asset_keys()}
+    assert {
+        "raw_pages",
+        "documents",
+        "removed_spans",
+        "quarantine",
+        "entities",
+        "mentions",
+        "dates",
+        "figures",
+    } <= keys
+    assert loaded.resolve_schedule_def("daily_ledger_refresh").cron_schedule == "0 6 * * *"
+    assert loaded.resolve_sensor_def("raw_dir_sensor") is not None
+    assert len(all_assets) >= 8
