@@ -32,12 +32,9 @@ logger = logging.getLogger(__name__)
 BLOCK_KINDS = frozenset({"subscription", "newsletter", "promo", "teaser", "comments", "other"})
 # A line of at most this many words with no sentence-final punctuation is "short" (menu item, label).
 SHORT_LINE_WORDS = 6
-# Two strong hits further apart than this many lines do not form one block.
+# Two strong hits further apart than this many lines do not form one block; nor do two hits with a
+# plain line (neither a hit nor short) between them: that is body text between two boxes.
 MAX_BLOCK_GAP_LINES = 30
-# Between two strong hits, at most this many plain (not weak, not short) lines may be absorbed, each of
-# at most PLAIN_GAP_WORDS words; more than that is body text between two boxes.
-MAX_PLAIN_GAP_LINES = 0
-PLAIN_GAP_WORDS = 25
 # Rules marked `where: edges` apply to this many lines at the top and at the bottom of the body.
 EDGE_LINES = 3
 # A title candidate for plain-text pages: first line with at least this many words.
@@ -121,24 +118,28 @@ def _classify(line: _Line, rules: tuple[TextRule, ...], removed: list[Removed]) 
 def _mark_blocks(lines: list[_Line]) -> None:
     """Absorb weak/short lines that sit inside or trail a run of strong box-kind hits."""
     anchors = [i for i, ln in enumerate(lines) if ln.strong and ln.rule and ln.rule.kind in BLOCK_KINDS]
+    joined: set[int] = set()
     for a, b in zip(anchors, anchors[1:], strict=False):
         gap = lines[a + 1 : b]
-        if not gap or b - a > MAX_BLOCK_GAP_LINES + 1:
+        if b - a > MAX_BLOCK_GAP_LINES + 1 or any(not (ln.strong or ln.weak or ln.short) for ln in gap):
             continue
-        plain = [ln for ln in gap if not ln.strong and not ln.weak and not ln.short]
-        if len(plain) > MAX_PLAIN_GAP_LINES or any(ln.words > PLAIN_GAP_WORDS for ln in plain):
-            continue
+        joined.add(b)
         # Lines already taken by their own rule keep it; the others are block members.
         for ln in gap:
             if ln.gone is None and not ln.strong:
                 ln.gone = Removed(ln.text, "boilerplate_block", lines[a].rule.kind)  # type: ignore[union-attr]
-    if anchors:
-        last = anchors[-1]
-        tail = lines[last + 1 :]
-        if tail and all(ln.strong or ln.weak or ln.short for ln in tail):
-            for ln in tail:
-                if ln.gone is None and not ln.strong:
-                    ln.gone = Removed(ln.text, "boilerplate_tail", lines[last].rule.kind)  # type: ignore[union-attr]
+    if not anchors:
+        return
+    last = anchors[-1]
+    tail = lines[last + 1 :]
+    # After a lone hit only menu-like short lines go; after a box of several hits, weak lines go too.
+    if tail and (
+        all(ln.strong or ln.short for ln in tail)
+        or (last in joined and all(ln.strong or ln.weak or ln.short for ln in tail))
+    ):
+        for ln in tail:
+            if ln.gone is None and not ln.strong:
+                ln.gone = Removed(ln.text, "boilerplate_tail", lines[last].rule.kind)  # type: ignore[union-attr]
 
 
 def title_keys(title: str) -> set[str]:
@@ -283,7 +284,7 @@ def clean_lines(
 
 
 def paywall_unread_share(text: str) -> float | None:
-    """The unread share (0..1) a paywall notice states ("You have 82.99% of this article to read")."""
+    """The unread share (0..1) a paywall notice states ("You have 40% of this story left to read")."""
     m = _UNREAD.search(text)
     if not m:
         return None

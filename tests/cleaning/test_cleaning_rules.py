@@ -140,6 +140,12 @@ def test_membership_box_after_body_goes_whole_but_body_stays():
     assert set(removed) == set(box)
 
 
+def test_short_final_paragraph_after_a_lone_teaser_survives():
+    last = "The group's members have denied the claims."
+    kept, _ = _clean([*BODY, "Read also: Talks stall as shelling resumes", last])
+    assert kept[-1] == last
+
+
 def test_body_between_two_distant_boxes_survives():
     lines = ["Sign up for our newsletter", *BODY, *BODY[::-1], "Subscribe now for unlimited access"]
     kept, _ = _clean(lines)
