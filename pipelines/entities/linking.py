@@ -29,8 +29,12 @@ from pipelines.entities.normalise import ARTICLE, fold_phrase, tokenize
 
 logger = logging.getLogger(__name__)
 
-# Preference among the ways one written form can name several entities (most specific first).
-KIND_ORDER = ("canonical", "alias", "translation", "former_name", "article", "generated", "bare", "acronym")
+# Preference among the ways one written form can name several entities (most specific first); a tie
+# goes to the entity listed first in the knowledge base.
+KIND_RANK = {
+    "canonical": 0, "alias": 0, "translation": 1, "former_name": 1, "article": 2, "generated": 2, "bare": 3,
+    "acronym": 4,
+}  # fmt: skip
 # Discovery cues strong enough to override a shorter knowledge-base match inside the same name.
 OVERRIDING_CUES = ("group_suffix", "group_prefix", "org_suffix", "org_prefix")
 _HONORIFIC_RX = re.compile(r"(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? $")
@@ -73,6 +77,8 @@ class _Span:
 
 def find_mentions(text: str, kb: KnowledgeBase, published: dt.date | None = None) -> list[Mention]:
     """All entity mentions of `text`, sorted by start, non-overlapping, `text[start:end] == surface`."""
+    if isinstance(published, dt.datetime):  # a datetime (or pandas Timestamp) is reduced to its day
+        published = published.date()
     matcher = get_matcher(kb)
     cues = default_cues()
     tokens = tokenize(text)
@@ -159,7 +165,7 @@ def _pick(cands: tuple[AliasCandidate, ...], kb: KnowledgeBase, named: set[str],
     if published is not None:
         valid = [c for c in pool if (e := kb.get(c.entity_id)) is not None and e.valid_on(published)]
         pool = valid or pool
-    return min(pool, key=lambda c: KIND_ORDER.index(c.kind) if c.kind in KIND_ORDER else len(KIND_ORDER))
+    return min(pool, key=lambda c: KIND_RANK.get(c.kind, len(KIND_RANK)))
 
 
 def _link(

@@ -71,6 +71,12 @@ def test_ambiguous_name_goes_to_entity_valid_at_publication(kb, published, expec
     assert [m.entity_id for m in ms] == [expected]
 
 
+def test_publication_datetime_is_accepted_and_no_date_takes_the_first_listed(kb) -> None:
+    ms = find_mentions("The Syrian army shelled the town.", kb, dt.datetime(2025, 3, 1, 12, 0))
+    assert [m.entity_id for m in ms] == ["grp:syrian-army"]
+    assert [m.entity_id for m in find_mentions("The Syrian army shelled it.", kb)] == ["grp:syrian-arab-army"]
+
+
 def test_ambiguous_name_follows_the_document_before_the_date(kb) -> None:
     text = "Uzbek fighters of Katibat al-Tawhid wal-Jihad arrived. Tawhid wal-Jihad denied it."
     ms = [m for m in find_mentions(text, kb, dt.date(2003, 1, 1)) if m.entity_type == "armed_group"]
