@@ -46,6 +46,8 @@ def _clean(lines: list[str]) -> tuple[list[str], dict[str, str]]:
         ("IMG_20190223_1234.jpg", "photo_credit"),
         ("Photo: Jane Doe", "photo_credit"),
         ("Reuters/File Jane Doe", "photo_credit"),
+        ("Jane Doe/Getty Images", "photo_credit"),
+        ("By AFP", "navigation"),
         ("We use cookies to improve your experience on our site.", "other"),
         ("Get access to the real stories first with the digital edition", "promo"),
     ],
@@ -71,6 +73,9 @@ def test_boilerplate_line_is_removed_with_its_kind(line, kind):
         "Read more broadly, the statement signals a shift in the group's strategy.",
         "Some 1/3 of the fighters are foreigners.",
         "Free Syrian Army units withdrew from the area.",
+        "Topics discussed included the ceasefire.",
+        "Updated figures show 300 killed.",
+        "The photo agency said the image was taken in 2014 by a local freelancer.",
     ],
 )
 def test_body_sentence_survives(line):
