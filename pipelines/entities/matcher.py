@@ -124,6 +124,21 @@ def _capitalised(tokens: list[Token]) -> bool:
     return False
 
 
+def shared_names(kb: KnowledgeBase) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Written forms (folded) that name more than one entity, most specific kind only.
+
+    Such a form is linked by the document's other names, then by the publication date, so the entities
+    sharing it should not be valid over the same period (see tests/entities).
+    """
+    m = get_matcher(kb)
+    out = {}
+    for key, cands in m.index.items():
+        best = [c for c in cands if c.kind not in ("article", "bare", "generated")]
+        if len(best) > 1:
+            out[key] = tuple(c.entity_id for c in best)
+    return out
+
+
 def get_matcher(kb: KnowledgeBase) -> Matcher:
     """The KB's compiled matcher, built on first use and cached on the KB object."""
     if kb._matcher is None:

@@ -1,6 +1,7 @@
 """Knowledge-base loading, validation errors that name file and entry, and the exported rows."""
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import duckdb
@@ -8,6 +9,7 @@ import pytest
 
 from pipelines.entities import KnowledgeBaseError, lineage_view_sql, load_kb
 from pipelines.entities.kb import ENTITY_TYPES
+from pipelines.entities.matcher import shared_names
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +43,17 @@ def test_rename_chain_is_three_entities_with_dated_lineage(kb) -> None:
     assert lineage["grp:jabhat-al-nusra"] == lineage["grp:hayat-tahrir-al-sham"]
     # a splinter is its own lineage
     assert lineage["grp:hurras-al-din"] != lineage["grp:hayat-tahrir-al-sham"]
+
+
+def test_names_shared_by_entities_can_be_told_apart_by_date(kb) -> None:
+    """An analyst who gives one name to two entities must give them separate validity periods."""
+    for key, ids in shared_names(kb).items():
+        ents = [kb.get(i) for i in ids]
+        for a, b in itertools.combinations(ents, 2):
+            disjoint = (a.valid_to and b.valid_from and a.valid_to < b.valid_from) or (
+                b.valid_to and a.valid_from and b.valid_to < a.valid_from
+            )
+            assert disjoint, f"{key} names both {a.entity_id} and {b.entity_id} over the same period"
 
 
 def test_alias_rows_mark_acronyms_case_sensitive(kb) -> None:
