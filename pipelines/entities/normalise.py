@@ -30,6 +30,11 @@ ARTICLE = "al"  # every article folds to this token
 # "wal-Jihad", "wal-Ansar": the conjunction "wa" fused with the article.
 CONJ_ARTICLE = ("wal", "wel", "wa'l")
 
+# Capitalised articles written apart inside a name, as UN and ACLED gazetteers do ("Maarrat An Nu'man",
+# "Deir Ez Zor", "Ras Al Ain"). Taken as the article only between two capitalised words of one name,
+# because "An", "As", "At" open English sentences ("An Islamic State commander").
+ARTICLES_MID_NAME = ("An", "Ar", "As", "Ad", "At", "Az", "Ash", "Ath", "Ed", "Er", "Es", "Et", "Ez", "En")
+
 # Sun letters an assimilated article doubles when it is written fused to the word: "Azzour" = "az-Zour",
 # "Assad" = "as-Sad"... Risk: an English or foreign word of that shape ("Annan", "Essex") gets split too,
 # harmless because the same split happens on the alias side and only whole alias keys are compared.
@@ -129,11 +134,20 @@ def tokenize(text: str) -> list[Token]:
             continue  # possessive 's of the previous word
         hyphen_follows = m.end() < len(text) and text[m.end()] in "-‐‑"
         keys = _split_word(raw, hyphen_follows)
+        if raw in ARTICLES_MID_NAME and _between_capitals(text, out, m.start(), m.end()):
+            keys = (ARTICLE,)
         if len(keys) > 1 and keys[0] == ARTICLE and out and out[-1].key == ARTICLE:
             keys = keys[1:]  # "al-Assad": the written article already stands before the fused one
         for key in keys:
             out.append(Token(m.start(), m.end(), raw, key))
     return out
+
+
+def _between_capitals(text: str, out: list[Token], start: int, end: int) -> bool:
+    """The word at [start, end) stands between two capitalised words of one name, spaces around it."""
+    if not out or text[out[-1].end : start] != " " or not out[-1].text[:1].isupper():
+        return False
+    return text[end : end + 1] == " " and text[end + 1 : end + 2].isupper()
 
 
 def fold_phrase(phrase: str) -> tuple[str, ...]:

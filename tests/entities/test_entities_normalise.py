@@ -32,6 +32,8 @@ from pipelines.entities.normalise import fold_phrase, tokenize
         ("french ch", "Hayat Tahrir al-Cham", "Hayat Tahrir al-Sham"),
         ("case", "AL-QAEDA", "al-Qaeda"),
         ("din compound", "Nureddin", "Nur al-Din"),
+        ("article written apart", "Maarrat An Nu'man", "Maarrat al-Numan"),
+        ("article written apart", "Deir Ez Zor", "Deir ez-Zor"),
     ],
 )
 def test_folding_rule_joins_spellings(rule: str, a: str, b: str) -> None:
@@ -49,6 +51,11 @@ def test_different_names_stay_apart(a: str, b: str) -> None:
 def test_english_as_is_not_an_article_without_hyphen() -> None:
     assert fold_phrase("as Sham") == ("as", "sham")
     assert fold_phrase("as-Sham") == ("al", "sham")
+
+
+def test_capitalised_article_only_inside_a_name() -> None:
+    assert fold_phrase("An Islamic State commander")[0] == "an"
+    assert fold_phrase("As Turkey advanced")[0] == "as"
 
 
 def test_possessive_is_not_part_of_the_token() -> None:
