@@ -35,7 +35,7 @@ contract: setup  ## the outside scorers' table contract
 	$(RUN) python ../shared/contract/check_warehouse.py "$(LEDGER_WAREHOUSE)"
 
 bench-cleaning: setup  ## cleaner vs trafilatura alone on the article-extraction benchmark
-	$(RUN) python benchmarks/cleaning/run.py
+	$(RUN) python benchmarks/cleaning/bench_cleaning.py
 
 lint: setup
 	$(RUN) ruff check pipelines tests

@@ -36,7 +36,7 @@ def sample_warehouse(tmp_path_factory) -> Path:
 
 @pytest.fixture()
 def run_pipeline():
-    """materialize_all(raw_dir, warehouse): every asset and check on a raw directory, into a warehouse file."""
+    """materialize_all(raw_dir, warehouse): every asset and check on a raw directory, into a warehouse."""
     return materialize_all
 
 

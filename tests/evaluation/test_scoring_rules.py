@@ -32,7 +32,8 @@ def _warehouse(tmp_path, figures, dates=(), mentions=()):
         )
     for m in mentions:
         con.execute(
-            "insert into mentions (mention_id, doc_id, char_start, char_end, surface, entity_type, entity_id) "
+            "insert into mentions (mention_id, doc_id, char_start, char_end, surface, entity_type, entity_id)"
+            " "
             "values (?,?,?,?,?,?,?)",
             m,
         )
