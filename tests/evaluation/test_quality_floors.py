@@ -12,13 +12,23 @@ FLOORS = {
     ("boilerplate", "must_keep_kept"): 1.0,
     ("boilerplate", "title_at_most_once"): 1.0,
     ("boilerplate", "paywall_flag_right"): 1.0,
-    ("figures", "f1"): 0.70,
-    ("dates", "f1"): 0.70,
-    ("entities", "recall"): 0.70,
+    ("figures", "precision"): 0.95,
+    ("figures", "recall"): 0.95,
+    ("figures", "qualifier_accuracy"): 0.95,
+    ("figures", "category_accuracy"): 0.95,
+    ("figures", "actor_accuracy"): 0.90,
+    ("figures", "location_accuracy"): 0.90,
+    ("figures", "part_of_accuracy"): 1.0,
+    ("dates", "precision"): 0.95,
+    ("dates", "recall"): 0.95,
+    ("dates", "stretch_matched"): 1,
+    ("entities", "recall"): 0.98,
+    ("entities", "linking_consistency"): 0.98,
 }
 CEILINGS = {
     ("figures", "not_figures_extracted"): 0,
     ("entities", "not_mentions_extracted"): 0,
+    ("entities", "entities_sharing_an_id"): 0,
     ("boilerplate", "missing_documents"): 0,
 }
 
