@@ -15,7 +15,7 @@ setup:  ## install uv if missing, the locked environment, and the Dagster instan
 	@cp -n dagster.yaml "$(DAGSTER_HOME)/dagster.yaml" 2>/dev/null || true
 
 run: setup  ## the main job on raw/: raw pages -> checked warehouse, then a summary
-	$(RUN) dg launch --job ledger_job
+	$(RUN) dg launch --job ledger_job --config-json '{"loggers": {"console": {"config": {"log_level": "INFO"}}}}'
 	$(RUN) python -m pipelines.summary
 
 ui: setup  ## Dagster UI and daemon (schedules, sensors) on http://127.0.0.1:3000
