@@ -10,10 +10,22 @@ from pipelines import settings
 from pipelines.defs.clean.assets import documents
 from pipelines.defs.extract.assets import dates, entities, figures, mentions
 from pipelines.defs.ingest.assets import raw_pages
-from pipelines.defs.quality.checks import provenance_checks, suite_checks
+from pipelines.defs.quality.assets import figure_flags
+from pipelines.defs.quality.checks import figure_flag_checks, provenance_checks, suite_checks
 from pipelines.defs.resources import ledger_resources
 
-ASSETS = [raw_pages, documents, entities, mentions, dates, figures, *provenance_checks, *suite_checks]
+ASSETS = [
+    raw_pages,
+    documents,
+    entities,
+    mentions,
+    dates,
+    figures,
+    figure_flags,
+    *provenance_checks,
+    *suite_checks,
+    figure_flag_checks,
+]
 
 
 def materialize_all(raw_dir: Path, warehouse: Path, instance: dg.DagsterInstance | None = None):

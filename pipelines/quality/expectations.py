@@ -43,6 +43,7 @@ class ExpectationOutcome:
     unexpected_count: int | None
     element_count: int | None
     sample: list
+    unexpected_counts: list[dict] | None = None  # [{"value": v, "count": n}] of the unexpected values
 
 
 def suite_path(expectations_dir: Path, table: str) -> Path:
@@ -120,5 +121,10 @@ def run_suite(path: Path, df: pd.DataFrame) -> list[ExpectationOutcome]:
             unexpected_count=details.get("unexpected_count"),
             element_count=details.get("element_count"),
             sample=list(details.get("partial_unexpected_list") or [])[:10],
+            unexpected_counts=[
+                {"value": c.get("value"), "count": c.get("count")}
+                for c in (details.get("partial_unexpected_counts") or [])[:10]
+            ]
+            or None,
         )
     return [by_name[e["meta"]["check_name"]] for e in raw["expectations"]]

@@ -6,6 +6,9 @@ failure case (lazy validation), which the asset reports and turns into quarantin
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -70,9 +73,10 @@ class Documents(_Model):
 
 
 class RemovedSpans(_Model):
-    doc_id: Series[str]
+    doc_id: Series[str] = pa.Field(str_length={"min_value": 1})
     text: Series[str]
     rule: Series[str] = pa.Field(str_length={"min_value": 1})
+    span_no: Series[int] = pa.Field(nullable=True, ge=0)
 
 
 class Entities(_Model):
@@ -81,10 +85,26 @@ class Entities(_Model):
     type: Series[str] = pa.Field(isin=ENTITY_TYPES)
     lat: Series[float] = pa.Field(nullable=True, ge=-90, le=90)
     lon: Series[float] = pa.Field(nullable=True, ge=-180, le=180)
+    valid_from: Series[pa.DateTime] = pa.Field(nullable=True)
+    valid_to: Series[pa.DateTime] = pa.Field(nullable=True)
+
+    @pa.dataframe_check()
+    def validity_is_ordered(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["valid_from"].isna() | df["valid_to"].isna() | (df["valid_from"] <= df["valid_to"])
+
+
+class EntityAliases(_Model):
+    entity_id: Series[str] = pa.Field(str_length={"min_value": 1})
+    alias: Series[str] = pa.Field(str_length={"min_value": 1})
+
+
+class EntityLineage(_Model):
+    from_entity_id: Series[str] = pa.Field(str_length={"min_value": 1})
+    to_entity_id: Series[str] = pa.Field(str_length={"min_value": 1})
 
 
 class _Span(_Model):
-    doc_id: Series[str]
+    doc_id: Series[str] = pa.Field(str_length={"min_value": 1})
     char_start: Series[int] = pa.Field(ge=0)
     char_end: Series[int] = pa.Field(ge=0)
     surface: Series[str] = pa.Field(str_length={"min_value": 1})
@@ -145,7 +165,40 @@ class Dates(_Span):
 class Quarantine(_Model):
     raw_path: Series[str]
     reason: Series[str] = pa.Field(str_length={"min_value": 1})
-    stage: Series[str]
+    stage: Series[str] = pa.Field(str_length={"min_value": 1})
+
+
+SEVERITIES = ["ERROR", "WARN"]
+
+
+class FigureFlags(_Model):
+    figure_id: Series[str] = pa.Field(str_length={"min_value": 1})
+    doc_id: Series[str] = pa.Field(str_length={"min_value": 1})
+    check_name: Series[str] = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$")
+    severity: Series[str] = pa.Field(isin=SEVERITIES)
+    reason: Series[str] = pa.Field(str_length={"min_value": 1})
+    other_figure_id: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        unique = ["figure_id", "check_name", "other_figure_id"]
+
+    @pa.dataframe_check()
+    def never_flagged_against_itself(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["other_figure_id"].isna() | (df["other_figure_id"] != df["figure_id"])
+
+
+class DqResults(_Model):
+    run_id: Series[str] = pa.Field(str_length={"min_value": 1})
+    checked_at: Series[pa.DateTime]
+    asset: Series[str] = pa.Field(str_length={"min_value": 1})
+    check_name: Series[str] = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$")
+    severity: Series[str] = pa.Field(isin=SEVERITIES)
+    passed: Series[bool]
+    failing_rows: Series[int] = pa.Field(ge=0)
+    total_rows: Series[int] = pa.Field(nullable=True, ge=0)
+
+    class Config:
+        unique = ["run_id", "asset", "check_name"]
 
 
 CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
@@ -153,11 +206,131 @@ CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "documents": Documents,
     "removed_spans": RemovedSpans,
     "entities": Entities,
+    "entity_aliases": EntityAliases,
+    "entity_lineage": EntityLineage,
     "mentions": Mentions,
     "figures": Figures,
     "dates": Dates,
     "quarantine": Quarantine,
+    "figure_flags": FigureFlags,
+    "dq_results": DqResults,
 }
+
+
+@dataclass(frozen=True)
+class Reference:
+    """`column` (when set) must name a `key` of `table`; with `same_doc`, a row of the same document."""
+
+    column: str
+    table: str
+    key: str
+    same_doc: bool = False
+
+
+# Referential integrity, checked by `write_stage(..., references=REFERENCES)` against the rows being written
+# in the same stage, else the warehouse. Span tables are also checked against their document's clean_text:
+# offsets inside the text and surface == clean_text[char_start:char_end].
+REFERENCES: dict[str, list[Reference]] = {
+    "removed_spans": [Reference("doc_id", "documents", "doc_id")],
+    "mentions": [
+        Reference("doc_id", "documents", "doc_id"),
+        Reference("entity_id", "entities", "entity_id"),
+    ],
+    "dates": [Reference("doc_id", "documents", "doc_id")],
+    "figures": [
+        Reference("doc_id", "documents", "doc_id"),
+        Reference("part_of_figure_id", "figures", "figure_id", same_doc=True),
+        Reference("repeat_of_figure_id", "figures", "figure_id", same_doc=True),
+        Reference("actor_entity_id", "entities", "entity_id"),
+        Reference("location_entity_id", "entities", "entity_id"),
+        Reference("date_id", "dates", "date_id", same_doc=True),
+    ],
+    "figure_flags": [
+        Reference("figure_id", "figures", "figure_id", same_doc=True),
+        Reference("other_figure_id", "figures", "figure_id"),
+    ],
+}
+SPAN_TABLES = ("mentions", "figures", "dates")
+
+
+def reference_failures(
+    table: str,
+    df: pd.DataFrame,
+    lookup: Callable[[str], pd.DataFrame],
+    references: dict[str, list[Reference]] | None = None,
+) -> pd.DataFrame:
+    """Failure cases (index, column, check, failure_case, like pandera's) of rows that point at nothing.
+
+    `lookup(table)` returns the referenced table (its key column and doc_id, and clean_text for documents).
+    """
+    references = REFERENCES if references is None else references
+    cases: list[dict] = []
+    if df.empty:
+        return pd.DataFrame(columns=["index", "column", "check", "failure_case"])
+    for ref in references.get(table, []):
+        if ref.column not in df.columns:
+            continue
+        target = lookup(ref.table)
+        keys = target[ref.key].astype(str) if len(target) else pd.Series([], dtype=str)
+        doc_of = (
+            dict(zip(keys, target["doc_id"].astype(str), strict=True)) if ref.same_doc and len(target) else {}
+        )
+        known = set(keys)
+        for i, value in df[ref.column].items():
+            if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+                continue
+            if str(value) not in known:
+                cases.append(
+                    {
+                        "index": i,
+                        "column": ref.column,
+                        "check": f"in {ref.table}.{ref.key}",
+                        "failure_case": value,
+                    }
+                )
+            elif ref.same_doc and doc_of.get(str(value)) != str(df.at[i, "doc_id"]):
+                cases.append(
+                    {
+                        "index": i,
+                        "column": ref.column,
+                        "check": f"{ref.table} of the same document",
+                        "failure_case": value,
+                    }
+                )
+    if table in SPAN_TABLES and {"doc_id", "char_start", "char_end", "surface"} <= set(df.columns):
+        documents = lookup("documents")
+        texts = (
+            dict(zip(documents["doc_id"].astype(str), documents["clean_text"], strict=True))
+            if len(documents)
+            else {}
+        )
+        for i, row in df.iterrows():
+            text = texts.get(str(row["doc_id"]))
+            if not isinstance(text, str):
+                continue  # an unknown document is the doc_id reference's failure
+            try:
+                start, end = int(row["char_start"]), int(row["char_end"])
+            except (TypeError, ValueError):
+                continue  # not numbers: the pandera contract reports it
+            if not 0 <= start < end <= len(text):
+                cases.append(
+                    {
+                        "index": i,
+                        "column": "char_end",
+                        "check": "offsets inside clean_text",
+                        "failure_case": f"{start}-{end} of {len(text)}",
+                    }
+                )
+            elif text[start:end] != row["surface"]:
+                cases.append(
+                    {
+                        "index": i,
+                        "column": "surface",
+                        "check": "surface == clean_text[char_start:char_end]",
+                        "failure_case": row["surface"],
+                    }
+                )
+    return pd.DataFrame(cases, columns=["index", "column", "check", "failure_case"])
 
 
 def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:

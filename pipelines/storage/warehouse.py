@@ -119,6 +119,26 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("resolved", "BOOLEAN"),
         ("anchor", "VARCHAR"),
     ],
+    "figure_flags": [
+        ("figure_id", "VARCHAR"),
+        ("doc_id", "VARCHAR"),
+        ("check_name", "VARCHAR"),
+        ("severity", "VARCHAR"),
+        ("reason", "VARCHAR"),
+        ("other_figure_id", "VARCHAR"),
+    ],
+    # One row per check per run (provenance, Great Expectations and figure checks); a re-run of the same
+    # run replaces its row, so quality is queryable over time.
+    "dq_results": [
+        ("run_id", "VARCHAR"),
+        ("checked_at", "TIMESTAMP"),
+        ("asset", "VARCHAR"),
+        ("check_name", "VARCHAR"),
+        ("severity", "VARCHAR"),
+        ("passed", "BOOLEAN"),
+        ("failing_rows", "BIGINT"),
+        ("total_rows", "BIGINT"),
+    ],
     "quarantine": [
         ("raw_path", "VARCHAR"),
         ("reason", "VARCHAR"),

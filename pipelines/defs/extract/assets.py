@@ -13,6 +13,7 @@ from pipelines.dates import date_for_span, extract_dates
 from pipelines.defs.metadata import table_metadata
 from pipelines.entities import find_mentions, lineage_view_sql, load_kb
 from pipelines.figures import extract_figures
+from pipelines.storage.contracts import REFERENCES
 from pipelines.storage.warehouse import frame, read_table
 from pipelines.storage.writes import write_stage
 
@@ -94,7 +95,9 @@ def mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
         ]
         context.log.info(f"{d['doc_id']}: {len(found)} mentions")
     with duckdb.get_connection() as con:
-        report = write_stage(con, "mentions", {"mentions": rows}, sources=_sources(docs))
+        report = write_stage(
+            con, "mentions", {"mentions": rows}, sources=_sources(docs), references=REFERENCES
+        )
     df = frame("mentions", rows)
     linked = float(df["entity_id"].notna().mean()) if len(df) else 0.0
     return dg.MaterializeResult(
@@ -136,7 +139,7 @@ def dates(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mater
         ]
         context.log.info(f"{d['doc_id']}: {len(found)} dates")
     with duckdb.get_connection() as con:
-        report = write_stage(con, "dates", {"dates": rows}, sources=_sources(docs))
+        report = write_stage(con, "dates", {"dates": rows}, sources=_sources(docs), references=REFERENCES)
     df = frame("dates", rows)
     return dg.MaterializeResult(
         metadata={
@@ -207,7 +210,7 @@ def figures(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mat
             )
         context.log.info(f"{doc_id}: {len(found)} figures")
     with duckdb.get_connection() as con:
-        report = write_stage(con, "figures", {"figures": rows}, sources=_sources(docs))
+        report = write_stage(con, "figures", {"figures": rows}, sources=_sources(docs), references=REFERENCES)
     df = frame("figures", rows)
     people = df[df["category"] != "other"] if len(df) else df
     return dg.MaterializeResult(

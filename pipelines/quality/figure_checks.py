@@ -1,0 +1,446 @@
+"""Figure-level checks: inconsistent, late, disagreeing, duplicated and outlying figures, as flag rows.
+
+Each check is a plain function of the `figures`, `dates` and `documents` tables (DataFrames as read from
+the warehouse) that returns flags: (figure_id, doc_id, check_name, severity, reason, other_figure_id). The
+`figure_flags` asset writes them; each check_name is also a WARN asset check. Thresholds an analyst sets
+live in `expectations/figure_checks.yaml` (`load_config`), not here.
+
+Conventions (what each check compares):
+- A figure's bounds: lower = low, else value, else high; upper = high, else value, else low; point = value,
+  else low, else high. An open bound (at_least without high) therefore counts as its stated number.
+- Repeats (`repeat_of_figure_id` set) restate a claim already counted: never summed, compared or flagged.
+- part/whole: `part_of_figure_id` links a part to its whole in the same document.
+- Period of a claim: the calendar year of its date's `date_start`, or the publication year when the figure
+  has no resolved date; a claim with neither has no period and is not compared.
+- Same place: equal `location_entity_id`; two claims without a place are comparable (both null), a claim
+  with a place is never compared with one without (we cannot tell they are about the same place).
+- Same actor: equal, non-null `actor_entity_id` (a claim about nobody in particular is not compared).
+- Parts (figures with `part_of_figure_id`) are sub-counts of their document's total; they are not compared
+  across sources or against history, and neither are syndicated copies (counted once, as the first copy).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+log = logging.getLogger(__name__)
+
+SEVERITY = "WARN"
+FLAG_COLUMNS = ["figure_id", "doc_id", "check_name", "severity", "reason", "other_figure_id"]
+
+PART_EXCEEDS_WHOLE = "no_part_exceeds_its_whole"
+BREAKDOWN_EXCEEDS_TOTAL = "no_breakdown_exceeds_its_total"
+DATED_AFTER_PUBLICATION = "no_figure_dated_after_publication"
+CROSS_SOURCE = "sources_agree_within_factor"
+SYNDICATED = "syndicated_copies_counted_once"
+OUTLIER = "no_outlier_against_actor_history"
+
+CHECKS: dict[str, str] = {
+    PART_EXCEEDS_WHOLE: "no part of a figure (part_of_figure_id) is larger than its whole",
+    BREAKDOWN_EXCEEDS_TOTAL: "the parts of a total, added up (lower bounds), do not exceed the total",
+    DATED_AFTER_PUBLICATION: "no figure's date starts after its document's publication date",
+    CROSS_SOURCE: "claims from different documents about the same actor, category, place and year are "
+    "within the disagreement factor of each other (both sides flagged, each pointing at the other)",
+    SYNDICATED: "a claim repeated by the same outlet in a copied report is flagged as a copy of the first, "
+    "so it is counted once",
+    OUTLIER: "no claim is an outlier (by the outlier factor) against the median of earlier claims about the "
+    "same actor and category",
+}
+
+
+class FigureCheckConfigError(ValueError):
+    """The figure-check thresholds file cannot be used as written (names the file and the key)."""
+
+
+@dataclass(frozen=True)
+class FigureCheckConfig:
+    disagreement_factor: float = 10.0
+    outlier_factor: float = 10.0
+    outlier_min_history: int = 3
+    syndication_text_similarity: float = 0.8
+    incomparable_categories: tuple[str, ...] = ("other",)
+
+
+def load_config(path: Path) -> FigureCheckConfig:
+    """The thresholds in `path` (YAML), validated; missing keys take the defaults."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise FigureCheckConfigError(f"{path}: cannot read: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise FigureCheckConfigError(f"{path}: must be a mapping of threshold names to values")
+    known = set(FigureCheckConfig.__dataclass_fields__)
+    unknown = set(raw) - known
+    if unknown:
+        raise FigureCheckConfigError(f"{path}: unknown keys {sorted(unknown)} (known: {sorted(known)})")
+
+    def number(key: str, minimum: float, exclusive: bool = False) -> float:
+        value = raw.get(key, getattr(FigureCheckConfig, key))
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise FigureCheckConfigError(f"{path}: {key} must be a number (got {value!r})")
+        if value < minimum or (exclusive and value == minimum):
+            raise FigureCheckConfigError(f"{path}: {key} must be {'>' if exclusive else '>='} {minimum}")
+        return float(value)
+
+    similarity = number("syndication_text_similarity", 0.0, exclusive=True)
+    if similarity > 1:
+        raise FigureCheckConfigError(f"{path}: syndication_text_similarity must be <= 1")
+    history = number("outlier_min_history", 1)
+    if history != int(history):
+        raise FigureCheckConfigError(f"{path}: outlier_min_history must be a whole number")
+    categories = raw.get("incomparable_categories", list(FigureCheckConfig.incomparable_categories))
+    if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+        raise FigureCheckConfigError(f"{path}: incomparable_categories must be a list of category names")
+    return FigureCheckConfig(
+        disagreement_factor=number("disagreement_factor", 1.0, exclusive=True),
+        outlier_factor=number("outlier_factor", 1.0, exclusive=True),
+        outlier_min_history=int(history),
+        syndication_text_similarity=similarity,
+        incomparable_categories=tuple(categories),
+    )
+
+
+# --- reading rows -----------------------------------------------------------------------------------
+
+
+def _none(value: object) -> object:
+    if value is None:
+        return None
+    try:
+        return None if pd.isna(value) else value
+    except (TypeError, ValueError):
+        return value
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return [{k: _none(v) for k, v in r.items()} for r in df.to_dict("records")] if len(df) else []
+
+
+def _day(value: object):
+    value = _none(value)
+    if value is None:
+        return None
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def lower(f: dict) -> float | None:
+    return next((f[k] for k in ("low", "value", "high") if f.get(k) is not None), None)
+
+
+def upper(f: dict) -> float | None:
+    return next((f[k] for k in ("high", "value", "low") if f.get(k) is not None), None)
+
+
+def point(f: dict) -> float | None:
+    return next((f[k] for k in ("value", "low", "high") if f.get(k) is not None), None)
+
+
+def _fmt(x: float | None) -> str:
+    return "?" if x is None else (f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}")
+
+
+def _flag(f: dict, check: str, reason: str, other: str | None = None) -> dict:
+    return {
+        "figure_id": f["figure_id"],
+        "doc_id": f["doc_id"],
+        "check_name": check,
+        "severity": SEVERITY,
+        "reason": reason,
+        "other_figure_id": other,
+    }
+
+
+def _frame(flags: list[dict]) -> pd.DataFrame:
+    df = pd.DataFrame(flags, columns=FLAG_COLUMNS)
+    return df.drop_duplicates(["figure_id", "check_name", "other_figure_id"]).reset_index(drop=True)
+
+
+# Sentence ends: a full stop, ! or ? (optionally closed by a quote or bracket) before a space, or a line
+# break. Risk: abbreviations ("Gen. Smith") cut a sentence short; the report only shows it, nothing counts it.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+|\n+")
+
+
+def sentence_of(text: str, start: int, end: int) -> str:
+    """The sentence of `text` around [start, end) (whitespace folded)."""
+    if not isinstance(text, str):
+        return ""
+    begin = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        begin = m.end()
+    m = _SENTENCE_END.search(text, end)
+    stop = m.start() + 1 if m and text[m.start()] in ".!?" else (m.start() if m else len(text))
+    return " ".join(text[begin:stop].split())
+
+
+def _counted(figures: pd.DataFrame) -> list[dict]:
+    """Figures that make a claim of their own (repeats restate one)."""
+    return [f for f in _records(figures) if f.get("repeat_of_figure_id") is None]
+
+
+# --- the checks ---------------------------------------------------------------------------------------
+
+
+def parts_exceeding_whole(figures: pd.DataFrame) -> pd.DataFrame:
+    """A part whose lower bound is larger than its whole's upper bound (flagged on the part)."""
+    rows = _counted(figures)
+    by_id = {f["figure_id"]: f for f in _records(figures)}
+    flags = []
+    for part in rows:
+        whole = by_id.get(part.get("part_of_figure_id"))
+        if whole is None:
+            continue
+        lo, hi = lower(part), upper(whole)
+        if lo is not None and hi is not None and lo > hi:
+            flags.append(
+                _flag(
+                    part,
+                    PART_EXCEEDS_WHOLE,
+                    f"part {_fmt(lo)} ({part['category']}) is larger than its whole {_fmt(hi)} "
+                    f"({whole['category']}, {whole['figure_id']})",
+                    whole["figure_id"],
+                )
+            )
+    return _frame(flags)
+
+
+def breakdowns_exceeding_total(figures: pd.DataFrame) -> pd.DataFrame:
+    """A whole with two or more parts whose lower bounds add up to more than its upper bound."""
+    parts: dict[str, list[dict]] = {}
+    for f in _counted(figures):
+        if f.get("part_of_figure_id") is not None:
+            parts.setdefault(f["part_of_figure_id"], []).append(f)
+    flags = []
+    for whole in _records(figures):
+        mine = parts.get(whole["figure_id"], [])
+        lows = [lower(p) for p in mine]
+        hi = upper(whole)
+        if len(mine) < 2 or hi is None or any(x is None for x in lows):
+            continue
+        total = sum(lows)
+        if total > hi:
+            listed = " + ".join(f"{_fmt(lower(p))} {p['category']}" for p in mine)
+            flags.append(
+                _flag(
+                    whole,
+                    BREAKDOWN_EXCEEDS_TOTAL,
+                    f"breakdown {listed} = {_fmt(total)} exceeds the total {_fmt(hi)}",
+                )
+            )
+    return _frame(flags)
+
+
+def figures_dated_after_publication(
+    figures: pd.DataFrame, dates: pd.DataFrame, documents: pd.DataFrame
+) -> pd.DataFrame:
+    """A figure whose date starts after its document was published."""
+    starts = {d["date_id"]: d for d in _records(dates)}
+    published = {d["doc_id"]: _day(d.get("published_date")) for d in _records(documents)}
+    flags = []
+    for f in _counted(figures):
+        date = starts.get(f.get("date_id"))
+        pub = published.get(f["doc_id"])
+        start = _day(date.get("date_start")) if date else None
+        if start is None or pub is None or start <= pub:
+            continue
+        flags.append(
+            _flag(
+                f,
+                DATED_AFTER_PUBLICATION,
+                f"dated {start.isoformat()} ('{date.get('surface')}'), after publication {pub.isoformat()}",
+                None,
+            )
+        )
+    return _frame(flags)
+
+
+def _shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", (text or "").lower())
+    return {tuple(words[i : i + n]) for i in range(max(len(words) - n + 1, 1))} if words else set()
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Jaccard similarity of the 5-word shingles of two texts (1.0 = the same words in the same order)."""
+    sa, sb = _shingles(a), _shingles(b)
+    return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
+
+
+def _pub_order(doc: dict) -> tuple:
+    pub = _day(doc.get("published_date"))
+    return (pub is None, pub.isoformat() if pub else "", doc["doc_id"])
+
+
+def syndicated_copies(
+    figures: pd.DataFrame, documents: pd.DataFrame, config: FigureCheckConfig
+) -> pd.DataFrame:
+    """The later copy of the same claim (same outlet, category, bounds and actor) in a copied report."""
+    docs = {d["doc_id"]: d for d in _records(documents)}
+    groups: dict[tuple, list[dict]] = {}
+    for f in _counted(figures):
+        doc = docs.get(f["doc_id"])
+        if doc is None or not doc.get("outlet"):
+            continue
+        key = (
+            doc["outlet"],
+            f["category"],
+            f.get("value"),
+            f.get("low"),
+            f.get("high"),
+            f.get("actor_entity_id"),
+        )
+        groups.setdefault(key, []).append(f)
+    similarity: dict[tuple[str, str], float] = {}
+    flags = []
+    for claims in groups.values():
+        if len({c["doc_id"] for c in claims}) < 2:
+            continue
+        claims = sorted(claims, key=lambda c: (_pub_order(docs[c["doc_id"]]), c["char_start"]))
+        for i, later in enumerate(claims):
+            for first in claims[:i]:
+                if first["doc_id"] == later["doc_id"]:
+                    continue
+                pair = (first["doc_id"], later["doc_id"])
+                if pair not in similarity:
+                    similarity[pair] = text_similarity(
+                        docs[pair[0]]["clean_text"], docs[pair[1]]["clean_text"]
+                    )
+                same_sentence = sentence_of(
+                    docs[first["doc_id"]]["clean_text"], first["char_start"], first["char_end"]
+                ) == sentence_of(docs[later["doc_id"]]["clean_text"], later["char_start"], later["char_end"])
+                if same_sentence or similarity[pair] >= config.syndication_text_similarity:
+                    why = "the same sentence" if same_sentence else f"{similarity[pair]:.0%} the same text"
+                    flags.append(
+                        _flag(
+                            later,
+                            SYNDICATED,
+                            f"copy of {first['figure_id']} from the same outlet ({docs[later['doc_id']]['outlet']}, "
+                            f"{why}): count once",
+                            first["figure_id"],
+                        )
+                    )
+                    break
+    return _frame(flags)
+
+
+@dataclass
+class _Claim:
+    figure: dict
+    day: object  # the date that orders claims: the figure's date_start, else the publication date
+    year: int
+
+
+def _claims(
+    figures: pd.DataFrame, dates: pd.DataFrame, documents: pd.DataFrame, config: FigureCheckConfig
+) -> list[_Claim]:
+    """Comparable claims: not repeats, not parts, not syndicated copies, a comparable category, an actor
+    and a period."""
+    copies = set(syndicated_copies(figures, documents, config)["figure_id"])
+    starts = {d["date_id"]: _day(d.get("date_start")) for d in _records(dates)}
+    published = {d["doc_id"]: _day(d.get("published_date")) for d in _records(documents)}
+    out = []
+    for f in _counted(figures):
+        if (
+            f.get("part_of_figure_id") is not None
+            or f["figure_id"] in copies
+            or f["category"] in config.incomparable_categories
+            or f.get("actor_entity_id") is None
+            or point(f) is None
+        ):
+            continue
+        day = starts.get(f.get("date_id")) or published.get(f["doc_id"])
+        if day is not None:
+            out.append(_Claim(f, day, day.year))
+    return out
+
+
+def cross_source_disagreements(
+    figures: pd.DataFrame, dates: pd.DataFrame, documents: pd.DataFrame, config: FigureCheckConfig
+) -> pd.DataFrame:
+    """Both claims of every pair from different documents about the same actor, category, place and year
+    whose larger lower bound is at least `disagreement_factor` times the smaller upper bound."""
+    groups: dict[tuple, list[_Claim]] = {}
+    for c in _claims(figures, dates, documents, config):
+        f = c.figure
+        groups.setdefault(
+            (f["actor_entity_id"], f["category"], f.get("location_entity_id"), c.year), []
+        ).append(c)
+    flags = []
+    for (actor, category, place, year), claims in groups.items():
+        for i, a in enumerate(claims):
+            for b in claims[i + 1 :]:
+                if a.figure["doc_id"] == b.figure["doc_id"]:
+                    continue
+                small, big = sorted((a.figure, b.figure), key=point)
+                hi, lo = upper(small), lower(big)
+                if not hi or lo is None or lo / hi < config.disagreement_factor:
+                    continue
+                where = f" in {place}" if place else ""
+                for f, other in ((a.figure, b.figure), (b.figure, a.figure)):
+                    flags.append(
+                        _flag(
+                            f,
+                            CROSS_SOURCE,
+                            f"{_fmt(point(f))} vs {_fmt(point(other))} ({other['doc_id']}) {category} of {actor}"
+                            f"{where} in {year}: {lo / hi:.1f}x apart (factor {config.disagreement_factor:g})",
+                            other["figure_id"],
+                        )
+                    )
+    return _frame(flags)
+
+
+def outliers_against_history(
+    figures: pd.DataFrame, dates: pd.DataFrame, documents: pd.DataFrame, config: FigureCheckConfig
+) -> pd.DataFrame:
+    """Claims `outlier_factor` times above or below the median of the earlier claims (other documents,
+    strictly earlier dates) about the same actor and category, given `outlier_min_history` of them."""
+    groups: dict[tuple, list[_Claim]] = {}
+    for c in _claims(figures, dates, documents, config):
+        groups.setdefault((c.figure["actor_entity_id"], c.figure["category"]), []).append(c)
+    flags = []
+    for (actor, category), claims in groups.items():
+        for c in claims:
+            history = [
+                point(h.figure) for h in claims if h.day < c.day and h.figure["doc_id"] != c.figure["doc_id"]
+            ]
+            if len(history) < config.outlier_min_history:
+                continue
+            median, value = statistics.median(history), point(c.figure)
+            if median <= 0:
+                continue
+            ratio = value / median
+            if ratio >= config.outlier_factor or ratio <= 1 / config.outlier_factor:
+                flags.append(
+                    _flag(
+                        c.figure,
+                        OUTLIER,
+                        f"{_fmt(value)} {category} of {actor} is {ratio:.2g}x the median {_fmt(median)} of "
+                        f"{len(history)} earlier claims",
+                    )
+                )
+    return _frame(flags)
+
+
+def figure_flags(
+    figures: pd.DataFrame, dates: pd.DataFrame, documents: pd.DataFrame, config: FigureCheckConfig
+) -> pd.DataFrame:
+    """Every flag of every figure check, one row per (figure, check, other figure)."""
+    parts = [
+        parts_exceeding_whole(figures),
+        breakdowns_exceeding_total(figures),
+        figures_dated_after_publication(figures, dates, documents),
+        cross_source_disagreements(figures, dates, documents, config),
+        syndicated_copies(figures, documents, config),
+        outliers_against_history(figures, dates, documents, config),
+    ]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=FLAG_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)
+    log.info("figure flags: %s", out["check_name"].value_counts().to_dict())
+    return out

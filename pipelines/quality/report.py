@@ -1,0 +1,118 @@
+"""A data-docs style report of the flagged figures: each with its sentence, the reason, and for checks that
+compare two figures (cross-source, syndicated copies, parts) the other figure's sentence. Markdown and HTML."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.quality.figure_checks import CHECKS, sentence_of
+
+
+def _rows(df: pd.DataFrame) -> dict[str, dict]:
+    return {r["figure_id"]: r for r in df.to_dict("records")} if len(df) else {}
+
+
+def _context(figure: dict | None, texts: dict[str, str]) -> tuple[str, str]:
+    """(the figure's sentence, its surface) or empty strings when the figure is unknown."""
+    if figure is None:
+        return "", ""
+    text = texts.get(figure["doc_id"], "")
+    return sentence_of(text, int(figure["char_start"]), int(figure["char_end"])), str(figure["surface"])
+
+
+def flagged_figures(flags: pd.DataFrame, figures: pd.DataFrame, documents: pd.DataFrame) -> list[dict]:
+    """One entry per flag with the sentences a reviewer needs, in check order."""
+    by_id = _rows(figures)
+    texts = dict(zip(documents["doc_id"], documents["clean_text"], strict=True)) if len(documents) else {}
+    outlets = dict(zip(documents["doc_id"], documents["outlet"], strict=True)) if len(documents) else {}
+    order = {name: i for i, name in enumerate(CHECKS)}
+    out = []
+    for f in flags.to_dict("records"):
+        other_id = f.get("other_figure_id") if isinstance(f.get("other_figure_id"), str) else None
+        sentence, surface = _context(by_id.get(f["figure_id"]), texts)
+        other_sentence, other_surface = _context(by_id.get(other_id), texts) if other_id else ("", "")
+        out.append(
+            {
+                **f,
+                "other_figure_id": other_id,
+                "outlet": outlets.get(f["doc_id"]),
+                "sentence": sentence,
+                "surface": surface,
+                "other_sentence": other_sentence,
+                "other_surface": other_surface,
+            }
+        )
+    return sorted(out, key=lambda e: (order.get(e["check_name"], 99), e["doc_id"], e["figure_id"]))
+
+
+def _mark_md(sentence: str, surface: str) -> str:
+    return sentence.replace(surface, f"**{surface}**", 1) if surface and surface in sentence else sentence
+
+
+def render_markdown(entries: list[dict], n_figures: int) -> str:
+    lines = ["# Flagged figures", "", f"{len(entries)} flag(s) on {n_figures} figure(s).", ""]
+    if not entries:
+        lines.append("No figure was flagged.")
+    for check, about in CHECKS.items():
+        mine = [e for e in entries if e["check_name"] == check]
+        lines += [f"## `{check}` ({len(mine)})", "", f"_{about}_", ""]
+        for e in mine:
+            lines += [
+                f"- **{e['figure_id']}** ({e['outlet'] or 'unknown outlet'}, {e['severity']}): {e['reason']}",
+                f"  > {_mark_md(e['sentence'], e['surface'])}",
+            ]
+            if e["other_figure_id"]:
+                lines += [
+                    f"  - other: **{e['other_figure_id']}**",
+                    f"    > {_mark_md(e['other_sentence'], e['other_surface'])}",
+                ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _mark_html(sentence: str, surface: str) -> str:
+    if surface and surface in sentence:
+        before, after = sentence.split(surface, 1)
+        return f"{html.escape(before)}<mark>{html.escape(surface)}</mark>{html.escape(after)}"
+    return html.escape(sentence)
+
+
+def render_html(entries: list[dict], n_figures: int) -> str:
+    rows = "\n".join(
+        "<tr><td><code>{check}</code></td><td>{sev}</td><td>{fid}<br><small>{outlet}</small></td><td>{sent}</td>"
+        "<td>{reason}</td><td>{oid}<br>{osent}</td></tr>".format(
+            check=html.escape(e["check_name"]),
+            sev=html.escape(e["severity"]),
+            fid=html.escape(e["figure_id"]),
+            outlet=html.escape(str(e["outlet"] or "")),
+            sent=_mark_html(e["sentence"], e["surface"]),
+            reason=html.escape(e["reason"]),
+            oid=html.escape(e["other_figure_id"] or ""),
+            osent=_mark_html(e["other_sentence"], e["other_surface"]),
+        )
+        for e in entries
+    )
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>Flagged figures</title><style>"
+        "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+        "padding:4px;vertical-align:top}mark{background:#fd6}</style></head><body>"
+        f"<h1>Flagged figures</h1><p>{len(entries)} flag(s) on {n_figures} figure(s).</p>"
+        "<table><tr><th>check</th><th>severity</th><th>figure</th><th>sentence</th><th>reason</th>"
+        f"<th>other figure</th></tr>{rows}</table></body></html>"
+    )
+
+
+def write_report(
+    folder: Path, flags: pd.DataFrame, figures: pd.DataFrame, documents: pd.DataFrame
+) -> tuple[Path, Path]:
+    """Write figure_flags.md and figure_flags.html into `folder`; returns their paths."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = flagged_figures(flags, figures, documents)
+    md, page = folder / "figure_flags.md", folder / "figure_flags.html"
+    md.write_text(render_markdown(entries, len(figures)), encoding="utf-8")
+    page.write_text(render_html(entries, len(figures)), encoding="utf-8")
+    return md, page
