@@ -6,8 +6,9 @@ the warehouse) that returns flags: (figure_id, doc_id, check_name, severity, rea
 live in `expectations/figure_checks.yaml` (`load_config`), not here.
 
 Conventions (what each check compares):
-- A figure's bounds: lower = low, else value, else high; upper = high, else value, else low; point = value,
-  else low, else high. An open bound (at_least without high) therefore counts as its stated number.
+- A figure's bounds: lower = low (0 for "at most N" without one), upper = high (unbounded for "at least N"
+  without one), else the value; point = value, else low, else high. So "more than 50" never contradicts a
+  larger number, and "as many as 300" never a smaller one.
 - Repeats (`repeat_of_figure_id` set) restate a claim already counted: never summed, compared or flagged.
 - part/whole: `part_of_figure_id` links a part to its whole in the same document.
 - Period of a claim: the calendar year of its date's `date_start`, or the publication year when the figure
@@ -131,11 +132,17 @@ def _day(value: object):
 
 
 def lower(f: dict) -> float | None:
-    return next((f[k] for k in ("low", "value", "high") if f.get(k) is not None), None)
+    """The least the figure claims: low; 0 for "at most N" without a low; else its value."""
+    if f.get("low") is not None:
+        return f["low"]
+    return 0.0 if f.get("qualifier") == "at_most" else f.get("value")
 
 
 def upper(f: dict) -> float | None:
-    return next((f[k] for k in ("high", "value", "low") if f.get(k) is not None), None)
+    """The most the figure claims: high; None (unbounded) for "at least N" without a high; else its value."""
+    if f.get("high") is not None:
+        return f["high"]
+    return None if f.get("qualifier") == "at_least" else f.get("value")
 
 
 def point(f: dict) -> float | None:
@@ -175,7 +182,7 @@ def sentence_of(text: str, start: int, end: int) -> str:
     for m in _SENTENCE_END.finditer(text, 0, start):
         begin = m.end()
     m = _SENTENCE_END.search(text, end)
-    stop = m.start() + 1 if m and text[m.start()] in ".!?" else (m.start() if m else len(text))
+    stop = m.end() if m else len(text)  # the end mark and its closing quote; trailing space is folded away
     return " ".join(text[begin:stop].split())
 
 
@@ -319,8 +326,8 @@ def syndicated_copies(
                         _flag(
                             later,
                             SYNDICATED,
-                            f"copy of {first['figure_id']} from the same outlet ({docs[later['doc_id']]['outlet']}, "
-                            f"{why}): count once",
+                            f"copy of {first['figure_id']} from the same outlet "
+                            f"({docs[later['doc_id']]['outlet']}, {why}): count once",
                             first["figure_id"],
                         )
                     )
@@ -386,8 +393,9 @@ def cross_source_disagreements(
                         _flag(
                             f,
                             CROSS_SOURCE,
-                            f"{_fmt(point(f))} vs {_fmt(point(other))} ({other['doc_id']}) {category} of {actor}"
-                            f"{where} in {year}: {lo / hi:.1f}x apart (factor {config.disagreement_factor:g})",
+                            f"{_fmt(point(f))} vs {_fmt(point(other))} ({other['doc_id']}) {category} "
+                            f"of {actor}{where} in {year}: {lo / hi:.1f}x apart "
+                            f"(factor {config.disagreement_factor:g})",
                             other["figure_id"],
                         )
                     )

@@ -1,5 +1,7 @@
-"""A data-docs style report of the flagged figures: each with its sentence, the reason, and for checks that
-compare two figures (cross-source, syndicated copies, parts) the other figure's sentence. Markdown and HTML."""
+"""A data-docs style report of the flagged figures: each with its sentence, the reason, and for checks
+that compare two figures (cross-source, syndicated copies, parts) the other figure's sentence.
+
+Written as Markdown and HTML by the figure_flags asset."""
 
 from __future__ import annotations
 
