@@ -270,11 +270,24 @@ def score_figures(gold: dict, wh: _Warehouse) -> dict:
 
 
 def score_dates(gold: dict, wh: _Warehouse, include_stretch: bool = True) -> dict:
-    tp = n_pred = n_gold = n_stretch = stretch_tp = 0
+    tp = n_pred = n_gold = n_stretch = stretch_tp = n_unresolved = unresolved_right = 0
     problems = []
     for did, items in (gold.get("dates") or {}).items():
         text = wh.text.get(did, "")
-        items = [g for g in items if include_stretch or not g.get("stretch")]
+        unresolved_gold = [g for g in items if g.get("start") is None]
+        n_unresolved += len(unresolved_gold)
+        all_preds = wh.rows("dates", did)
+        for g in unresolved_gold:  # must be found, and left unresolved (no publication date to anchor it)
+            places = _places(text, g["surface"])
+            if any(
+                _day(p["date_start"]) is None
+                and any(_overlaps((p["char_start"], p["char_end"]), pl) for pl in places)
+                for p in all_preds
+            ):
+                unresolved_right += 1
+            else:
+                problems.append(f"{did}: {g['surface']!r} should be found and left unresolved")
+        items = [g for g in items if g.get("start") is not None and (include_stretch or not g.get("stretch"))]
         n_stretch += sum(1 for g in items if g.get("stretch"))
         preds = [p for p in wh.rows("dates", did) if _day(p["date_start"]) is not None]
         n_gold += len(items)
@@ -316,6 +329,8 @@ def score_dates(gold: dict, wh: _Warehouse, include_stretch: bool = True) -> dic
     out = _prf(tp, n_pred, n_gold)
     out["stretch_gold"] = n_stretch
     out["stretch_matched"] = stretch_tp
+    out["unresolved_gold"] = n_unresolved
+    out["unresolved_right"] = unresolved_right
     out["problems"] = problems
     return out
 
