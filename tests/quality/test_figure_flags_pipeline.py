@@ -170,3 +170,23 @@ def test_the_report_shows_flagged_figures_with_their_sentences(planted_run):
     assert "**300 IS fighters**" in text  # the other source's sentence, beside it
     assert "after publication 2019-03-04" in text
     assert path.with_suffix(".html").exists()
+
+
+def test_a_failing_critical_expectation_blocks_downstream_assets(tmp_path):
+    """A critical GX expectation is blocking: when it fails on figures, figure_flags does not run."""
+    expectations = tmp_path / "expectations"
+    shutil.copytree(settings.expectations_dir(), expectations)
+    suite = expectations / "figures.json"
+    # the same check, made impossible to meet: every figure would have to count at least a billion
+    suite.write_text(suite.read_text().replace('"min_value": 0\n', '"min_value": 1000000000\n', 1))
+    raw = tmp_path / "raw"
+    shutil.copytree(settings.PROJECT_ROOT / "raw", raw)
+    result = dg.materialize(
+        ASSETS,
+        resources=ledger_resources(raw, tmp_path / "ledger.duckdb", expectations_dir=expectations),
+        raise_on_error=False,
+    )
+    failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
+    assert "figure_values_are_not_negative" in failed
+    materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()}
+    assert "figures" in materialized and "figure_flags" not in materialized
