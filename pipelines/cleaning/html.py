@@ -109,6 +109,30 @@ def _text_of(el: _Element) -> str:
     return " ".join(" ".join(normalize_text(" ".join(chunks)).split()).split())
 
 
+def _block_text(el: _Element) -> str:
+    """The text of `el` with one line per block element (paragraph, heading, list item, box), so each
+    sentence of a pruned box can be read on its own."""
+    parts: list[str] = []
+
+    def walk(node: _Element) -> None:
+        block = node.tag in _CONTAINERS or node.tag == "br"
+        if block:
+            parts.append("\n")
+        if node.text and node.tag not in _NO_TEXT:
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str):
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if block:
+            parts.append("\n")
+
+    walk(el)
+    lines = (" ".join(line.split()) for line in normalize_text("".join(parts)).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 def _paragraph_owner(tree: _Element) -> tuple[_Element | None, int]:
     """The element with the most direct <p> text (the article's main run of paragraphs) and the total."""
     totals: dict[_Element, int] = {}
@@ -152,7 +176,7 @@ def prune(tree: _Element) -> tuple[list[Removed], list[str]]:
             continue
         if text:
             removed.append(Removed(text, f"prune:{rule.token}", rule.kind))
-            notices.extend(paywall_notices(text))
+            notices.extend(paywall_notices(_block_text(el)))
         _drop(el)
     return removed, notices
 

@@ -55,6 +55,7 @@ REPEATS_SHARE = 0.05
 _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s*$")
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—:·•»-]\s+|\s+::\s+")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 _UNREAD = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s?%")
 
 
@@ -297,7 +298,12 @@ def paywall_notices(text: str) -> list[str]:
     found = []
     for raw in normalize_text(text).split("\n"):
         line = raw.strip()
-        n = count_words(line)
-        if line and any(r.paywall and r.applies(line, n) for r in text_rules()):
-            found.append(line)
+        # A box flattened into one line is read sentence by sentence first (so the notice found is the
+        # sentence that states it, with its own share), then whole.
+        for part in dict.fromkeys([*_SENTENCE_SPLIT.split(line), line]):
+            part = part.strip()
+            n = count_words(part)
+            if part and any(r.paywall and r.applies(part, n) for r in text_rules()):
+                found.append(part)
+                break
     return found

@@ -135,3 +135,27 @@ def test_single_line_recurring_three_times_is_structure():
     question = "What do you think of the new ceasefire arrangement for the province?"
     lines = [question, PARAS[0], question, PARAS[1], question, PARAS[2]]
     assert clean_lines(lines).lines.count(question) == 3
+
+
+def test_paywall_box_of_many_blocks_flags_from_its_notice_sentence():
+    # A whole paywall box (title, meter, offer, price, button) is long; the notice is one of its blocks.
+    box = (
+        "<div class='paywall'><p>Members only beyond this point.</p>"
+        "<p>There is 55% of this story left to read.</p><h2>Keep going with a plan</h2>"
+        "<p>Unlimited access to every report: $2 for the first month, then $12 per month. Cancel anytime.</p>"
+        "<p>Join more than 80,000 readers who rely on our coverage every single day of the week.</p>"
+        "<a class='btn' href='/offer'>Start now</a><p>Already a member? Sign in</p></div>"
+    )
+    page = clean_page(_page("", after=box), kind="html")
+    assert page.paywall_truncated and page.unread_share == 0.55
+    assert "80,000" not in page.clean_text and "55%" not in page.clean_text
+    assert all(p in page.clean_text for p in PARAS)
+
+
+def test_subscribe_box_without_a_truncation_notice_does_not_flag():
+    box = (
+        "<div class='subscribe-box'><p>Unlimited access to every report: $2 for the first month.</p>"
+        "<p>Join more than 80,000 readers.</p><p>Already a member? Sign in</p></div>"
+    )
+    page = clean_page(_page("", after=box), kind="html")
+    assert not page.paywall_truncated

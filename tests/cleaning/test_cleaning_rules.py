@@ -169,6 +169,38 @@ def test_paywall_notice_sets_flag_and_share():
     assert result.unread_share == pytest.approx(0.645)
 
 
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "This content is for subscribers only.",
+        "The rest of this story is locked.",
+        "There is 70% left to read.",
+        "62% of this article remains to be read.",
+        "To read the full article, please subscribe.",
+        "Subscribe to read the full story",
+        "Log in to keep reading",
+        "Unlock this article",
+        "You have reached your free article limit for this month.",
+        "Continue reading with a digital subscription",
+    ],
+)
+def test_paywall_vocabulary_sets_flag(notice):
+    assert clean_lines([*BODY, notice]).paywall_truncated
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Already a subscriber? Log in",
+        "Subscribe for 1 euro",
+        "The group said 40% of its fighters were left to guard the road.",
+        "'You have read the articles about him,' the judge told the defendant on Monday.",
+    ],
+)
+def test_offers_and_body_percentages_do_not_set_paywall(line):
+    assert not clean_lines([*BODY, line]).paywall_truncated
+
+
 def test_teaser_with_subscriber_badge_does_not_set_paywall():
     result = clean_lines([*BODY, "Read also: Subscribers only Ceasefire talks stall", BODY[0] + " More."])
     assert not result.paywall_truncated
