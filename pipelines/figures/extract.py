@@ -49,6 +49,15 @@ _PRE_FILLERS = frozenset("another a further an additional the all some only just
 _PARTITIVE = frozenset("the its their these those his her our them whom us".split())
 _PRONOUN_PARTITIVE = frozenset("them whom us".split())
 _NP_SKIP_FIRST = frozenset("more other additional further extra new fresh".split())
+# Participles used as adjectives inside a noun phrase ("6 suspected IS members", "41 reported fatalities"):
+# skipped, not read as the clause's verb. FP risk: "41 reported killed" - the next word is a predicate and
+# ends the phrase anyway.
+_NP_NEUTRAL_PARTICIPLES = frozenset(
+    "suspected alleged reported presumed confirmed armed trained unidentified unnamed so-called "
+    "registered documented recorded estimated".split()
+)
+# Words that are predicative after a person noun ("left one fighter dead"), not a compound's head.
+_PREDICATIVE = frozenset("dead wounded injured missing displaced".split())
 _CLOCK = frozenset("am pm a.m p.m gmt utc".split())
 # Words before a number that make it a label, not a count ("page 2", "Resolution 2254").
 _LABEL_WORDS = frozenset(
@@ -214,14 +223,38 @@ def _noun_phrase(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict[in
         if cls is not None:
             np.head, np.head_class = j, cls
             # compounds: "rebel troops"
-            while j + 1 < n and tokens[j + 1].sent == sent and _person_class(tokens[j + 1], lex) is not None:
+            while (
+                j + 1 < n
+                and tokens[j + 1].sent == sent
+                and _person_class(tokens[j + 1], lex) is not None
+                and tokens[j + 1].lower not in _PREDICATIVE
+            ):
                 j += 1
                 np.head, np.head_class = j, _person_class(tokens[j], lex)
+            # a person noun used as a modifier of a thing: "a dozen rebel factions"
+            if j + 1 < n and tokens[j + 1].sent == sent and tokens[j + 1].lower in lex.thing_nouns:
+                np.head, np.head_class, np.end = j + 1, "thing", j + 2
+                break
             np.end = _coordination(tokens, j + 1, lex)
             break
         if w in lex.thing_nouns:
             np.head, np.head_class, np.end = j, "thing", j + 1
             break
+        if (
+            w in _NP_NEUTRAL_PARTICIPLES
+            and j + 1 < n
+            and tokens[j + 1].sent == sent
+            and (
+                mi.get(j + 1) is not None
+                or (
+                    tokens[j + 1].is_alpha
+                    and not _is_predicate_word(tokens[j + 1].lower, lex)
+                    and tokens[j + 1].lower not in _NP_STOPS
+                )
+            )
+        ):
+            j += 1
+            continue
         if w in _NP_STOPS or not t.is_alpha or _is_predicate_word(w, lex):
             break
         if w.endswith("ed") and w not in lex.np_modifiers:

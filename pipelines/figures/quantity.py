@@ -127,6 +127,12 @@ def _core(tokens: Sequence[Token], i: int, lex: Lexicon) -> Core | None:
     if j < n and tokens[j].lower in lex.dozen_words:
         v = float(lex.dozen_words[tokens[j].lower])
         return Core(i, j + 1, v, v, v, "dozen", ())
+    # "half a dozen"
+    if tok.lower == "half" and match_phrase(tokens, i + 1, ("a",)) >= 0 and i + 2 < n:
+        w = tokens[i + 2].lower
+        if w in lex.dozen_words and tokens[i + 2].sent == tok.sent:
+            v = lex.dozen_words[w] / 2
+            return Core(i, i + 3, v, v, v, "dozen", ())
     # "half a million"
     if tok.lower == "half" and match_phrase(tokens, i + 1, ("a",)) >= 0 and i + 2 < n:
         s = tokens[i + 2].lower
