@@ -117,6 +117,38 @@ def week_of_month(index: int, base: Interval) -> Interval | None:
     return Interval(D(y, m, lo), D(y, m, min(lo + 6, last)), "part_of_month")
 
 
+def edge_of(base: Interval, unit: str, n: int, last: bool) -> Interval | None:
+    """The first (or last) n days, weeks or months of `base`: "the first two weeks of February" =
+    Feb 1-14; "the last three months of 2018" = Oct-Dec 2018. None when they do not fit in `base`."""
+    if n < 1:
+        return None
+    if unit in ("day", "week"):
+        span = datetime.timedelta(days=(n if unit == "day" else 7 * n) - 1)
+        start, end = (base.end - span, base.end) if last else (base.start, base.start + span)
+    elif unit == "month":
+        if base.granularity in ("month", "part_of_month", "day", "week"):
+            return None
+        if last:
+            y, m = shift_month(base.end.year, base.end.month, -(n - 1))
+            start, end = D(y, m, 1), base.end
+        else:
+            y, m = shift_month(base.start.year, base.start.month, n - 1)
+            start, end = base.start, month_end(y, m)
+    else:
+        return None
+    if start < base.start or end > base.end:
+        return None
+    if start == end:
+        gran = "day"
+    elif unit == "month" and n == 1:
+        gran = "month"
+    elif base.granularity in ("month", "part_of_month"):
+        gran = "part_of_month"
+    else:
+        gran = "part_of_year"
+    return Interval(start, end, gran)
+
+
 def season_interval(first_month: int, label_year: int) -> Interval:
     """Meteorological season starting in `first_month` of `label_year` (winter runs into the next year)."""
     end_y, end_m = shift_month(label_year, first_month, 2)

@@ -23,6 +23,8 @@ _WORD_LISTS = (
     "strict_duration_preps",
     "season_triggers",
     "generic_today_cues",
+    "generic_today_verbs_after",
+    "generic_today_copulas",
     "quantity_words",
     "quantity_verbs",
     "label_words",

@@ -14,6 +14,7 @@ from pipelines.dates.calendar_math import (
     Interval,
     day_interval,
     decade_interval,
+    edge_of,
     half_of,
     latest_day_not_after,
     latest_month_not_after,
@@ -384,6 +385,27 @@ class PartNode(Node):
             iv = quarter_of(int(self.which), base)
         else:
             iv = week_of_month(int(self.which), base)
+        return None if iv is None else Res(iv, res.anchor)
+
+
+@dataclass
+class EdgeNode(Node):
+    """ "the first two weeks of February", "the last three days of 2018", "the first month of X"."""
+
+    last: bool
+    unit: str  # 'day' | 'week' | 'month'
+    n: int
+    base: Node = field(default_factory=lambda: YearNode(IMPLICIT))
+
+    @property
+    def deictic(self) -> bool:  # type: ignore[override]
+        return self.base.deictic
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        res = self.base.resolve(ctx, ref)
+        if res is None:
+            return None
+        iv = edge_of(res.interval, self.unit, self.n, self.last)
         return None if iv is None else Res(iv, res.anchor)
 
 

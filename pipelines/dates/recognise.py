@@ -24,6 +24,7 @@ from pipelines.dates.nodes import (
     DayNode,
     DecadeNode,
     EarlierLaterNode,
+    EdgeNode,
     MonthNode,
     Node,
     PartNode,
@@ -47,6 +48,12 @@ _ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
 # Connectors between the two ends of a range, after an optional "from".
 _RANGE_TO = frozenset({"to", "until", "till", "through", "thru", *_DASHES})
 _CURRENCY = frozenset({"$", "£", "€", "#", "¥"})
+# Words that may end a clause's time adverbial ("the vote is today at noon", "... today but ...").
+_CLAUSE_WORDS = frozenset({"at", "but", "when", "because", "with", "so", "while", "as", "amid", "unless"})
+# Coordinators that join two adjacent periods into one ("February and March 2018", "in 2013 and 2014").
+_COORD = frozenset({"and", "or"})
+# "the first two weeks of", "the last three days of", "the final month of".
+_EDGE_WORDS = frozenset({"first", "last", "final"})
 
 Match = tuple[int, Node]  # (token index after the match, meaning)
 
@@ -387,7 +394,7 @@ class _Parser:
         tod = self.w["times_of_day"]
         if offset is not None:
             if word == "today":
-                if self.low(i - 1) in self.w["generic_today_cues"]:
+                if self.generic_today(i):
                     return None
                 if self.cap(i) and i > 0 and self.cap(i - 1) and self.toks[i - 1].kind == "word":
                     return None  # a name: "USA Today"
@@ -403,6 +410,28 @@ class _Parser:
             if self.low(i + 2) == "after" and self.low(i + 3) == "tomorrow":
                 return i + 4, RelDayNode(2)
         return None
+
+    def generic_today(self, i: int) -> bool:
+        """ "today" at i means "nowadays" (the generic present), not the publication day.
+
+        Three signs: a verb of lasting or a relative pronoun before it ("continues today", "who
+        today"); a present-tense verb of state right after it ("today stands at", "today hosts"), or
+        a present copula before it and a lower-case word after it ("is today shared"); a possessive
+        before a proper name ("today's Syria", but not "today's attack").
+        """
+        before, after = self.low(i - 1), self.low(i + 1)
+        if before in self.w["generic_today_cues"]:
+            return True
+        nxt_word = i + 1 < self.n and self.toks[i + 1].kind == "word"
+        if nxt_word and not self.cap(i + 1):
+            if after in self.w["generic_today_verbs_after"]:
+                return True
+            boundary = self.w["month_triggers"] | _CLAUSE_WORDS
+            if before in self.w["generic_today_copulas"] and after not in boundary:
+                return True
+        if after in {"'", "’"} and self.low(i + 2) == "s" and self.glued(i, i + 1):
+            return self.cap(i + 3) and self.toks[i + 3].kind == "word"
+        return False
 
     def p_weekday(self, i: int, in_range: bool) -> Match | None:
         modes = {"last": "lt", "next": "gt", "this": "this"}
@@ -577,6 +606,10 @@ class _Parser:
         k = i + 1 if word == "the" else i
         ordinal = self.low(k)
         kind_word = self.low(k + 1)
+        if word == "the" and ordinal in _EDGE_WORDS:
+            edge = self.p_edge(k + 1, ordinal != "first")
+            if edge is not None:
+                return edge
         if (
             kind_word == "quarter"
             and ordinal in self.m["quarters"]
@@ -602,6 +635,26 @@ class _Parser:
             return None
         return base[0], PartNode(kind, which, base[1])
 
+    def p_edge(self, k: int, last: bool) -> Match | None:
+        """After "the first"/"the last": "two weeks of February", "three months of 2018", "day of May"."""
+        num = self.number_at(k)
+        if num is not None and self.low(k) not in {"a", "an"}:
+            j, n = num
+            unit = self.unit_at(j)
+        else:
+            j, n = k, 1
+            unit = self.singular_unit_at(k)
+            if unit == "week":
+                return None  # "the first week of": a week of the month (see p_part), not 7 days
+        if unit not in {"day", "week", "month"} or self.low(j + 1) != "of":
+            return None
+        if n > 1 and self.low(j) == unit:
+            return None  # "the first two week of": not English
+        base = self.part_base(j + 2)
+        if base is None:
+            return None
+        return base[0], EdgeNode(last, unit, n, base[1])
+
     # ----------------------------------------------------------------- ranges
     def p_range(self, i: int) -> Match | None:
         lead = self.low(i)
@@ -610,6 +663,10 @@ class _Parser:
         day_range = self.p_day_range(k, joiners)
         if day_range is not None:
             return day_range
+        if k == i:
+            coordinated = self.p_coordinated(i)
+            if coordinated is not None:
+                return coordinated
         short = self.p_short_year_range(k)
         if short is not None:
             return short
@@ -626,6 +683,33 @@ class _Parser:
         if self.ctx.published is not None and node.resolve(self.ctx) is None:
             return None
         return second[0], node
+
+    def p_coordinated(self, i: int) -> Match | None:
+        """Adjacent months or years joined by "and"/"or"/commas are one period from the first to the
+        last: "February and March 2018", "in 2013 and 2014", "January, February and March". Periods
+        that are not adjacent ("in 2012 and 2014") stay separate dates."""
+        first = self.p_point(i, False)
+        if first is None:
+            return None
+        items, j, coordinated = [first[1]], first[0], False
+        while True:
+            if self.low(j) in _COORD:
+                nxt_at, is_coord = j + 1, True
+            elif self.low(j) == ",":
+                is_coord = self.low(j + 1) in _COORD
+                nxt_at = j + 2 if is_coord else j + 1
+            else:
+                break
+            nxt = self.p_point(nxt_at, True)
+            if nxt is None or not _adjacent(items[-1], nxt[1]):
+                break
+            items.append(nxt[1])
+            j, coordinated = nxt[0], is_coord
+            if is_coord:
+                break
+        if len(items) < 2 or not coordinated:
+            return None
+        return j, RangeNode(items[0], items[-1])
 
     def p_day_range(self, k: int, joiners: set[str] | frozenset[str]) -> Match | None:
         """ "18-20 February 2019", "from 18 to 20 February", "February 18-20"."""
@@ -669,6 +753,21 @@ class _Parser:
         return max(cands, key=lambda c: c[0]) if cands else None
 
 
+def _adjacent(a: Node, b: Node) -> bool:
+    """b is the period right after a: consecutive named months or consecutive years."""
+    if isinstance(a, MonthNode) and isinstance(b, MonthNode) and a.mode == b.mode == "year":
+        if b.month != a.month % 12 + 1:
+            return False
+        if a.year.kind == "implicit":
+            return True
+        if a.year.kind != b.year.kind:
+            return False
+        return b.year.value == a.year.value + (1 if a.month == 12 else 0)
+    if isinstance(a, YearNode) and isinstance(b, YearNode):
+        return a.year.kind == b.year.kind == "abs" and b.year.value == a.year.value + 1
+    return False
+
+
 def _granularity_hint(node: Node) -> str:
     """Granularity of an expression that could not be resolved."""
     if isinstance(node, DayNode | RelDayNode | WeekdayNode):
@@ -677,6 +776,8 @@ def _granularity_hint(node: Node) -> str:
         return "month"
     if isinstance(node, RangeNode):
         return "range"
+    if isinstance(node, EdgeNode):
+        return "part_of_month" if isinstance(node.base, MonthNode) else "part_of_year"
     if isinstance(node, PartNode | EarlierLaterNode):
         base = getattr(node, "base", None)
         unit = getattr(node, "unit", None)

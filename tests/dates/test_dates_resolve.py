@@ -238,11 +238,12 @@ def test_anchor_kinds():
 
 
 def test_month_lists():
-    found = extract_dates("Raids hit in April, May and June, and again between 2011 and today.", PUB)
+    # months that are not adjacent stay a list (adjacent ones form one range: test_dates_coordination)
+    found = extract_dates("Raids hit in April, June and August, and again between 2011 and today.", PUB)
     assert [(m.surface, m.date_start) for m in found] == [
         ("April", D(2018, 4, 1)),
-        ("May", D(2018, 5, 1)),
         ("June", D(2018, 6, 1)),
+        ("August", D(2018, 8, 1)),
         ("between 2011 and today", D(2011, 1, 1)),
     ]
     assert found[-1].date_end == PUB
