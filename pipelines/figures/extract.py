@@ -12,7 +12,7 @@ from typing import Any
 
 from pipelines.figures.lexicon import CATEGORIES, Lexicon, load_lexicon
 from pipelines.figures.quantity import Quantity, match_quantity
-from pipelines.figures.tokens import DASHES, QUOTES, Token, match_any, match_ending_at, tokenize
+from pipelines.figures.tokens import DASHES, QUOTES, Token, match_any, match_ending_at, match_phrase, tokenize
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +96,10 @@ class _Cand:
     part_of: int | None = None
     repeat_of: int | None = None
     sentence_words: frozenset[str] = field(default_factory=frozenset)
+    pending: bool = False  # a bare number whose category comes from an antecedent figure
+
+
+_PENDING = "?"
 
 
 def _mention_index(tokens: Sequence[Token], mentions: Sequence[Any]) -> dict[int, Any]:
@@ -307,6 +311,14 @@ def _skip_parenthetical(tokens: Sequence[Token], j: int) -> int:
     if j >= n:
         return j
     opener = tokens[j].text
+    if opener == "," and _is_part_aside(tokens, j + 1):
+        # "41 people, among them 17 members and 9 civilians, have been killed"
+        for k in range(j + 1, min(n, j + 16)):
+            if tokens[k].sent != tokens[j].sent:
+                break
+            if tokens[k].text == ",":
+                return k + 1
+        return j
     if opener in DASHES or opener == "(":
         closer = ")" if opener == "(" else opener
         for k in range(j + 1, min(n, j + 14)):
@@ -315,6 +327,11 @@ def _skip_parenthetical(tokens: Sequence[Token], j: int) -> int:
             if tokens[k].text == closer or (closer in DASHES and tokens[k].text in DASHES):
                 return k + 1
     return j
+
+
+def _is_part_aside(tokens: Sequence[Token], j: int) -> bool:
+    end, _ = match_any(tokens, j, load_lexicon().part_of_cues)
+    return end >= 0
 
 
 def _post_predicate(
@@ -478,6 +495,14 @@ def _not_a_figure(tokens: Sequence[Token], q: Quantity, np: _NP, lex: Lexicon) -
             and not head_person
         ):
             return True
+    # ages: "He was 19", "she is 52" - a bare number after a pronoun and a copula
+    if (
+        np.head is None
+        and cs >= 2
+        and tokens[cs - 1].lower in ("is", "was", "'s", "am", "’s")
+        and tokens[cs - 2].lower in ("he", "she", "i", "you", "who")
+    ):
+        return True
     # ages: "aged 26", "over the age of 13", "26 years old"
     start, _ = match_ending_at(tokens, cs, lex.age_before)
     if start >= 0:
@@ -534,8 +559,12 @@ def _extract(
         c = _candidate(tokens, q, q_starts, lex, mi)
         if c is not None:
             cands.append(c)
+    _resolve_pending(tokens, cands, mi)
+    cands = _drop_pending(cands)
     _attach_locations(tokens, cands, quantities, lex, mi)
     _link_parts(tokens, cands, lex)
+    _link_anaphoric_parts(tokens, cands, lex)
+    _inherit_from_whole(cands)
     _mark_repeats(tokens, cands, text)
     return _to_figures(text, tokens, cands)
 
@@ -591,6 +620,14 @@ def _candidate(
                 category = bcls if bcls in CATEGORIES else (weak[0] if weak else "population")
             elif weak is not None:
                 category = weak[0]
+    if (
+        category is None
+        and not is_one
+        and (cls in (None, "pronoun") or (cls == "unknown" and _after_part_cue(tokens, q, lex)))
+    ):
+        # "and Germany four", "20 of them in Homs and 9 in Idlib", "nine of them children": the category
+        # comes from an antecedent figure (resolved in _resolve_pending, dropped when there is none)
+        category = _PENDING
     if category is None:
         if is_one or cls is None or cls == "pronoun":
             return None
@@ -606,6 +643,7 @@ def _candidate(
     c = _Cand(
         q, start, max(end, q.end), category, None, np, bool(strong_cat), cls in CATEGORIES or bool(strong_cat)
     )
+    c.pending = category == _PENDING
     c.actor = np.actor or back_actor or _join_actor(tokens, np.end, q_starts, lex, mi)
     if c.actor is None and category == "fighters":
         c.actor = _possessor(tokens, q, lex, mi)
@@ -614,6 +652,12 @@ def _candidate(
     c.location = np.location
     c.sentence_words = _sentence_words(tokens, tokens[q.start].sent, q.start)
     return c
+
+
+def _after_part_cue(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> bool:
+    """Does a part-of cue ("including", "among them") stand right before the quantity?"""
+    start, _ = match_ending_at(tokens, q.start, lex.part_of_cues)
+    return start >= 0 and tokens[start].sent == tokens[q.start].sent
 
 
 def _join_actor(
@@ -731,6 +775,67 @@ def _attach_locations(
             j -= 1
 
 
+def _sentence_start(tokens: Sequence[Token], i: int) -> int:
+    while i > 0 and tokens[i - 1].sent == tokens[i].sent:
+        i -= 1
+    return i
+
+
+def _same_paragraph(tokens: Sequence[Token], a: int, b: int) -> bool:
+    """No blank-line break between tokens a < b."""
+    return not any(tokens[k].newline_before for k in range(a + 1, b + 1))
+
+
+def _resolve_pending(tokens: Sequence[Token], cands: list[_Cand], mi: dict[int, Any]) -> None:
+    """A bare number takes the category of the people figure it continues: the nearest one before it in
+    its sentence ("20 of them in Homs and 9 in Idlib", "France took back 17 children, and Germany
+    four"), else the one in the previous sentence of the paragraph ("a population of 80,000. The town now
+    shelters about 120,000"). A sibling of a part is a part of the same whole; a number gapped after a
+    place ("and Germany four") is about that place."""
+    for bi, b in enumerate(cands):
+        if not b.pending:
+            continue
+        sent = tokens[b.q.start].sent
+        ante = None
+        for ai in range(bi - 1, -1, -1):
+            a = cands[ai]
+            if a.category in ("other", _PENDING):
+                continue
+            a_sent = tokens[a.q.start].sent
+            if a_sent == sent:
+                ante = a
+                break
+            if a_sent == sent - 1 and _same_paragraph(tokens, a.q.start, b.q.start):
+                ante = a
+            break
+        if ante is None:
+            continue
+        b.category = ante.category
+        b.pending = False
+        b.own_specific = False
+        if tokens[ante.q.start].sent == sent:
+            if ante.part_of is not None:
+                b.part_of = ante.part_of
+            elif b.np.head_class == "pronoun":
+                b.part_of = cands.index(ante)  # "nine of them": a part of the figure it refers to
+            b.actor = b.actor or ante.actor
+            prev = mi.get(b.q.start - 1)
+            if prev is not None and _etype(prev) == "location" and b.location is None:
+                b.location = prev
+        b.sentence_words = _sentence_words(tokens, sent, b.q.start)
+
+
+def _drop_pending(cands: list[_Cand]) -> list[_Cand]:
+    keep = [i for i, c in enumerate(cands) if not c.pending]
+    new = {old: k for k, old in enumerate(keep)}
+    out = []
+    for old in keep:
+        c = cands[old]
+        c.part_of = new.get(c.part_of) if c.part_of is not None else None
+        out.append(c)
+    return out
+
+
 def _link_parts(tokens: Sequence[Token], cands: list[_Cand], lex: Lexicon) -> None:
     people = [i for i, c in enumerate(cands) if c.category != "other"]
     for pos, bi in enumerate(people):
@@ -745,12 +850,26 @@ def _link_parts(tokens: Sequence[Token], cands: list[_Cand], lex: Lexicon) -> No
         gap = range(gap_start, b.q.start)
         cue_before = any(match_any(tokens, k, lex.part_of_cues)[0] >= 0 for k in gap)
         cue_after = len(gap) <= 3 and match_any(tokens, b.q.end, lex.part_of_cues)[0] >= 0  # "six of them"
-        if 0 <= len(gap) <= 9 and (cue_before or cue_after):
+        # "six children and two women": a sibling of a part is a part of the same whole
+        sibling = (
+            a.part_of is not None
+            and b.part_of is None
+            and len(gap) <= 6
+            and not any(tokens[k].text in (",", ";") for k in gap)
+            and any(tokens[k].lower in ("and", "or") for k in gap)
+        )
+        if sibling and not cue_before:
+            b.part_of = a.part_of
+            _part_category(b, cands[a.part_of])
+        cue_right_before = match_ending_at(tokens, b.q.start, lex.part_of_cues)[0] >= 0
+        if sibling and not cue_before:
+            pass
+        elif (0 <= len(gap) <= 9 or (cue_right_before and len(gap) <= 14)) and (cue_before or cue_after):
             b.part_of = ai
-            if not b.own_specific and b.category != a.category:
-                b.category = a.category
-            elif b.strong and not a.own_specific and a.np.head_class == "generic":
+            if b.strong and not a.own_specific and a.np.head_class == "generic":
                 a.category = b.category
+            else:
+                _part_category(b, a)
     # "Of the 1,490 X ..., 500 are ..., 300 are ..."
     for ai in people:
         a = cands[ai]
@@ -784,6 +903,134 @@ def _link_parts(tokens: Sequence[Token], cands: list[_Cand], lex: Lexicon) -> No
                     continue
             if b.part_of is None:
                 b.part_of = ai
+
+
+_EVENT_CATEGORIES = frozenset("killed wounded detained missing displaced returned".split())
+
+
+def _part_category(part: _Cand, whole: _Cand) -> None:
+    """A part without a predicate of its own shares what happened to the whole: "15 killed, among them six
+    children" (children -> killed), "41 dead, among them 17 HTS members" (members -> killed)."""
+    if part.category == whole.category or whole.category == "other":
+        return
+    if not part.own_specific or (not part.strong and whole.category in _EVENT_CATEGORIES):
+        part.category = whole.category
+
+
+_ANAPHORIC_OPENERS = (
+    ("among", "those"),
+    ("among", "them"),
+    ("among", "these"),
+    ("of", "these"),
+    ("of", "those"),
+    ("of", "them"),
+    ("of", "the", "total"),
+)
+
+
+def _link_anaphoric_parts(tokens: Sequence[Token], cands: list[_Cand], lex: Lexicon) -> None:
+    """Parts of a figure named in an earlier sentence: a sentence opening "Among those detained were ...",
+    "Of these, ...", "Of the total displaced, ..." breaks down the previous sentence's total (with "total":
+    the largest earlier figure of the category named); "N of the/these <noun>" is a part of the earlier
+    figure counting the same noun ("one of the men died" after "11 wounded men")."""
+    people = [i for i, c in enumerate(cands) if c.category != "other"]
+    for bi in people:
+        b = cands[bi]
+        if b.part_of is not None:
+            continue
+        s0 = _sentence_start(tokens, b.q.start)
+        sent = tokens[s0].sent
+        earlier = [i for i in people if i < bi and tokens[cands[i].q.start].sent < sent]
+        if not earlier:
+            continue
+        opener = None
+        for phrase in _ANAPHORIC_OPENERS:
+            if match_phrase(tokens, s0, phrase) >= 0:
+                opener = phrase
+                break
+        whole = None
+        if opener is not None and b.q.start - s0 <= len(opener) + 5:
+            if opener[-1] == "total":
+                named = _named_category(tokens, s0 + len(opener), b.q.start, lex)
+                same = [i for i in earlier if cands[i].category == named and cands[i].part_of is None]
+                if same:
+                    whole = max(same, key=lambda i: cands[i].q.value or cands[i].q.low or 0)
+            else:
+                prev_sent = tokens[cands[earlier[-1]].q.start].sent
+                tops = [i for i in earlier if tokens[cands[i].q.start].sent == prev_sent]
+                tops = [i for i in tops if cands[i].part_of is None] or tops
+                whole = tops[0]
+            if whole is not None:
+                named = _named_category(tokens, s0 + len(opener), b.q.start, lex)
+                # every figure of the sentence is a part ("Among those detained are 15 women ..., and 30 ...")
+                for ci in people:
+                    c = cands[ci]
+                    if tokens[c.q.start].sent == sent and c.part_of is None and ci != whole:
+                        c.part_of = whole
+                        if named and not c.strong:
+                            c.category = named
+                        else:
+                            _part_category(c, cands[whole])
+                continue
+        q = b.q
+        prev_top = [
+            i for i in earlier if tokens[cands[i].q.start].sent == sent - 1 and cands[i].part_of is None
+        ]
+        if (
+            b.np.head is None
+            and q.start == s0
+            and prev_top
+            and _same_paragraph(tokens, cands[prev_top[0]].q.start, q.start)
+            and (q.value or q.high or 0) < (cands[prev_top[0]].q.value or cands[prev_top[0]].q.low or 0)
+        ):
+            # "At least 47 people were kidnapped. Nine have been found dead": a subset of the earlier total
+            b.part_of = prev_top[0]
+            continue
+        if (
+            q.end + 2 < len(tokens)
+            and tokens[q.end].lower == "of"
+            and tokens[q.end + 1].lower in ("the", "these", "those")
+            and b.np.head is not None
+        ):
+            head = tokens[b.np.head].lower
+            for ai in reversed(earlier):
+                a = cands[ai]
+                if (
+                    a.np.head is not None
+                    and tokens[a.np.head].lower == head
+                    and sent - tokens[a.q.start].sent <= 3
+                ):
+                    if (a.q.value or a.q.high or 0) > (q.value or 0):
+                        b.part_of = ai
+                        if not b.strong:
+                            b.category = a.category
+                    break
+
+
+def _named_category(tokens: Sequence[Token], start: int, end: int, lex: Lexicon) -> str | None:
+    """The category a short opener names: "those detained" -> detained, "the total displaced"."""
+    for k in range(start, min(end, start + 4)):
+        w = tokens[k].lower
+        if w in lex.np_modifiers:
+            return lex.np_modifiers[w]
+        if w in lex.person_nouns:
+            return lex.person_nouns[w]
+        for phrase, cat in lex.post_strong:
+            if phrase[0] == w and len(phrase) == 1:
+                return cat
+    return None
+
+
+def _inherit_from_whole(cands: list[_Cand]) -> None:
+    """A part without its own armed group or place is about the whole's."""
+    for c in cands:
+        if c.part_of is None:
+            continue
+        whole = cands[c.part_of]
+        if c.actor is None:
+            c.actor = whole.actor
+        if c.location is None:
+            c.location = whole.location
 
 
 def _sentence_words(tokens: Sequence[Token], sent: int, around: int) -> frozenset[str]:

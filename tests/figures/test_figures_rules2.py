@@ -87,3 +87,64 @@ def test_arrivals_and_returns_are_people():
 def test_repatriation_verbs_before_the_number():
     figs = by_value(people("Norway flew home 40 of its citizens, and Sweden took back 12 children."))
     assert figs[40].category == "returned" and figs[12].category == "returned"
+
+
+def test_bare_numbers_take_the_category_of_the_figure_they_continue():
+    text = "Strikes caused 30 deaths, 12 of them in Hama and 5 in Aleppo."
+    figs = by_value(people(text))
+    total = people(text).index(figs[30])
+    assert figs[12].category == figs[5].category == "killed"
+    assert figs[12].part_of == figs[5].part_of == total
+    assert figs[5].location_entity_id == "aleppo"
+
+
+def test_gapped_number_after_a_place():
+    figs = by_value(people("Norway has repatriated 9 children, and Sweden five."))
+    assert figs[5].category == "returned" and figs[5].location_entity_id == "sweden"
+
+
+def test_bare_number_without_an_antecedent_is_not_a_figure():
+    assert people("The score was 3 to 1, and the match ended.") == []
+
+
+def test_age_after_a_pronoun_and_copula_is_not_a_figure():
+    text = "Ten fighters were wounded. He was 19."
+    assert [f.value for f in people(text)] == [10]
+
+
+def test_sibling_of_a_part_is_a_part_of_the_same_whole():
+    text = "The raid left 20 dead, among them four children and three women, and 30 wounded."
+    figs = people(text)
+    vals = by_value(figs)
+    whole = figs.index(vals[20])
+    assert vals[4].part_of == whole and vals[3].part_of == whole
+    assert vals[3].category == "killed" and vals[30].part_of is None
+
+
+def test_part_inherits_the_event_of_the_whole():
+    text = "At least 25 people, among them 10 HTS members, were killed in Idlib."
+    vals = by_value(people(text))
+    assert vals[10].category == "killed" and vals[25].category == "killed"
+    assert vals[10].actor_entity_id == "hts" and vals[10].location_entity_id == "idlib"
+
+
+def test_sentence_openers_that_break_down_an_earlier_total():
+    text = "Police detained 40 people in Raqqa. Among those detained were six women."
+    figs = people(text)
+    vals = by_value(figs)
+    assert vals[6].part_of == figs.index(vals[40]) and vals[6].category == "detained"
+    text = "Some 9,000 people were displaced in Idlib. Of the total displaced, 2,000 people sleep outdoors."
+    figs = people(text)
+    vals = by_value(figs)
+    assert vals[2000].part_of == figs.index(vals[9000]) and vals[2000].category == "displaced"
+
+
+def test_subset_of_an_earlier_total():
+    text = "At least 30 people were abducted last year. Seven have been found dead."
+    figs = people(text)
+    vals = by_value(figs)
+    assert vals[7].part_of == figs.index(vals[30]) and vals[7].category == "killed"
+    text = "He drove 8 wounded men to a clinic. On the way, one of the men died."
+    figs = people(text)
+    vals = by_value(figs)
+    assert vals[1].part_of == figs.index(vals[8]) and vals[1].category == "killed"
