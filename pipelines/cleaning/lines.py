@@ -8,6 +8,10 @@ The order of passes is:
 4. blocks: between two strong hits of a box kind (subscription, newsletter, promo, teaser, comments,
    other) that are close together, the weak or very short lines go too ("Free", "Oil & Gas" in a
    membership box); after the last strong hit, weak or short lines up to the end go too;
+4b. teaser runs: after a bare teaser label ("Related stories", "Read more:") the headline-like lines
+   that follow go, up to the next paragraph; with `headline_runs`, a run of headline-like lines after
+   the body has started goes without a label too (two or more trailing the body, three or more between
+   paragraphs), unless it is shaped like a body list (introduced by ":", bulleted, a timeline);
 5. lines before the headline that are only short navigation words go;
 6. the headline line(s) and exact duplicate lines go; a caption that repeats a longer line goes.
 """
@@ -41,6 +45,22 @@ EDGE_LINES = 3
 TITLE_MIN_WORDS = 3
 # A line repeating part of a longer line is dropped only if it has at least this many words.
 REPEAT_MIN_WORDS = 8
+# A headline-like line (a teaser's headline, a menu label): no sentence-final punctuation, starts with a
+# capital or a digit, and at most this many words. News headlines rarely pass 16 words; a caption or a
+# body sentence cut short is longer.
+HEADLINE_MAX_WORDS = 16
+# A label line that introduces teasers ("Related stories", "Read more:") has at most this many words.
+LEAD_IN_MAX_WORDS = 6
+# At most this many headline-like lines follow one teaser lead-in.
+LEAD_IN_MAX_LINES = 12
+# Without a lead-in, a run of headline-like lines of at least HEADLINE_RUN_WORDS words each is a teaser
+# list when it trails the body (at least TAIL_RUN_LINES of them) or sits between two paragraphs (at
+# least MID_RUN_LINES: two lines there may be a subheading and a caption, three rarely are).
+HEADLINE_RUN_WORDS = 4
+TAIL_RUN_LINES = 2
+MID_RUN_LINES = 3
+# Share of number tokens above which a line is a table row, not a headline.
+HEADLINE_MAX_NUMBER_SHARE = 1 / 3
 # An exact duplicate line is dropped only if it has at least this many words: short lines (table cells,
 # list labels such as "Meal 1") legitimately recur in a body.
 DUPLICATE_MIN_WORDS = 5
@@ -56,6 +76,18 @@ _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s*$")
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—:·•»-]\s+|\s+::\s+")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+_HEADLINE_START = re.compile(r"^[\"“‘'(]?[A-Z0-9À-Ý]")
+_HEADLINE_END_BAD = re.compile(r"[.!…:;,–—-][\"”’')]*\s*$")
+_LIST_MARK = re.compile(r"^\s*(?:[•*▪►▸›»·–—-]|\d{1,2}[.)]\s)")
+_LABEL_TRAIL = " :>»|-–—.…"
+# The first word of a dated list item (a timeline, a schedule): a month or weekday name.
+_CALENDAR_WORD = re.compile(
+    r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?$",
+    re.IGNORECASE,
+)
+# Separators that split "label – description" list items and schedule rows.
+_ITEM_SEPARATORS = (" – ", " — ", " - ", " @ ", " | ", ": ")
+_NUMBER = re.compile(r"^\d[\d.,]*$")
 _UNREAD = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s?%")
 
 
@@ -141,6 +173,101 @@ def _mark_blocks(lines: list[_Line]) -> None:
         for ln in tail:
             if ln.gone is None and not ln.strong:
                 ln.gone = Removed(ln.text, "boilerplate_tail", lines[last].rule.kind)  # type: ignore[union-attr]
+
+
+def _headline_like(ln: _Line, *, min_words: int = 1, question: bool = True) -> bool:
+    """A line shaped like a headline: capitalised, unpunctuated at its end, at most 16 words, not a
+    table row. With `question` False a final "?" disqualifies it (a body question is not a teaser)."""
+    if not min_words <= ln.words <= HEADLINE_MAX_WORDS:
+        return False
+    if _HEADLINE_END_BAD.search(ln.text) or not _HEADLINE_START.match(ln.text):
+        return False
+    if not question and re.search(r"\?[\"”’')]*\s*$", ln.text):
+        return False
+    tokens = _WORD.findall(ln.text)
+    return sum(bool(_NUMBER.match(t)) for t in tokens) <= HEADLINE_MAX_NUMBER_SHARE * len(tokens)
+
+
+def _mark_lead_in_runs(lines: list[_Line]) -> None:
+    """After a teaser label ("Related stories", "More on this", "Read more:"), the headline-like lines
+    that follow are the teasers, up to the first line that reads as a paragraph."""
+    for i, ln in enumerate(lines):
+        if not (ln.strong and ln.rule and ln.rule.kind == "teaser" and ln.words <= LEAD_IN_MAX_WORDS):
+            continue
+        # Only a bare label leads in: "Related post: Other headline" carries its own teaser.
+        m = ln.rule.applies(ln.text, ln.words)
+        if m is None or ln.text[m.end() :].strip(_LABEL_TRAIL):
+            continue
+        taken = 0
+        for nxt in lines[i + 1 :]:
+            if taken >= LEAD_IN_MAX_LINES:
+                break
+            if nxt.gone is not None:
+                continue
+            if not _headline_like(nxt):
+                break
+            nxt.gone = Removed(nxt.text, "teaser_lead_in_run", "teaser")
+            taken += 1
+
+
+def _list_like(run: list[_Line]) -> bool:
+    """A run shaped like a body list rather than teasers (a heading over it allowed): a timeline or a
+    schedule (half its lines open with a number or a calendar word), lines sharing their first word, or
+    half its lines split by one separator ("June 9 – City", "Name: role")."""
+    firsts = [(_WORD.findall(ln.text) or [""])[0] for ln in run]
+    half = len(run) / 2
+    if sum(bool(_NUMBER.match(w) or _CALENDAR_WORD.match(w)) for w in firsts) >= half:
+        return True
+    if max(Counter(w.lower() for w in firsts).values()) > half:
+        return True
+    return any(sum(sep in ln.text for ln in run) >= half for sep in _ITEM_SEPARATORS)
+
+
+def _is_paragraph(ln: _Line) -> bool:
+    return not ln.short and not _headline_like(ln)
+
+
+def _mark_headline_runs(lines: list[_Line]) -> None:
+    """Runs of headline-like lines after the body has started, without a lead-in: a list of teasers
+    trailing the article, or one between paragraphs. A run after a line ending in ":" is a list the
+    body introduces; bulleted or numbered lines are a list too."""
+    live = [ln for ln in lines if ln.gone is None]
+    first_paragraph = next((i for i, ln in enumerate(live) if _is_paragraph(ln)), None)
+    if first_paragraph is None:
+        return
+
+    def member(ln: _Line) -> bool:
+        return _headline_like(ln, min_words=HEADLINE_RUN_WORDS, question=False) and not _LIST_MARK.match(
+            ln.text
+        )
+
+    def in_run(ln: _Line) -> bool:
+        # A line ending in ":" introduces what follows; it is never part of a teaser run.
+        return (member(ln) or ln.short) and not ln.text.rstrip().endswith(":")
+
+    i = first_paragraph + 1
+    while i < len(live):
+        if not in_run(live[i]):
+            i += 1
+            continue
+        j = i
+        while j < len(live) and in_run(live[j]):
+            j += 1
+        run = live[i:j]
+        before = live[i - 1].text.rstrip()
+        heads = sum(member(ln) for ln in run)
+        at_tail = j == len(live)
+        if (
+            not before.endswith(":")
+            and not _list_like([ln for ln in run if member(ln)] or run)
+            and (
+                (at_tail and heads >= TAIL_RUN_LINES)
+                or (not at_tail and heads >= MID_RUN_LINES and all(member(ln) for ln in run))
+            )
+        ):
+            for ln in run:
+                ln.gone = Removed(ln.text, "teaser_headline_run", "teaser")
+        i = j
 
 
 def title_keys(title: str) -> set[str]:
@@ -235,6 +362,7 @@ def clean_lines(
     title: str | None = None,
     guess_title: bool = False,
     headlines: Sequence[str] = (),
+    headline_runs: bool = False,
 ) -> LineResult:
     """Apply the text rules to `raw_lines`; see the module docstring for the passes.
 
@@ -256,6 +384,9 @@ def clean_lines(
         if ln.strong:
             ln.gone = Removed(ln.text, ln.rule.id, ln.rule.kind)  # type: ignore[union-attr]
     _mark_blocks(lines)
+    _mark_lead_in_runs(lines)
+    if headline_runs:
+        _mark_headline_runs(lines)
 
     if title:
         title = " ".join(normalize_text(title).split())

@@ -31,7 +31,9 @@ def clean_page(
         from .html import extract_html
 
         page = extract_html(content, url=url)
-        result = clean_lines(page.lines, title=title_hint or page.title, headlines=page.headlines)
+        result = clean_lines(
+            page.lines, title=title_hint or page.title, headlines=page.headlines, headline_runs=True
+        )
         removed = page.removed + result.removed
         cleaned = CleanedPage(
             clean_text=PARAGRAPH_SEPARATOR.join(result.lines),
@@ -46,7 +48,9 @@ def clean_page(
             removed=removed,
         )
     else:
-        result = clean_lines(normalize_text(content).split("\n"), title=title_hint, guess_title=True)
+        result = clean_lines(
+            normalize_text(content).split("\n"), title=title_hint, guess_title=True, headline_runs=True
+        )
         cleaned = CleanedPage(
             clean_text=PARAGRAPH_SEPARATOR.join(result.lines),
             title=result.title,

@@ -266,3 +266,70 @@ def test_malformed_prune_token_is_reported():
 def test_class_names_split_into_parts():
     assert split_name("newsletterSignup-box") == ("newsletter", "signup", "box")
     assert split_name("shareholder") == ("shareholder",)
+
+
+TEASERS = [
+    "Militia leader shot dead at checkpoint outside Daraa",
+    "Aid convoy reaches besieged camp after weeks of talks",
+    "Why 3,000 families are still waiting to go home",
+]
+
+
+@pytest.mark.parametrize("label", ["Related stories", "More on this story", "Read more:", "Most read"])
+def test_headlines_after_a_teaser_label_go_until_the_next_paragraph(label):
+    kept, removed = _clean([*BODY[:2], label, *TEASERS, *BODY[2:]])
+    assert kept == BODY
+    assert all(removed[t] == "teaser_lead_in_run" for t in TEASERS)
+
+
+def test_label_carrying_its_own_teaser_does_not_take_the_next_subheading():
+    kept, _ = _clean([BODY[0], "Related post: Ceasefire talks stall", "What the fighters want", *BODY[1:]])
+    assert "What the fighters want" in kept
+
+
+def test_trailing_headlines_without_a_label_go_on_text_pages():
+    result = clean_lines([*BODY, *TEASERS[:2], "Share this article"], headline_runs=True)
+    assert result.lines == BODY
+    assert not any("3,000" in line for line in result.lines)
+
+
+def test_headline_run_between_paragraphs_needs_three_lines():
+    three = clean_lines([*BODY[:2], *TEASERS, *BODY[2:]], headline_runs=True)
+    assert three.lines == BODY
+    # A subheading and a caption between two paragraphs stay.
+    two = ["Fighting resumes in the south", "Smoke rises over the town of Ariha"]
+    assert clean_lines([*BODY[:2], *two, *BODY[2:]], headline_runs=True).lines == [*BODY[:2], *two, *BODY[2:]]
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        # a timeline or schedule
+        ["Key dates", "March 2011 – Protests begin in Deraa", "January 2017 – The coalition is renamed"],
+        # a list the body introduces
+        ["The council listed its demands:", "Release of all detainees", "A return of displaced families"],
+        # items sharing one separator
+        ["Abu Ahmad: commander of the northern sector", "Abu Khaled: head of the security office"],
+        # bulleted items
+        ["• Release of all detainees held since the spring", "• Safe return for displaced families"],
+        # a single closing subheading-like line
+        ["Reporting from the front line near Idlib"],
+    ],
+)
+def test_body_lists_and_single_lines_at_the_end_stay(tail):
+    assert clean_lines([*BODY, *tail], headline_runs=True).lines == [*BODY, *tail]
+
+
+def test_headline_and_standfirst_on_top_are_not_a_teaser_run():
+    page = clean_page(
+        "\n".join(
+            [
+                "Rebels repel attack near the town of Saraqeb",
+                "Fighting continues as government forces regroup on the edge of the province",
+                *BODY,
+            ]
+        ),
+        kind="text",
+    )
+    assert page.title == "Rebels repel attack near the town of Saraqeb"
+    assert page.clean_text.startswith("Fighting continues")
