@@ -726,6 +726,28 @@ def _located(tokens: Sequence[Token], k: int, lex: Lexicon, mi: dict[int, Any]) 
     return False
 
 
+def _source_place(tokens: Sequence[Token], k: int, lex: Lexicon) -> bool:
+    """Is the place at token k where a source sits ("a monitor based in Britain"), not where it happened?"""
+    start, _ = match_ending_at(tokens, k, lex.source_place_cues)
+    if start < 0 and k > 0 and tokens[k - 1].lower == "the":
+        start, _ = match_ending_at(tokens, k - 1, lex.source_place_cues)
+    return start >= 0
+
+
+def _possessive_place(tokens: Sequence[Token], q: Quantity, mi: dict[int, Any]) -> Any:
+    """ "Idlib's roughly 4 million residents": a place in the possessive right before the quantity."""
+    k = q.start - 1
+    if k >= 1 and tokens[k].lower in ("'s", "’s", "'", "’"):
+        m = mi.get(k - 1)
+        if m is not None and _etype(m) == "location":
+            return m
+    if k >= 0 and tokens[k].lower.endswith(("'s", "’s")):
+        m = mi.get(k)
+        if m is not None and _etype(m) == "location":
+            return m
+    return None
+
+
 def _attach_locations(
     tokens: Sequence[Token], cands: list[_Cand], quantities: list[Quantity], lex: Lexicon, mi: dict[int, Any]
 ) -> None:
@@ -735,6 +757,8 @@ def _attach_locations(
     for c in cands:
         if c.category == "other":
             continue
+        if c.location is None:
+            c.location = _possessive_place(tokens, c.q, mi)
         if c.location is not None:
             continue
         sent = tokens[c.q.start].sent
@@ -744,7 +768,7 @@ def _attach_locations(
         steps = 0
         while j < n and j < stop and steps < 30:
             t = tokens[j]
-            if t.sent != sent or t.text == ";":
+            if t.sent != sent or t.text == ";" or t.lower in lex.attachment_stops:
                 break
             m = mi.get(j)
             if m is not None:
@@ -768,7 +792,7 @@ def _attach_locations(
                 while k > 0 and mi.get(k - 1) is m:
                     k -= 1
                 follows_where = k < n and any(tokens[x].lower == "where" for x in range(j + 1, min(n, j + 3)))
-                if _located(tokens, k, lex, mi) or follows_where:
+                if (_located(tokens, k, lex, mi) or follows_where) and not _source_place(tokens, k, lex):
                     c.location = m
                     break
                 j = k

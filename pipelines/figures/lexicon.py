@@ -71,6 +71,8 @@ class Lexicon:
     breakdown_openers: tuple[Phrase, ...]
     clause_stops: frozenset[str]
     change_verbs: frozenset[str]
+    source_place_cues: tuple[Phrase, ...]
+    attachment_stops: frozenset[str]
 
 
 def _need(data: dict[str, Any], key: str, kind: type) -> Any:
@@ -203,6 +205,8 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         breakdown_openers=_phrases(_strings(_need(data, "breakdown_openers", list), "breakdown_openers")),
         clause_stops=lower("clause_stops"),
         change_verbs=lower("change_verbs"),
+        source_place_cues=_phrases(_strings(_need(data, "source_place_cues", list), "source_place_cues")),
+        attachment_stops=lower("attachment_stops"),
     )
     overlap = set(lex.person_nouns) & lex.thing_nouns
     if overlap:

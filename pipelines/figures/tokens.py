@@ -55,18 +55,48 @@ def phrase_tokens(phrase: str) -> tuple[str, ...]:
 def tokenize(text: str) -> list[Token]:
     """Tokens of text with offsets and sentence numbers."""
     raw = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    datelines = _dateline_ends(text, raw)
     tokens: list[Token] = []
     sent = 0
     prev_end = 0
     for i, (s, e) in enumerate(raw):
         gap = text[prev_end:s]
         newline = "\n" in gap
-        if i > 0 and (newline or _ends_sentence(text, raw, i - 1)):
+        if i > 0 and (newline or _ends_sentence(text, raw, i - 1) or (i - 1) in datelines):
             sent += 1
         word = text[s:e]
         tokens.append(Token(i, word, word.lower(), s, e, sent, bool(gap), newline))
         prev_end = e
     return tokens
+
+
+def _dateline_ends(text: str, raw: list[tuple[int, int]]) -> set[int]:
+    """Indices of the dash ending a dateline ("ALEPPO, Syria, May 3 –", "Kobani (Syria) —") at the start of a
+    line: the place the story was filed from is its own segment, not part of the first sentence."""
+    out: set[int] = set()
+    line_start = True
+    i = 0
+    n = len(raw)
+    while i < n:
+        s, _ = raw[i]
+        if i > 0 and "\n" in text[raw[i - 1][1] : s]:
+            line_start = True
+        if line_start:
+            line_start = False
+            if text[s].isupper():
+                for k in range(i, min(n, i + 10)):
+                    ks, ke = raw[k]
+                    if k > i and "\n" in text[raw[k - 1][1] : ks]:
+                        break
+                    word = text[ks:ke]
+                    if word in ("–", "—") or (word == "-" and k > i and text[ks - 1] == " "):
+                        if k > i:
+                            out.add(k)
+                        break
+                    if not (word[:1].isupper() or word[:1].isdigit() or word in (",", "(", ")", ".")):
+                        break
+        i += 1
+    return out
 
 
 def _ends_sentence(text: str, raw: list[tuple[int, int]], i: int) -> bool:

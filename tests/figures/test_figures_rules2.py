@@ -148,3 +148,26 @@ def test_subset_of_an_earlier_total():
     figs = people(text)
     vals = by_value(figs)
     assert vals[1].part_of == figs.index(vals[8]) and vals[1].category == "killed"
+
+
+def test_dateline_place_is_its_own_segment():
+    text = "KOBANI, Syria – Officials say 40 people were wounded in the blast."
+    figs = people(text)
+    assert [(f.value, f.location_entity_id) for f in figs] == [(40, None)]
+    text = "Kobani (Syria) – The group holds 300 prisoners in camps across Syria."
+    assert people(text)[0].location_entity_id == "syria"
+
+
+def test_place_where_a_source_sits_is_not_the_figure_place():
+    text = "A monitor based in London, citing medics, gave a toll: 12 people killed."
+    assert people(text)[0].location_entity_id is None
+
+
+def test_possessive_place_before_the_quantity():
+    text = "Raqqa's roughly 300,000 residents face a winter under a truce agreed between Norway and Sweden."
+    assert people(text)[0].location_entity_id == "raqqa"
+
+
+def test_place_scan_stops_at_a_clause_about_another_noun():
+    text = "About 5,000 residents remain under a truce brokered in Ankara."
+    assert people(text)[0].location_entity_id is None
