@@ -31,6 +31,9 @@ def _clean(lines: list[str]) -> tuple[list[str], dict[str, str]]:
         ("Read also: Ceasefire talks stall as shelling resumes", "teaser"),
         ("Read the story also: The material is reserved for our subscribers Talks stall", "teaser"),
         ("More in Middle East", "teaser"),
+        ("News | Analysis | Features | Podcasts", "navigation"),
+        ("Home • World • Middle East", "navigation"),
+        ("About us – Legal notice – Terms of sale – Privacy", "navigation"),
         ("$12.99 / month", "subscription"),
         ("€9 per month", "subscription"),
         ("billed annually", "subscription"),
@@ -76,6 +79,8 @@ def test_boilerplate_line_is_removed_with_its_kind(line, kind):
         "Topics discussed included the ceasefire.",
         "Updated figures show 300 killed.",
         "The photo agency said the image was taken in 2014 by a local freelancer.",
+        "Aleppo, Hama and Homs / Idlib were all hit, the monitor said.",
+        "Syria – the long war",
     ],
 )
 def test_body_sentence_survives(line):
@@ -333,3 +338,12 @@ def test_headline_and_standfirst_on_top_are_not_a_teaser_run():
     )
     assert page.title == "Rebels repel attack near the town of Saraqeb"
     assert page.clean_text.startswith("Fighting continues")
+
+
+def test_section_menu_is_not_taken_as_the_title_of_a_text_page():
+    page = clean_page(
+        "\n".join(["Site Name", "News | Analysis | Podcasts", "Rebels repel attack near Saraqeb", *BODY]),
+        kind="text",
+    )
+    assert page.title == "Rebels repel attack near Saraqeb"
+    assert "Podcasts" not in page.clean_text and "Rebels repel" not in page.clean_text
