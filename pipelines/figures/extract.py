@@ -601,7 +601,10 @@ def _candidate(
     if cls in CATEGORIES:
         category = strong_cat or cls
     elif cls == "generic":
-        category = strong_cat or (weak[0] if weak else None) or "population"
+        category = strong_cat or (weak[0] if weak else None)
+        if category is None and np.head is not None and _armed_context(tokens, q, np, lex, mi):
+            category = "fighters"  # "the group fields 5,000 men", "his unit was down to 40 men"
+        category = category or "population"
     elif cls == "nonfig":
         category = strong_cat
     elif cls == "unknown":
@@ -652,6 +655,22 @@ def _candidate(
     c.location = np.location
     c.sentence_words = _sentence_words(tokens, tokens[q.start].sent, q.start)
     return c
+
+
+def _armed_context(tokens: Sequence[Token], q: Quantity, np: _NP, lex: Lexicon, mi: dict[int, Any]) -> bool:
+    """Are generic "men" counted as an armed force: an armed group or a military-unit word earlier in
+    the clause ("HTS's strength at 10,000 men", "a faction which now counts 2,000 men")?"""
+    if np.head is None or tokens[np.head].lower not in lex.armed_context_nouns:
+        return False
+    sent = tokens[q.start].sent
+    for k in range(q.start - 1, max(-1, q.start - 12), -1):
+        t = tokens[k]
+        if t.sent != sent or t.text in (";", ":"):
+            break
+        m = mi.get(k)
+        if (m is not None and _etype(m) == "armed_group") or t.lower in lex.military_unit_words:
+            return True
+    return False
 
 
 def _after_part_cue(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> bool:

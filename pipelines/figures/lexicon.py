@@ -73,6 +73,8 @@ class Lexicon:
     change_verbs: frozenset[str]
     source_place_cues: tuple[Phrase, ...]
     attachment_stops: frozenset[str]
+    armed_context_nouns: frozenset[str]
+    military_unit_words: frozenset[str]
 
 
 def _need(data: dict[str, Any], key: str, kind: type) -> Any:
@@ -207,6 +209,8 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         change_verbs=lower("change_verbs"),
         source_place_cues=_phrases(_strings(_need(data, "source_place_cues", list), "source_place_cues")),
         attachment_stops=lower("attachment_stops"),
+        armed_context_nouns=lower("armed_context_nouns"),
+        military_unit_words=lower("military_unit_words"),
     )
     overlap = set(lex.person_nouns) & lex.thing_nouns
     if overlap:

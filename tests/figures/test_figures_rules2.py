@@ -171,3 +171,10 @@ def test_possessive_place_before_the_quantity():
 def test_place_scan_stops_at_a_clause_about_another_noun():
     text = "About 5,000 residents remain under a truce brokered in Ankara."
     assert people(text)[0].location_entity_id is None
+
+
+def test_men_in_an_armed_context_are_fighters():
+    assert people("By then HTS fielded about 9,000 men in the north.")[0].category == "fighters"
+    assert people("His battalion was down to 40 men.")[0].category == "fighters"
+    assert people("About 40 men gathered at the market.")[0].category == "population"
+    assert people("HTS arrested 40 men in Idlib.")[0].category == "detained"
