@@ -7,25 +7,12 @@ import dagster as dg
 import pytest
 
 from pipelines import settings
-from pipelines.defs.clean.assets import documents
-from pipelines.defs.extract.assets import dates, entities, figures, mentions
-from pipelines.defs.ingest.assets import raw_pages
-from pipelines.defs.quality.assets import figure_flags
-from pipelines.defs.quality.checks import figure_flag_checks, provenance_checks, suite_checks
+from pipelines.definitions import defs
 from pipelines.defs.resources import ledger_resources
 
-ASSETS = [
-    raw_pages,
-    documents,
-    entities,
-    mentions,
-    dates,
-    figures,
-    figure_flags,
-    *provenance_checks,
-    *suite_checks,
-    figure_flag_checks,
-]
+_DEFS = defs()
+# Every asset and check of the code location, as Dagster discovers them (nothing listed by hand).
+ASSETS = [*_DEFS.assets, *(_DEFS.asset_checks or [])]
 
 
 def materialize_all(raw_dir: Path, warehouse: Path, instance: dg.DagsterInstance | None = None):
@@ -50,8 +37,3 @@ def sample_warehouse(tmp_path_factory) -> Path:
 def run_pipeline():
     """materialize_all(raw_dir, warehouse): every asset and check on a raw directory, into a warehouse."""
     return materialize_all
-
-
-@pytest.fixture()
-def all_assets():
-    return ASSETS

@@ -127,8 +127,16 @@ def score_boilerplate(gold: dict, wh: _Warehouse) -> dict:
     }
 
 
-def entity_ids(gold: dict, wh: _Warehouse) -> dict[str, Counter]:
-    """For each gold entity name, the pipeline's entity ids on mentions standing exactly on its surfaces."""
+def _key(m: dict, column: str) -> str | None:
+    value = m.get(column)
+    return value if isinstance(value, str) else None
+
+
+def entity_ids(gold: dict, wh: _Warehouse, with_clusters: bool = False) -> dict[str, Counter]:
+    """For each gold entity name, the pipeline's entity ids on mentions standing exactly on its surfaces.
+
+    With `with_clusters`, an unlinked mention counts by its provisional cluster key instead of None.
+    """
     ids: dict[str, Counter] = {}
     for ent in gold["entities"]:
         counter: Counter = Counter()
@@ -138,7 +146,8 @@ def entity_ids(gold: dict, wh: _Warehouse) -> dict[str, Counter]:
                 for place in _places(wh.text.get(did, ""), s, words=True):
                     m = spans.get(place)
                     if m is not None:
-                        counter[m["entity_id"] if isinstance(m["entity_id"], str) else None] += 1
+                        key = _key(m, "entity_id") or (_key(m, "cluster_id") if with_clusters else None)
+                        counter[key] += 1
         ids[ent["name"]] = counter
     return ids
 
@@ -156,6 +165,8 @@ def score_entities(gold: dict, wh: _Warehouse) -> dict:
                     found += 1
                 else:
                     misses.append(f"{did}: {s!r} ({ent['type']})")
+    clustered = entity_ids(gold, wh, with_clusters=True)
+    consistent_clusters = sum(1 for c in clustered.values() if len(c) == 1 and None not in c)
     ids = entity_ids(gold, wh)
     consistent, owners, split = 0, {}, []
     for name, counter in ids.items():
@@ -180,6 +191,7 @@ def score_entities(gold: dict, wh: _Warehouse) -> dict:
         "found": found,
         "gold_surfaces": total,
         "linking_consistency": consistent / with_ids if with_ids else 1.0,
+        "linking_consistency_with_clusters": consistent_clusters / with_ids if with_ids else 1.0,
         "entities_sharing_an_id": len(shared),
         "not_mentions_extracted": len(not_mentions),
         "problems": [f"missed {m}" for m in misses]

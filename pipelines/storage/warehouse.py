@@ -88,6 +88,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("entity_type", "VARCHAR"),
         ("entity_id", "VARCHAR"),
         ("method", "VARCHAR"),
+        ("cluster_id", "VARCHAR"),  # unknown names: a provisional key shared by the forms of one name
     ],
     "figures": [
         ("figure_id", "VARCHAR"),
@@ -138,6 +139,16 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("passed", "BOOLEAN"),
         ("failing_rows", "BIGINT"),
         ("total_rows", "BIGINT"),
+    ],
+    "unknown_names": [
+        ("cluster_id", "VARCHAR"),
+        ("entity_type", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("mentions", "BIGINT"),
+        ("documents", "BIGINT"),
+        ("surfaces", "VARCHAR"),
+        ("first_seen", "DATE"),
+        ("last_seen", "DATE"),
     ],
     "quarantine": [
         ("raw_path", "VARCHAR"),

@@ -9,8 +9,20 @@ import pytest
 
 from pipelines import settings
 
+HTML_FIXTURES = settings.PROJECT_ROOT / "tests" / "cleaning" / "fixtures"
 CONTRACT = settings.PROJECT_ROOT.parent / "shared" / "contract" / "check_warehouse.py"
-TABLES = ["raw_pages", "documents", "removed_spans", "entities", "mentions", "figures", "dates", "quarantine"]
+TABLES = [
+    "raw_pages",
+    "documents",
+    "removed_spans",
+    "entities",
+    "mentions",
+    "figures",
+    "dates",
+    "quarantine",
+    "unknown_names",
+    "figure_flags",
+]
 
 
 def _snapshot(warehouse: Path) -> dict:
@@ -23,9 +35,13 @@ def _snapshot(warehouse: Path) -> dict:
 
 @pytest.fixture()
 def messy_raw(tmp_path) -> Path:
-    """The samples plus pages that cannot be processed."""
+    """The samples, two HTML pages written by the team (tests/cleaning/fixtures), and pages that cannot be
+    processed."""
     raw = tmp_path / "raw"
     shutil.copytree(settings.PROJECT_ROOT / "raw", raw)
+    (raw / "html").mkdir()
+    for name in ("001_analysis.html", "004_paywalled.html"):
+        shutil.copy(HTML_FIXTURES / name, raw / "html" / f"page_{name}")
     (raw / "broken").mkdir()
     (raw / "broken" / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
     (raw / "broken" / "empty.txt").write_bytes(b"")
@@ -38,12 +54,16 @@ def test_pipeline_runs_quarantines_bad_pages_and_is_idempotent(tmp_path, messy_r
     warehouse = tmp_path / "wh" / "ledger.duckdb"
     first = run_pipeline(messy_raw, warehouse)
     assert first.success
+    evaluations = first.get_asset_check_evaluations()
+    errors = [e.check_name for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
+    assert errors == []
+    assert "no_page_is_quarantined" in [e.check_name for e in evaluations if not e.passed]
     snap = _snapshot(warehouse)
     con = duckdb.connect(str(warehouse), read_only=True)
     quarantine = dict(con.execute("select raw_path, reason from quarantine").fetchall())
     n_docs = con.execute("select count(*) from documents").fetchone()[0]
     con.close()
-    assert n_docs == 5
+    assert n_docs == 7
     assert set(quarantine) == {
         "broken/image.html",
         "broken/empty.txt",
@@ -89,7 +109,7 @@ def test_warehouse_meets_the_outside_contract(sample_warehouse):
     assert module.main(str(sample_warehouse)) == 0
 
 
-def test_definitions_load_with_assets_checks_schedule_and_sensor(all_assets):
+def test_definitions_load_with_assets_checks_schedule_and_sensor():
     from pipelines.definitions import defs
 
     loaded = defs()
@@ -103,7 +123,19 @@ def test_definitions_load_with_assets_checks_schedule_and_sensor(all_assets):
         "mentions",
         "dates",
         "figures",
+        "figure_flags",
+        "unknown_names",
     } <= keys
     assert loaded.resolve_schedule_def("daily_ledger_refresh").cron_schedule == "0 6 * * *"
     assert loaded.resolve_sensor_def("raw_dir_sensor") is not None
-    assert len(all_assets) >= 8
+
+
+def test_unknown_names_mart_ranks_every_unlinked_mention(sample_warehouse):
+    con = duckdb.connect(str(sample_warehouse), read_only=True)
+    unlinked = con.execute("select count(*) from mentions where entity_id is null").fetchone()[0]
+    names = con.execute("select name, entity_type, mentions, documents from unknown_names").fetchall()
+    con.close()
+    assert unlinked > 0, "the samples name people the knowledge base does not know"
+    assert sum(n[2] for n in names) == unlinked
+    assert [n[3] for n in names] == sorted((n[3] for n in names), reverse=True)
+    assert all(n[1] in ("armed_group", "person", "location", "organisation") for n in names)

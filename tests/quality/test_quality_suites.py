@@ -89,7 +89,7 @@ BREAKS = {
     ("documents", "some_documents_were_cleaned"): _empty,
     ("removed_spans", "removed_spans_have_a_document"): _set("doc_id", None),
     ("removed_spans", "removed_spans_name_their_rule"): _set("rule", None),
-    ("removed_spans", "removal_rules_are_snake_case"): _set("rule", "Some Rule"),
+    ("removed_spans", "removal_rules_are_rule_ids"): _set("rule", "Some Rule"),
     ("removed_spans", "removal_kinds_are_known"): _set("kind", "mystery"),
     ("removed_spans", "removed_spans_are_numbered_once"): _dup("span_no"),
     ("removed_spans", "removed_spans_are_not_empty"): _set("text", ""),

@@ -12,6 +12,7 @@ from pipelines.cleaning import UnparseablePage, clean_page
 from pipelines.defs.metadata import markdown_preview, table_metadata
 from pipelines.defs.resources import LedgerPaths
 from pipelines.ingest import UndecodablePage, decode_page
+from pipelines.storage.contracts import REFERENCES
 from pipelines.storage.warehouse import frame, read_table
 from pipelines.storage.writes import write_stage
 
@@ -117,6 +118,7 @@ def documents(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb: Du
             {"documents": docs, "removed_spans": removed},
             quarantine=quarantined,
             sources=sources,
+            references=REFERENCES,
         )
     doc_df, removed_df, q_df = (
         frame("documents", docs),

@@ -41,6 +41,21 @@ def span_id(doc_id: str, kind: str, start: int, end: int) -> str:
     return f"{doc_id}:{kind}:{start}-{end}"
 
 
+def span_rows(doc_id: str, kind: str, id_column: str, items, **columns: str) -> list[dict]:
+    """Rows for extracted items: a stable id, the document, the span, and `columns` (column=attribute)."""
+    return [
+        {
+            id_column: span_id(doc_id, kind, x.start, x.end),
+            "doc_id": doc_id,
+            "char_start": x.start,
+            "char_end": x.end,
+            "surface": x.surface,
+            **{column: getattr(x, attribute) for column, attribute in columns.items()},
+        }
+        for x in items
+    ]
+
+
 @dg.asset(
     description="The knowledge base of armed groups, people, places and organisations (with aliases and "
     "lineage), loaded from the data files in pipelines/entities/kb/ and validated. Also writes the "
@@ -80,19 +95,16 @@ def mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
     rows = []
     for d in docs:
         found = find_mentions(d["clean_text"], kb, d["published_date"])
-        rows += [
-            {
-                "mention_id": span_id(d["doc_id"], "m", m.start, m.end),
-                "doc_id": d["doc_id"],
-                "char_start": m.start,
-                "char_end": m.end,
-                "surface": m.surface,
-                "entity_type": m.entity_type,
-                "entity_id": m.entity_id,
-                "method": m.method,
-            }
-            for m in found
-        ]
+        rows += span_rows(
+            d["doc_id"],
+            "m",
+            "mention_id",
+            found,
+            entity_type="entity_type",
+            entity_id="entity_id",
+            method="method",
+            cluster_id="cluster",
+        )
         context.log.info(f"{d['doc_id']}: {len(found)} mentions")
     with duckdb.get_connection() as con:
         report = write_stage(
@@ -122,21 +134,17 @@ def dates(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mater
     rows = []
     for d in docs:
         found = extract_dates(d["clean_text"], d["published_date"])
-        rows += [
-            {
-                "date_id": span_id(d["doc_id"], "d", x.start, x.end),
-                "doc_id": d["doc_id"],
-                "char_start": x.start,
-                "char_end": x.end,
-                "surface": x.surface,
-                "date_start": x.date_start,
-                "date_end": x.date_end,
-                "granularity": x.granularity,
-                "resolved": x.resolved,
-                "anchor": x.anchor,
-            }
-            for x in found
-        ]
+        rows += span_rows(
+            d["doc_id"],
+            "d",
+            "date_id",
+            found,
+            date_start="date_start",
+            date_end="date_end",
+            granularity="granularity",
+            resolved="resolved",
+            anchor="anchor",
+        )
         context.log.info(f"{d['doc_id']}: {len(found)} dates")
     with duckdb.get_connection() as con:
         report = write_stage(con, "dates", {"dates": rows}, sources=_sources(docs), references=REFERENCES)
