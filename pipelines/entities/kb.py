@@ -36,7 +36,7 @@ GOVERNORATE_SUFFIXES = ("province", "governorate")
 
 _KNOWN_KEYS = {
     "id", "name", "type", "kind", "aliases", "translations", "acronyms", "former_names", "valid_from",
-    "valid_to", "lineage", "parent", "lat", "lon", "source", "note",
+    "valid_to", "lineage", "parent", "lat", "lon", "source", "note", "capital_of",
 }  # fmt: skip
 
 
@@ -71,6 +71,7 @@ class Entity:
     lon: float | None = None
     source: str = ""
     note: str | None = None
+    capital_of: str | None = None  # places: the country whose government this capital can stand for
 
     def valid_on(self, day: dt.date) -> bool:
         """True when the entity existed on `day` (open ends count as valid)."""
@@ -258,6 +259,10 @@ def _parse_entry(path: Path, entry: Any) -> tuple[Entity, list[tuple[str, str, A
     refs: list[tuple[str, str, Any]] = []
     if entry.get("parent") is not None:
         refs.append(("parent", entry["parent"], None))
+    if entry.get("capital_of") is not None:
+        if etype != "location":
+            raise _fail(path, entry, "only a location can be capital_of a country")
+        refs.append(("capital_of", entry["capital_of"], None))
     for edge in entry.get("lineage") or []:
         if not isinstance(edge, dict) or set(edge) - {"relation", "target", "date"}:
             raise _fail(path, entry, f"lineage edge {edge!r} must be {{relation, target, date?}}")
@@ -284,6 +289,7 @@ def _parse_entry(path: Path, entry: Any) -> tuple[Entity, list[tuple[str, str, A
         lon=float(lon) if lon is not None else None,
         source=entry["source"].strip(),
         note=entry.get("note"),
+        capital_of=entry.get("capital_of"),
     )
     if entity.valid_from and entity.valid_to and entity.valid_from > entity.valid_to:
         raise _fail(path, entry, "valid_from is after valid_to")
@@ -321,7 +327,7 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
     for file, eid, rel, target, date in pending:
         if target not in where:
             raise KnowledgeBaseError(f"{file.name}: entry {eid!r}: {rel} refers to unknown id {target!r}")
-        if rel != "parent":
+        if rel not in ("parent", "capital_of"):
             lineage.append(LineageEdge(eid, target, rel, date))
     logger.info(
         "knowledge base: %d entities, %d lineage edges from %d files", len(entities), len(lineage), len(files)

@@ -29,7 +29,7 @@ def kb():
         ("Omar Zanbaqi was killed in the raid.", "Omar Zanbaqi", "person"),
         ("Shelling hit the village of Umm Jurn.", "Umm Jurn", "location"),
         ("Shelling hit Kafr Batikh overnight.", "Kafr Batikh", "location"),
-        ("Families fled from Zardana to the border.", "Zardana", "location"),
+        ("Families fled from Kafr Ubeida to the border.", "Kafr Ubeida", "location"),
         ("Clashes near Tarmala continued.", "Tarmala", "location"),
         ("The Zawiya countryside was shelled.", "Zawiya", "location"),
     ],
@@ -61,8 +61,8 @@ def test_no_unknown_name_without_a_real_cue(kb, text: str) -> None:
 
 
 def test_unknown_name_repeats_are_recorded_with_one_cluster(kb) -> None:
-    text = "Shelling hit the town of Zardana. Later, Zardana's hospital closed."
-    ms = [m for m in find_mentions(text, kb) if m.surface == "Zardana"]
+    text = "Shelling hit the town of Qurqubta. Later, Qurqubta's hospital closed."
+    ms = [m for m in find_mentions(text, kb) if m.surface == "Qurqubta"]
     assert len(ms) == 2 and ms[0].cluster == ms[1].cluster and ms[0].key == ms[0].cluster
 
 
