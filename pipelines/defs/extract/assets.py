@@ -166,6 +166,8 @@ class _Span:
         self.surface = row["surface"]
         self.entity_type = row.get("entity_type")
         self.entity_id = row.get("entity_id") if isinstance(row.get("entity_id"), str) else None
+        # the knowledge base's kind of the linked entity (e.g. camp, city, governorate, country), if any
+        self.entity_kind = row.get("entity_kind") if isinstance(row.get("entity_kind"), str) else None
         self.date_id = row.get("date_id")
 
 
@@ -186,7 +188,12 @@ def _by_doc(df: pd.DataFrame) -> dict[str, list[_Span]]:
 def figures(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     docs = _documents(duckdb)
     with duckdb.get_connection() as con:
-        mention_rows = _by_doc(read_table(con, "mentions"))
+        read_table(con, "entities", "LIMIT 0")  # creates the tables on a new warehouse
+        mention_rows = _by_doc(
+            con.execute(
+                "select m.*, e.kind as entity_kind from mentions m left join entities e using (entity_id)"
+            ).df()
+        )
         date_rows = _by_doc(read_table(con, "dates"))
     rows = []
     for d in docs:
