@@ -6,7 +6,7 @@ export LEDGER_WAREHOUSE ?= $(CURDIR)/warehouse/ledger.duckdb
 UV ?= python3 -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: setup run ui test test-slow eval eval-heldout lint check-defs contract bench-cleaning clean
+.PHONY: setup run ui test test-slow eval eval-heldout bench lint check-defs contract bench-cleaning clean
 
 setup:  ## install uv if missing, the locked environment, and the Dagster instance folder
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -41,6 +41,9 @@ contract: setup  ## the outside scorers' table contract
 
 bench-cleaning: setup  ## cleaner vs trafilatura alone on the article-extraction benchmark
 	$(RUN) python benchmarks/cleaning/bench_cleaning.py
+
+bench: setup  ## speed and peak memory of each stage on the benchmark's 121 real pages
+	$(RUN) python benchmarks/pipeline/bench_stages.py
 
 lint: setup
 	$(RUN) ruff check pipelines tests
