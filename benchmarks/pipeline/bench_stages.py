@@ -72,12 +72,14 @@ def main(argv: list[str] | None = None) -> int:
             counts["figures"] += len(figures)
     n = len(pages) * args.repeat - skipped
     print(
-        f"{n} pages ({skipped} unparseable skipped), {chars:,} clean characters; knowledge base load {kb_seconds:.2f} s"
+        f"{n} pages ({skipped} unparseable skipped), {chars:,} clean characters; "
+        f"knowledge base load {kb_seconds:.2f} s"
     )
     for stage, s in seconds.items():
         extra = f"  {counts[stage]:6d} rows" if stage in counts else ""
         print(
-            f"  {stage:9s} {s:7.2f} s  {n / s if s else 0:8.1f} pages/s  {chars / s / 1000 if s else 0:8.1f} k chars/s{extra}"
+            f"  {stage:9s} {s:7.2f} s  {n / s if s else 0:8.1f} pages/s  "
+            f"{chars / s / 1000 if s else 0:8.1f} k chars/s{extra}"
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak resident memory {peak:.0f} MiB")
