@@ -280,7 +280,18 @@ TEASERS = [
 ]
 
 
-@pytest.mark.parametrize("label", ["Related stories", "More on this story", "Read more:", "Most read"])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Related stories",
+        "More on this story",
+        "Read more:",
+        "Most read",
+        "See also",
+        "Further reading",
+        "Related",
+    ],
+)
 def test_headlines_after_a_teaser_label_go_until_the_next_paragraph(label):
     kept, removed = _clean([*BODY[:2], label, *TEASERS, *BODY[2:]])
     assert kept == BODY
