@@ -42,7 +42,7 @@ _CUE_KEYS = (
     "apposition_roles", "kunya_prefixes", "given_names", "title_modifiers", "stop_words", "generic_words",
     "group_suffixes", "group_prefixes", "org_suffixes", "place_prefixes", "location_preps",
     "location_of_nouns", "location_suffix_nouns", "location_continuations", "group_context_after",
-    "group_context_before", "state_action_verbs",
+    "group_context_before",
 )  # fmt: skip
 
 

@@ -49,7 +49,7 @@ class Mention:
     surface: str
     entity_type: str
     entity_id: str | None
-    method: str  # alias | acronym | normalised | coreference | metonymy | unknown
+    method: str  # alias | acronym | normalised | coreference | unknown
     cluster: str | None = None  # for unlinked mentions: a key shared by the forms of one unknown name
 
     @property
@@ -90,7 +90,6 @@ def find_mentions(text: str, kb: KnowledgeBase, published: dt.date | None = None
     mentions = _link(text, spans, kb, matcher, published, cues)
     mentions = _coreference(text, mentions, cues)
     _short_forms(mentions, kb)
-    _capitals_for_governments(text, mentions, kb, cues)
     mentions.sort(key=lambda m: m.start)
     return mentions
 
@@ -276,49 +275,6 @@ def _short_forms(mentions: list[Mention], kb: KnowledgeBase) -> None:
             m.entity_id, m.cluster, m.method = eid, None, "coreference"
             if entity is not None:
                 m.entity_type = entity.type
-
-
-_PLACE_BEFORE = frozenset({"to", "at", "of", "on", "over", "above", "below", "outside", "inside", "visited"})
-_AFTER_CAPITAL_RX = re.compile(r"\s+(?:itself\s+)?(?:(?:has|have|had|will|would)\s+)?([a-z]+)\b")
-
-
-def _capitals_for_governments(text: str, mentions: list[Mention], kb: KnowledgeBase, cues: Cues) -> None:
-    """A capital that is the subject of a verb of state action stands for its country's government
-    ("Washington has repatriated ...") and is linked to the country (cue list `state_action_verbs`)."""
-    capitals = [m for m in sorted(mentions, key=lambda x: x.start) if _capital(m, kb)]
-    # "Moscow and Damascus deny ...": walk coordinated capitals right to left, so the first one
-    # inherits the reading of the one that carries the verb
-    metonymic: set[int] = set()
-    for k in range(len(capitals) - 1, -1, -1):
-        m = capitals[k]
-        nxt = capitals[k + 1] if k + 1 < len(capitals) else None
-        if nxt is not None and id(nxt) in metonymic and _COORD_RX.fullmatch(text, m.end, nxt.start):
-            metonymic.add(id(m))
-            continue
-        if _metonymic(text, m, cues):
-            metonymic.add(id(m))
-    for m in capitals:
-        if id(m) in metonymic:
-            entity = kb.get(m.entity_id or "")
-            if entity is not None and entity.capital_of is not None:
-                m.entity_id, m.method = entity.capital_of, "metonymy"
-
-
-_COORD_RX = re.compile(r"\s*(?:,|,? and|,? or)\s*")
-
-
-def _capital(m: Mention, kb: KnowledgeBase) -> bool:
-    entity = kb.get(m.entity_id) if m.entity_id else None
-    return entity is not None and entity.capital_of is not None
-
-
-def _metonymic(text: str, m: Mention, cues: Cues) -> bool:
-    """The capital at m is the subject of a verb of state action ("Ankara insisted")."""
-    before = re.search(r"(\w+)\s*$", text[max(0, m.start - 30) : m.start])
-    if before and (before.group(1).lower() in _PLACE_BEFORE or cues.has("location_preps", before.group(1))):
-        return False  # "flew to Washington", "talks in Moscow": the city itself
-    after = _AFTER_CAPITAL_RX.match(text, m.end)
-    return after is not None and cues.has("state_action_verbs", after.group(1))
 
 
 def _coreference(text: str, mentions: list[Mention], cues: Cues) -> list[Mention]:

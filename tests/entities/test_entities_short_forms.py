@@ -26,22 +26,21 @@ def test_head_without_the_full_name_stays_unknown(kb):
 
 
 @pytest.mark.parametrize(
-    ("text", "surface", "entity_id"),
+    "text",
     [
-        ("So far, Moscow itself has repatriated 20 children.", "Moscow", "loc:russia"),
-        ("Ankara insisted that the border stay closed.", "Ankara", "loc:turkey"),
-        ("London has stripped them of citizenship.", "London", "loc:united-kingdom"),
-        ("The delegation flew to Moscow on Monday.", "Moscow", "loc:moscow"),
-        ("Talks in Ankara said little.", "Ankara", "loc:ankara"),
-        ("Damascus was shelled overnight.", "Damascus", "loc:damascus"),
-        ("Brussels is a divided city.", "Brussels", "loc:brussels"),
-        ("Moscow and Damascus deny the claims.", "Moscow", "loc:russia"),
-        ("Moscow and Damascus deny the claims.", "Damascus", "loc:syria"),
-        ("Moscow and Damascus are far apart.", "Moscow", "loc:moscow"),
+        "So far, Moscow itself has repatriated 20 children.",
+        "The delegation flew to Moscow on Monday.",
+        "Moscow and Damascus deny the claims.",
     ],
 )
-def test_capital_as_subject_of_a_state_action_is_the_country(kb, text, surface, entity_id):
-    assert (surface, entity_id) in ids(text, kb)
+def test_a_capital_links_to_the_city_even_for_its_government(kb, text):
+    # SPEC §5 types places as locations; the government reading is left to roll-ups via capital_of
+    assert ("Moscow", "loc:moscow") in ids(text, kb)
+
+
+def test_capitals_know_their_country(kb):
+    assert kb.get("loc:moscow").capital_of == "loc:russia"
+    assert kb.get("loc:washington").capital_of == "loc:united-states"
 
 
 def test_capital_of_must_name_a_known_place(tmp_path):
