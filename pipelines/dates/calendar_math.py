@@ -118,8 +118,8 @@ def week_of_month(index: int, base: Interval) -> Interval | None:
 
 
 def edge_of(base: Interval, unit: str, n: int, last: bool) -> Interval | None:
-    """The first (or last) n days, weeks or months of `base`: "the first two weeks of February" =
-    Feb 1-14; "the last three months of 2018" = Oct-Dec 2018. None when they do not fit in `base`."""
+    """The first (or last) n days, weeks or months of `base`: "the first two weeks of March" =
+    Mar 1-14; "the last three months of 2018" = Oct-Dec 2018. None when they do not fit in `base`."""
     if n < 1:
         return None
     if unit in ("day", "week"):

@@ -390,7 +390,7 @@ class PartNode(Node):
 
 @dataclass
 class EdgeNode(Node):
-    """ "the first two weeks of February", "the last three days of 2018", "the first month of X"."""
+    """ "the first two weeks of March", "the last three days of 2018", "the first month of X"."""
 
     last: bool
     unit: str  # 'day' | 'week' | 'month'
