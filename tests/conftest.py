@@ -37,3 +37,9 @@ def sample_warehouse(tmp_path_factory) -> Path:
 def run_pipeline():
     """materialize_all(raw_dir, warehouse): every asset and check on a raw directory, into a warehouse."""
     return materialize_all
+
+
+@pytest.fixture(scope="session")
+def run_pipeline_session():
+    """materialize_all, for session-scoped fixtures."""
+    return materialize_all
