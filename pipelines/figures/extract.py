@@ -64,6 +64,7 @@ _LABEL_WORDS = frozenset(
     "page p no number # vol volume chapter photo image picture part article resolution route flight "
     "episode season room tel phone fax ext section paragraph item slide figure table grade level".split()
 )
+_MODALS = frozenset("may might could would will can to now still probably".split())
 _ORDINAL_SUFFIXES = frozenset("st nd rd th".split())
 _YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d|2100)$")
 
@@ -93,6 +94,8 @@ class _Cand:
     actor: Any = None
     location: Any = None
     location_after: bool = False
+    pre_start: int | None = None  # first token of a category cue before the quantity ("repatriated 17")
+    blocked: set[int] = field(default_factory=set)  # ids of places that own the figure, not locate it
     part_of: int | None = None
     repeat_of: int | None = None
     sentence_words: frozenset[str] = field(default_factory=frozenset)
@@ -312,7 +315,7 @@ def _skip_parenthetical(tokens: Sequence[Token], j: int) -> int:
         return j
     opener = tokens[j].text
     if opener == "," and _is_part_aside(tokens, j + 1):
-        # "41 people, among them 17 members and 9 civilians, have been killed"
+        # "33 people, among them 12 soldiers and 4 farmers, were killed last week"
         for k in range(j + 1, min(n, j + 16)):
             if tokens[k].sent != tokens[j].sent:
                 break
@@ -480,7 +483,11 @@ def _not_a_figure(tokens: Sequence[Token], q: Quantity, np: _NP, lex: Lexicon) -
             return True
         if nxt is not None and nxt.lower.rstrip(".") in _CLOCK:
             return True
-        if prev is not None and prev.lower.rstrip(".") in _LABEL_WORDS:
+        if (
+            prev is not None
+            and prev.lower.rstrip(".") in _LABEL_WORDS
+            and not (cs > 1 and tokens[cs - 2].lower in _MODALS)  # "they may number 4,000"
+        ):
             return True
         # "Kurdistan 24", "Route 66": a capitalised word labels the number
         if (
@@ -647,9 +654,14 @@ def _candidate(
         q, start, max(end, q.end), category, None, np, bool(strong_cat), cls in CATEGORIES or bool(strong_cat)
     )
     c.pending = category == _PENDING
+    if pre is not None and pre[0] == category:
+        c.pre_start = pre[1]
     c.actor = np.actor or back_actor or _join_actor(tokens, np.end, q_starts, lex, mi)
-    if c.actor is None and category == "fighters":
-        c.actor = _possessor(tokens, q, lex, mi)
+    owner = _possessor(tokens, q, lex, mi)
+    if owner is not None and _etype(owner) == "location" and category == "fighters":
+        c.blocked.add(id(owner))  # "<country>, which keeps 900 soldiers abroad": the owner, not the place
+    if c.actor is None and category == "fighters" and owner is not None:
+        c.actor = owner
     if c.actor is not None and _etype(c.actor) != "armed_group":
         c.actor = None
     c.location = np.location
@@ -709,40 +721,133 @@ def _join_actor(
 
 
 def _possessor(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict[int, Any]) -> Any:
-    """ "<group> has (an estimated) 10,000 fighters" / "<group>, which has ..."."""
+    """ "<group> has (an estimated) 10,000 fighters" / "<group>, which has ..." / "<group>, an al-Qaeda
+    faction formed in 2018 which counts 2,000 men": the mention owning the counted people (any type)."""
     start, _ = match_ending_at(tokens, q.start, lex.actor_possession_verbs)
     if start < 0:
         return None
     k = start - 1
-    for _ in range(4):
+    for _ in range(6):
         if k < 0 or tokens[k].sent != tokens[q.start].sent:
             return None
         m = mi.get(k)
         if m is not None:
-            return m if _etype(m) == "armed_group" else None
-        if tokens[k].lower not in (",", "which", "who", "now", "reportedly", "still", "already", "that"):
+            return m
+        w = tokens[k].lower
+        if w in ("which", "that", "who") and k > 0 and mi.get(k - 1) is None:
+            if k >= 2 and tokens[k - 1].text == "," and mi.get(k - 2) is not None:
+                return mi[k - 2]  # "<name>, which has ..."
+            return _relative_antecedent(tokens, k, mi)
+        if w not in _POSSESSOR_FILLERS:
             return None
         k -= 1
     return None
 
 
-def _located(tokens: Sequence[Token], k: int, lex: Lexicon, mi: dict[int, Any]) -> bool:
-    """Is the location mention starting at token k the object of a locative preposition?"""
+# Words between an owner and its possession verb ("X, which between them field ...").
+_POSSESSOR_FILLERS = frozenset(
+    ", which who that now reportedly still already between them together jointly combined also currently "
+    "probably perhaps".split()
+)
+
+
+def _relative_antecedent(tokens: Sequence[Token], k: int, mi: dict[int, Any]) -> Any:
+    """The name a relative pronoun at token k refers to when an apposition stands between them:
+    "<name> (<alias>), a <description> ... which": the mention right before the apposition's comma."""
     j = k - 1
-    for _ in range(6):
+    sent = tokens[k].sent
+    while j > 0 and tokens[j].sent == sent and k - j < 16:
+        if tokens[j].text == "," and tokens[j + 1].lower in ("a", "an", "the"):
+            e = j - 1
+            if e >= 0 and tokens[e].text == ")":
+                while e >= 0 and tokens[e].text != "(" and tokens[e].sent == sent:
+                    e -= 1
+                e -= 1
+            m = mi.get(e) if e >= 0 else None
+            return m
+        if tokens[j].text in (";", ":") or tokens[j].text in QUOTES:
+            return None
+        j -= 1
+    return None
+
+
+def _kind(m: Any) -> str | None:
+    """The knowledge-base kind of a mention's entity (camp, town, country ...), None when unknown."""
+    k = getattr(m, "entity_kind", None)
+    return k.lower() if isinstance(k, str) and k else None
+
+
+def _mention_start(j: int, mi: dict[int, Any]) -> int:
+    m = mi[j]
+    while j > 0 and mi.get(j - 1) is m:
+        j -= 1
+    return j
+
+
+def _governing_prep(tokens: Sequence[Token], k: int, lex: Lexicon, mi: dict[int, Any]) -> str | None:
+    """The locative preposition the location mention starting at token k is the object of ("in", "near"),
+    "" when the mention opens its sentence, None when it is not in a locative phrase. Between the
+    preposition and the name: fillers ("the northern countryside of"), other names, and after "of" up to
+    three words of a noun phrase ("near the main square of X", "to villages south of X")."""
+    j = k - 1
+    of_budget = -1
+    for _ in range(10):
         if j < 0 or tokens[j].sent != tokens[k].sent:
-            return j < 0 or tokens[j].sent != tokens[k].sent
+            return ""
         w = tokens[j].lower
         if w in lex.locative_prepositions:
-            return True
+            return w
         m = mi.get(j)
         if m is not None and _etype(m) == "location":
             j -= 1
             continue
-        if w not in lex.location_fillers and not (tokens[j].is_capitalised and tokens[j].is_alpha):
-            return False
+        if w == "of" and of_budget < 0:
+            of_budget = 3
+            j -= 1
+            continue
+        if w in lex.location_fillers or (tokens[j].is_capitalised and tokens[j].is_alpha):
+            j -= 1
+            continue
+        if of_budget > 0 and tokens[j].is_alpha and w not in _NP_STOPS and not _is_predicate_word(w, lex):
+            of_budget -= 1
+            j -= 1
+            continue
+        return None
+    return None
+
+
+def _located(tokens: Sequence[Token], k: int, lex: Lexicon, mi: dict[int, Any]) -> bool:
+    """Is the location mention starting at token k the object of a locative preposition?"""
+    return _governing_prep(tokens, k, lex, mi) is not None
+
+
+def _appositive_head(tokens: Sequence[Token], k: int, lex: Lexicon, mi: dict[int, Any]) -> Any:
+    """ "X, a camp in Y" / "X, a border town of Y": for the place Y starting at token k, the place X the
+    apposition describes (the figure is about X, Y only locates X); None when Y is not in such a phrase."""
+    j = k - 1
+    while j >= 0 and tokens[j].lower in lex.location_fillers and tokens[j].lower not in ("of",):
         j -= 1
-    return False
+    if j < 0 or tokens[j].lower not in lex.locative_prepositions and tokens[j].lower != "of":
+        return None
+    j -= 1
+    class_noun = False
+    for _ in range(5):
+        if j < 0 or tokens[j].sent != tokens[k].sent or not tokens[j].is_alpha or mi.get(j) is not None:
+            return None
+        w = tokens[j].lower
+        if w in ("a", "an"):
+            break
+        if w in lex.place_class_nouns:
+            class_noun = True
+        elif w in _NP_STOPS:
+            return None
+        j -= 1
+    else:
+        return None
+    if not class_noun or j < 2 or tokens[j - 1].text != ",":
+        return None
+    m = mi.get(j - 2)
+    return m if m is not None and _etype(m) == "location" else None
 
 
 def _source_place(tokens: Sequence[Token], k: int, lex: Lexicon) -> bool:
@@ -767,12 +872,125 @@ def _possessive_place(tokens: Sequence[Token], q: Quantity, mi: dict[int, Any]) 
     return None
 
 
+_REPATRIATION_SKIP = frozenset(
+    "has have had itself themselves also already so far now recently only just , reportedly which that "
+    "since then finally".split()
+)
+
+
+def _repatriating_place(tokens: Sequence[Token], c: _Cand, lex: Lexicon, mi: dict[int, Any]) -> Any:
+    """ "<country> (has) repatriated/flew home N people": the country the people returned to."""
+    if c.pre_start is None or c.category != "returned":
+        return None
+    k = c.pre_start - 1
+    for _ in range(5):
+        if k < 0 or tokens[k].sent != tokens[c.q.start].sent:
+            return None
+        m = mi.get(k)
+        if m is not None:
+            if _etype(m) == "location" and _kind(m) in lex.repatriating_kinds:
+                return m
+            c.blocked.add(id(m))  # a city or an agency that repatriates is the agent, not the place
+            return None
+        if tokens[k].lower not in _REPATRIATION_SKIP:
+            return None
+        k -= 1
+    return None
+
+
+# Words after a locative "there" that make it existential ("there were 30 fighters").
+_EXISTENTIAL_NEXT = frozenset(
+    "is are was were 's have has had remain remains remained seem seems seemed appear appears appeared "
+    "may might could would will must should can used exist exists existed".split()
+)
+
+
+def _place_anaphor(
+    tokens: Sequence[Token], lo: int, hi: int, lex: Lexicon, mi: dict[int, Any]
+) -> tuple[int, frozenset[str] | None, bool] | None:
+    """A reference to a place named earlier inside tokens [lo, hi): a locative "there", "the town" / "inside
+    the camp" (a class noun not followed by its name), "its population". Returns (token index, the kinds it
+    may refer to or None for any, whether it reaches back beyond its paragraph)."""
+    n = len(tokens)
+    for j in range(max(lo, 0), min(hi, n)):
+        t = tokens[j]
+        w = t.lower
+        if mi.get(j) is not None:
+            continue
+        if w in lex.place_pronouns:
+            prev = tokens[j - 1] if j > 0 and tokens[j - 1].sent == t.sent else None
+            nxt = tokens[j + 1] if j + 1 < n and tokens[j + 1].sent == t.sent else None
+            existential = (
+                nxt is not None
+                and nxt.lower in _EXISTENTIAL_NEXT
+                and (prev is None or not prev.is_alpha or prev.lower in _NP_STOPS)
+            )
+            if not existential:
+                return j, None, False
+        if w in ("the", "this", "that") and j + 1 < n and tokens[j + 1].lower in lex.place_class_nouns:
+            k = j + 1
+            nxt = tokens[k + 1] if k + 1 < n and tokens[k + 1].sent == t.sent else None
+            if mi.get(k) is not None or (
+                nxt is not None and (mi.get(k + 1) is not None or nxt.lower == "of")
+            ):
+                continue  # "the town of X", "the camp al-Hol": the name follows
+            if nxt is not None and (nxt.is_capitalised or nxt.lower in ("where", "which", "that", "who")):
+                continue  # "the camp where ...": a new, not yet named place
+            return k, lex.place_class_nouns[tokens[k].lower], True
+        if w == "its" and j + 1 < n and tokens[j + 1].lower in lex.place_owner_nouns:
+            return j, None, False
+    return None
+
+
+def _resolve_place_anaphor(
+    tokens: Sequence[Token],
+    at: int,
+    kinds: frozenset[str] | None,
+    wide: bool,
+    lex: Lexicon,
+    mi: dict[int, Any],
+) -> Any:
+    """The most recent place named before token `at` that the reference can mean: of a fitting kind, not
+    the parent place inside an apposition ("X, a camp in Y" -> X), in the same paragraph (a class noun
+    may reach back two paragraphs)."""
+    breaks = 0
+    j = at - 1
+    steps = 0
+    while j >= 0 and steps < 400:
+        if tokens[j + 1].newline_before if j + 1 < len(tokens) else False:
+            breaks += 1
+            if breaks > (2 if wide else 0):
+                return None
+        m = mi.get(j)
+        if m is not None:
+            k = _mention_start(j, mi)
+            if (
+                _etype(m) == "location"
+                and (kinds is None or _kind(m) in kinds)
+                and _appositive_head(tokens, k, lex, mi) is None
+                and not _source_place(tokens, k, lex)
+                and (kinds is not None or _kind(m) != "country" or _located(tokens, k, lex, mi))
+            ):
+                return m
+            j = k
+        j -= 1
+        steps += 1
+    return None
+
+
+def _quote_boundary(tokens: Sequence[Token], j: int) -> bool:
+    """Does token j close a quoted sentence ('... in X," he said')? Places inside a quotation are not
+    where a figure outside it happened."""
+    return tokens[j].text in QUOTES and j > 0 and tokens[j - 1].text in (".", "!", "?", ",")
+
+
 def _attach_locations(
     tokens: Sequence[Token], cands: list[_Cand], quantities: list[Quantity], lex: Lexicon, mi: dict[int, Any]
 ) -> None:
     n = len(tokens)
     claimed: set[int] = set()
     q_starts = sorted(q.start for q in quantities)
+    at_quantity = {k: c for c in cands for k in range(c.q.start, c.q.end)}
     for c in cands:
         if c.category == "other":
             continue
@@ -782,40 +1000,88 @@ def _attach_locations(
             continue
         sent = tokens[c.q.start].sent
         later = [s for s in q_starts if s > c.q.start]
+        earlier = [s for s in q_starts if s < c.q.start]
         stop = later[0] if later else n
+        repatriating = _repatriating_place(tokens, c, lex, mi)
         j = max(c.end, c.q.end)
         steps = 0
+        found = None
         while j < n and j < stop and steps < 30:
             t = tokens[j]
             if t.sent != sent or t.text == ";" or t.lower in lex.attachment_stops:
                 break
             m = mi.get(j)
             if m is not None:
-                if _etype(m) == "location" and _located(tokens, j, lex, mi):
-                    c.location = m
-                    c.location_after = True
-                    claimed.add(id(m))
-                    break
+                prep = _governing_prep(tokens, j, lex, mi) if _etype(m) == "location" else None
+                origin = prep == "from" and c.category == "fighters"  # "fighters, most of them from X"
+                if prep is not None and not origin and id(m) not in c.blocked:
+                    if found is None:
+                        found = (m, j, prep)
+                        if not _coarse(m):
+                            break
+                    elif not _coarse(m) and prep:
+                        # "in the north of <country>, in <town>": the finer restatement
+                        if any(tokens[x].text == "," for x in range(found[1], j)):
+                            found = (m, j, prep)
+                        break
                 j = _after_mention(tokens, j, mi)
                 steps += 1
                 continue
             j += 1
             steps += 1
-        if c.location is not None:
+        if found is not None and not (repatriating is not None and found[2] != "to"):
+            m, j, _ = found
+            c.location = _appositive_head(tokens, _mention_start(j, mi), lex, mi) or m
+            c.location_after = True
+            claimed.add(id(m))
+            continue
+        if repatriating is not None:
+            c.location = repatriating
             continue
         j = c.q.start - 1
-        while j >= 0 and tokens[j].sent == sent:
+        floor = earlier[-1] if earlier else -1
+        while j >= 0 and tokens[j].sent == sent and not _quote_boundary(tokens, j):
+            prior = at_quantity.get(j)
+            if prior is not None and prior is not c and prior.category != "other":
+                # an earlier figure stands between: a place named before it scopes over both ("in X
+                # ... the raid left two guards dead and seven hurt"); one in its own trailing phrase ("A
+                # returned to X, and B remain detained") does not
+                if (
+                    prior.location is not None
+                    and not prior.location_after
+                    and id(prior.location) not in c.blocked
+                ):
+                    c.location = prior.location
+                if prior.location is not None:
+                    break  # places further back belong to the earlier figure's clause
             m = mi.get(j)
-            if m is not None and _etype(m) == "location" and id(m) not in claimed:
-                k = j
-                while k > 0 and mi.get(k - 1) is m:
-                    k -= 1
+            if m is not None and _etype(m) == "location" and id(m) not in claimed and id(m) not in c.blocked:
+                k = _mention_start(j, mi)
                 follows_where = k < n and any(tokens[x].lower == "where" for x in range(j + 1, min(n, j + 3)))
                 if (_located(tokens, k, lex, mi) or follows_where) and not _source_place(tokens, k, lex):
-                    c.location = m
+                    c.location = _appositive_head(tokens, k, lex, mi) or m
                     break
                 j = k
             j -= 1
+        if c.location is not None:
+            continue
+        lo = max(_sentence_start(tokens, c.q.start), floor + 1)
+        for x in range(c.q.start - 1, lo - 1, -1):
+            if tokens[x].text in (":", ";"):  # "a group with sources in the region gave a toll: 20 dead"
+                lo = x + 1
+                break
+        hi = stop
+        while hi > c.q.start and hi - 1 < n and tokens[hi - 1].sent != sent:
+            hi -= 1
+        ref = _place_anaphor(tokens, lo, hi, lex, mi)
+        if ref is not None:
+            at, kinds, wide = ref
+            c.location = _resolve_place_anaphor(tokens, min(at, lo), kinds, wide, lex, mi)
+
+
+def _coarse(m: Any) -> bool:
+    """A country or a wide region: a finer place restating it in the same phrase is preferred."""
+    return _kind(m) in ("country", "region")
 
 
 def _sentence_start(tokens: Sequence[Token], i: int) -> int:
@@ -832,9 +1098,9 @@ def _same_paragraph(tokens: Sequence[Token], a: int, b: int) -> bool:
 def _resolve_pending(tokens: Sequence[Token], cands: list[_Cand], mi: dict[int, Any]) -> None:
     """A bare number takes the category of the people figure it continues: the nearest one before it in
     its sentence ("20 of them in Homs and 9 in Idlib", "France took back 17 children, and Germany
-    four"), else the one in the previous sentence of the paragraph ("a population of 80,000. The town now
-    shelters about 120,000"). A sibling of a part is a part of the same whole; a number gapped after a
-    place ("and Germany four") is about that place."""
+    four"), else the one in the previous sentence of the paragraph ("a population of 9,000 before the
+    war. Today it hosts nearly 14,000"). A sibling of a part is a part of the same whole; a number
+    gapped after a place ("and Germany four") is about that place."""
     for bi, b in enumerate(cands):
         if not b.pending:
             continue
@@ -893,7 +1159,7 @@ def _link_parts(tokens: Sequence[Token], cands: list[_Cand], lex: Lexicon) -> No
         gap = range(gap_start, b.q.start)
         cue_before = any(match_any(tokens, k, lex.part_of_cues)[0] >= 0 for k in gap)
         cue_after = len(gap) <= 3 and match_any(tokens, b.q.end, lex.part_of_cues)[0] >= 0  # "six of them"
-        # "six children and two women": a sibling of a part is a part of the same whole
+        # "four boys and three nurses": a sibling of a part is a part of the same whole
         sibling = (
             a.part_of is not None
             and b.part_of is None
@@ -1005,7 +1271,7 @@ def _link_anaphoric_parts(tokens: Sequence[Token], cands: list[_Cand], lex: Lexi
                 whole = tops[0]
             if whole is not None:
                 named = _named_category(tokens, s0 + len(opener), b.q.start, lex)
-                # every figure of the sentence is a part ("Among those detained are 15 women ..., and 30 ...")
+                # every figure of the sentence is a part ("Among those held were 8 students ..., and 21 ...")
                 for ci in people:
                     c = cands[ci]
                     if tokens[c.q.start].sent == sent and c.part_of is None and ci != whole:
@@ -1026,7 +1292,7 @@ def _link_anaphoric_parts(tokens: Sequence[Token], cands: list[_Cand], lex: Lexi
             and _same_paragraph(tokens, cands[prev_top[0]].q.start, q.start)
             and (q.value or q.high or 0) < (cands[prev_top[0]].q.value or cands[prev_top[0]].q.low or 0)
         ):
-            # "At least 47 people were kidnapped. Nine have been found dead": a subset of the earlier total
+            # "Some 60 villagers were abducted. Eleven were later found dead": a subset of the earlier total
             b.part_of = prev_top[0]
             continue
         if (

@@ -75,6 +75,19 @@ class Lexicon:
     attachment_stops: frozenset[str]
     armed_context_nouns: frozenset[str]
     military_unit_words: frozenset[str]
+    place_class_nouns: dict[str, frozenset[str]]
+    place_pronouns: frozenset[str]
+    place_owner_nouns: frozenset[str]
+    repatriating_kinds: frozenset[str]
+    own_loss_reporting_verbs: frozenset[str]
+    own_loss_state_nouns: frozenset[str]
+    own_loss_nonstate_nouns: frozenset[str]
+    state_force_kinds: frozenset[str]
+    state_force_name_words: tuple[Phrase, ...]
+    strength_nouns: frozenset[str]
+    membership_links: frozenset[str]
+    group_anaphors: frozenset[str]
+    hostile_cues: frozenset[str]
 
 
 def _need(data: dict[str, Any], key: str, kind: type) -> Any:
@@ -169,6 +182,14 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
     pre.sort(key=lambda x: -len(x[0]))
 
     age = _need(data, "age_cues", dict)
+    place_class_nouns: dict[str, frozenset[str]] = {}
+    for noun, kinds in _need(data, "place_class_nouns", dict).items():
+        place_class_nouns[str(noun).lower()] = frozenset(
+            k.lower() for k in _strings(kinds, f"place_class_nouns.{noun}")
+        )
+    own_loss = _need(data, "own_loss_nouns", dict)
+    if set(own_loss) != {"state", "nonstate"}:
+        raise LexiconError("lexicon.yaml: own_loss_nouns must have exactly the keys state and nonstate")
     lower = lambda key: frozenset(w.lower() for w in _strings(_need(data, key, list), key))  # noqa: E731
     lex = Lexicon(
         number_words=_int_map(_need(data, "number_words", dict), "number_words"),
@@ -211,6 +232,25 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         attachment_stops=lower("attachment_stops"),
         armed_context_nouns=lower("armed_context_nouns"),
         military_unit_words=lower("military_unit_words"),
+        place_class_nouns=place_class_nouns,
+        place_pronouns=lower("place_pronouns"),
+        place_owner_nouns=lower("place_owner_nouns"),
+        repatriating_kinds=lower("repatriating_kinds"),
+        own_loss_reporting_verbs=lower("own_loss_reporting_verbs"),
+        own_loss_state_nouns=frozenset(
+            w.lower() for w in _strings(own_loss["state"], "own_loss_nouns.state")
+        ),
+        own_loss_nonstate_nouns=frozenset(
+            w.lower() for w in _strings(own_loss["nonstate"], "own_loss_nouns.nonstate")
+        ),
+        state_force_kinds=lower("state_force_kinds"),
+        state_force_name_words=_phrases(
+            _strings(_need(data, "state_force_name_words", list), "state_force_name_words")
+        ),
+        strength_nouns=lower("strength_nouns"),
+        membership_links=lower("membership_links"),
+        group_anaphors=lower("group_anaphors"),
+        hostile_cues=lower("hostile_cues"),
     )
     overlap = set(lex.person_nouns) & lex.thing_nouns
     if overlap:
