@@ -39,7 +39,7 @@ _NP_STOPS = frozenset(
     "in at on to from for by with of into across near over under after before during since until about "
     "and or but nor so yet are were is was be been being have has had will would could should may might "
     "can must do does did who whom whose which that this these those the a an there here it they them he "
-    "she we you i his her their its our than as while when where if because also still".split()
+    "she we you i his her their its our than as while when where if because also still once".split()
 )
 # Words that open an object after a transitive participle ("fighters killed 12 civilians" is active).
 _OBJECT_STARTERS = frozenset("the a an his her their its them him us our this that these those".split())
@@ -571,6 +571,7 @@ def _extract(
     _attach_locations(tokens, cands, quantities, lex, mi)
     _link_parts(tokens, cands, lex)
     _link_anaphoric_parts(tokens, cands, lex)
+    _attach_actors(tokens, cands, lex, mi)
     _inherit_from_whole(cands)
     _mark_repeats(tokens, cands, text)
     return _to_figures(text, tokens, cands)
@@ -1084,6 +1085,306 @@ def _coarse(m: Any) -> bool:
     return _kind(m) in ("country", "region")
 
 
+_POSSESSIVE_PRONOUNS = frozenset("its their his her".split())
+# Words before a group name that leave it in subject position ("after X drove ...", "The X said").
+_SUBJECT_OPENERS = frozenset(
+    "the and after when while as since but because though although before until if that , ( – — : "
+    "then once meanwhile".split()
+)
+_GENITIVE = frozenset(("'s", "’s", "'", "’"))
+_STRENGTH_LINKS = frozenset(
+    "at of to is was were stands stood put puts estimated numbered reached around".split()
+)
+
+
+def _is_group(m: Any) -> bool:
+    return m is not None and _etype(m) == "armed_group"
+
+
+def _subject_groups(tokens: Sequence[Token], lo: int, hi: int, lex: Lexicon, mi: dict[int, Any]) -> list[Any]:
+    """Armed-group mentions in tokens [lo, hi) in subject position: opening the sentence or a clause
+    ("The X said", "after X drove"), or the genitive of a person noun there ("a commander of X was")."""
+    out = []
+    j = lo
+    while j < hi:
+        m = mi.get(j)
+        if m is None:
+            j += 1
+            continue
+        end = _after_mention(tokens, j, mi)
+        if _is_group(m):
+            p = j - 1
+            prev = tokens[p] if p >= 0 and tokens[p].sent == tokens[j].sent else None
+            if prev is None or prev.lower in _SUBJECT_OPENERS or prev.text in QUOTES:
+                out.append(m)
+            elif prev.lower == "of" and p >= 1 and _person_class(tokens[p - 1], lex) is not None:
+                out.append(m)
+        j = end
+    return out
+
+
+def _paragraph_subject(tokens: Sequence[Token], before: int, lex: Lexicon, mi: dict[int, Any]) -> Any:
+    """The group the text is about just before token `before`: the nearest subject group earlier in the
+    sentence, else the first subject group of the previous sentence in the same paragraph."""
+    s0 = _sentence_start(tokens, before)
+    here = _subject_groups(tokens, s0, before, lex, mi)
+    if here:
+        return here[-1]
+    if s0 == 0 or tokens[s0].newline_before:
+        return None
+    p0 = _sentence_start(tokens, s0 - 1)
+    prev = _subject_groups(tokens, p0, s0, lex, mi)
+    return prev[0] if prev else None
+
+
+def _group_reference(tokens: Sequence[Token], c: _Cand, lex: Lexicon, mi: dict[int, Any]) -> Any:
+    """ "three of its fighters", "their 400 members", "the group's 900 men": a pronoun or "the group"
+    standing for the group the sentence (or the one before) is about."""
+    q = c.q
+    n = len(tokens)
+    at = None
+    if q.end + 1 < n and tokens[q.end].lower == "of" and tokens[q.end + 1].lower in _POSSESSIVE_PRONOUNS:
+        at = q.end + 1
+    elif q.start > 0 and tokens[q.start - 1].lower in ("its", "their"):
+        at = q.start - 1
+    elif (
+        q.start > 2
+        and tokens[q.start - 1].lower in _GENITIVE
+        and tokens[q.start - 2].lower in lex.group_anaphors
+    ):
+        at = q.start - 2
+    if at is None:
+        return None
+    return _paragraph_subject(tokens, at, lex, mi)
+
+
+def _genitive_strength(tokens: Sequence[Token], c: _Cand, lex: Lexicon, mi: dict[int, Any]) -> Any:
+    """ "<group>'s strength at N", "put <group>'s numbers at N", "<group>'s N fighters", "the group's
+    strength at N" (the group the paragraph is about)."""
+    k = c.q.start - 1
+    for _ in range(3):
+        if k >= 0 and tokens[k].lower in _STRENGTH_LINKS:
+            k -= 1
+    if k >= 0 and tokens[k].lower in lex.strength_nouns and k < c.q.start - 1:
+        k -= 1
+    elif k != c.q.start - 1:
+        return None
+    if k < 1 or tokens[k].sent != tokens[c.q.start].sent:
+        return None
+    if tokens[k].lower in _GENITIVE:
+        m = mi.get(k - 1)
+        if _is_group(m):
+            return m
+        if tokens[k - 1].lower in lex.group_anaphors and k >= 2 and tokens[k - 2].lower == "the":
+            return _paragraph_subject(tokens, k - 2, lex, mi)
+        return None
+    m = mi.get(k)
+    if _is_group(m) and tokens[k].lower.endswith(("'s", "’s")):
+        return m
+    return None
+
+
+def _membership(tokens: Sequence[Token], c: _Cand, lex: Lexicon, mi: dict[int, Any]) -> Any:
+    """ "N fighters remain in <group>'s ranks", "N in the ranks of <group>", "N fighters within <group>"
+    (without "ranks" only for a fighters figure: "killed in <group> attacks" names no member)."""
+    n = len(tokens)
+    j = max(c.np.end, c.q.end)
+    sent = tokens[c.q.start].sent
+    for _ in range(3):  # "remain", "still serve", "are now"
+        if j < n and tokens[j].sent == sent and tokens[j].lower in lex.membership_links:
+            break
+        if j < n and tokens[j].sent == sent and tokens[j].is_alpha and mi.get(j) is None:
+            j += 1
+            continue
+        return None
+    else:
+        return None
+    if j >= n or tokens[j].lower not in lex.membership_links:
+        return None
+    j += 1
+    ranks = False
+    if match_phrase(tokens, j, ("the", "ranks", "of")) >= 0:
+        j += 3
+        ranks = True
+    elif j < n and tokens[j].lower == "the":
+        j += 1
+    m = mi.get(j)
+    if not _is_group(m):
+        return None
+    e = _after_mention(tokens, j, mi)
+    if e < n and tokens[e].lower in _GENITIVE:
+        e += 1
+    if e < n and tokens[e].lower == "ranks":
+        ranks = True
+    return m if ranks or c.category == "fighters" else None
+
+
+def _for_group(tokens: Sequence[Token], c: _Cand, mi: dict[int, Any]) -> Any:
+    """A bare estimate "N for <the factions grouped in> <group>": the group it counts."""
+    n = len(tokens)
+    if c.np.head is not None or c.q.end >= n or tokens[c.q.end].lower != "for":
+        return None
+    for j in range(c.q.end + 1, min(n, c.q.end + 7)):
+        m = mi.get(j)
+        if m is not None:
+            return m if _is_group(m) else None
+        if not tokens[j].is_alpha or tokens[j].is_capitalised and tokens[j].lower != "the":
+            return None
+    return None
+
+
+def _state_force_ids(mi: dict[int, Any], lex: Lexicon) -> set[str]:
+    """Entities that are state forces: by knowledge-base kind, else by a name in the text ("... Army")."""
+    out = set()
+    for m in {id(x): x for x in mi.values()}.values():
+        eid = _eid(m)
+        if eid is None or not _is_group(m):
+            continue
+        if _kind(m) in lex.state_force_kinds:
+            out.add(eid)
+            continue
+        words = tuple(str(getattr(m, "surface", "")).lower().replace("-", " ").split())
+        if any(words[i : i + len(p)] == p for p in lex.state_force_name_words for i in range(len(words))):
+            out.add(eid)
+    return out
+
+
+def _own_losses(tokens: Sequence[Token], c: _Cand, lex: Lexicon, mi: dict[int, Any], state: set[str]) -> Any:
+    """ "<group> said/reported N soldiers (were) killed": a group reporting its own losses. A state force
+    reports its soldiers and troops, a non-state group its fighters and members; a number after a
+    killing verb ("said it killed 30 soldiers") is the other side's."""
+    if c.category not in ("killed", "wounded", "missing", "detained") or c.pre_start is not None:
+        return None
+    if c.np.head is None:
+        return None
+    noun = tokens[c.np.head].lower
+    k = c.q.start - 1
+    while k >= 0 and tokens[k].lower in ("that", ","):
+        k -= 1
+    if (
+        k < 1
+        or tokens[k].lower not in lex.own_loss_reporting_verbs
+        or tokens[k].sent != tokens[c.q.start].sent
+    ):
+        return None
+    k -= 1
+    while k >= 0 and tokens[k].lower in ("also", "has", "had", "have", "later", "officially"):
+        k -= 1
+    m = mi.get(k) if k >= 0 else None
+    if not _is_group(m):
+        return None
+    is_state = _eid(m) in state
+    if (is_state and noun in lex.own_loss_state_nouns) or (
+        not is_state and noun in lex.own_loss_nonstate_nouns
+    ):
+        return m
+    return None
+
+
+def _hostile(tokens: Sequence[Token], k: int, lex: Lexicon) -> bool:
+    """Is the group mention starting at token k the other side ("against X", "clashes with X")?"""
+    for j in range(k - 1, max(-1, k - 4), -1):
+        if tokens[j].sent != tokens[k].sent or tokens[j].text in (",", ";", ":"):
+            return False
+        if tokens[j].lower in lex.hostile_cues:
+            return True
+    return False
+
+
+def _contrast_between(tokens: Sequence[Token], a: int, b: int, lex: Lexicon) -> bool:
+    """Does a contrast or hostile word stand between tokens a and b ("X attacked ... 40 fighters")?"""
+    lo, hi = min(a, b), max(a, b)
+    return any(tokens[k].lower in lex.contrast_cues for k in range(lo + 1, hi))
+
+
+def _same_noun_actor(tokens: Sequence[Token], cands: list[_Cand], c: _Cand) -> Any:
+    """The group of the nearest earlier figure counting the same noun in this or the previous sentence
+    of the paragraph ("300 X fighters are trapped. A commander said 1,000 fighters remain")."""
+    if c.np.head is None:
+        return None
+    head = tokens[c.np.head].lower
+    sent = tokens[c.q.start].sent
+    for a in reversed(cands[: cands.index(c)]):
+        a_sent = tokens[a.q.start].sent
+        if a_sent < sent - 1 or not _same_paragraph(tokens, a.q.start, c.q.start):
+            return None
+        if a.np.head is not None and tokens[a.np.head].lower == head and a.actor is not None:
+            return a.actor
+    return None
+
+
+def _sentence_group(
+    tokens: Sequence[Token], cands: list[_Cand], c: _Cand, lex: Lexicon, mi: dict[int, Any]
+) -> Any:
+    """For a count of fighters with no group of its own, the group its sentence is about: a group in
+    subject position before it ("after X took the town, its leader boasted of N fighters"), else the
+    group of an earlier count of the same noun, else the one group the sentence names (not as the other
+    side), else - when the sentence names none - the group the previous sentence is about."""
+    s0 = _sentence_start(tokens, c.q.start)
+    sent = tokens[s0].sent
+    subjects = [
+        m
+        for m in _subject_groups(tokens, s0, c.q.start, lex, mi)
+        if not _contrast_between(tokens, _mention_at(tokens, m, s0, mi), c.q.start, lex)
+        or any(tokens[k].lower in ("its", "their") for k in range(_mention_at(tokens, m, s0, mi), c.q.start))
+    ]
+    if subjects:
+        return subjects[-1]
+    same = _same_noun_actor(tokens, cands, c)
+    if same is not None:
+        return same
+    found: dict[str, Any] = {}
+    any_group = False
+    j = s0
+    n = len(tokens)
+    while j < n and tokens[j].sent == sent:
+        m = mi.get(j)
+        if m is None:
+            j += 1
+            continue
+        if _is_group(m):
+            any_group = True
+            if not _hostile(tokens, j, lex) and not _contrast_between(tokens, j, c.q.start, lex) and _eid(m):
+                found.setdefault(_eid(m), m)
+        j = _after_mention(tokens, j, mi)
+    if len(found) == 1:
+        return next(iter(found.values()))
+    if any_group or s0 == 0 or tokens[s0].newline_before:
+        return None
+    p0 = _sentence_start(tokens, s0 - 1)
+    prev = _subject_groups(tokens, p0, s0, lex, mi)
+    return prev[0] if prev else None
+
+
+def _mention_at(tokens: Sequence[Token], m: Any, lo: int, mi: dict[int, Any]) -> int:
+    """First token of mention m at or after token lo."""
+    j = lo
+    while j < len(tokens) and mi.get(j) is not m:
+        j += 1
+    return j
+
+
+def _attach_actors(tokens: Sequence[Token], cands: list[_Cand], lex: Lexicon, mi: dict[int, Any]) -> None:
+    """Groups a figure is about beyond its own noun phrase: genitives and memberships, pronouns, a group
+    reporting its own losses, and for counts of fighters the group the sentence is about. Never the
+    agent of a casualty or detention verb: those rules only read the counted people's own phrase."""
+    state = _state_force_ids(mi, lex)
+    for c in cands:
+        if c.category == "other" or c.actor is not None:
+            continue
+        actor = (
+            _genitive_strength(tokens, c, lex, mi)
+            or _membership(tokens, c, lex, mi)
+            or _group_reference(tokens, c, lex, mi)
+            or _for_group(tokens, c, mi)
+            or _own_losses(tokens, c, lex, mi, state)
+        )
+        if actor is None and c.category == "fighters" and c.part_of is None:
+            actor = _sentence_group(tokens, cands, c, lex, mi)
+        if _is_group(actor):
+            c.actor = actor
+
+
 def _sentence_start(tokens: Sequence[Token], i: int) -> int:
     while i > 0 and tokens[i - 1].sent == tokens[i].sent:
         i -= 1
@@ -1157,7 +1458,12 @@ def _link_parts(tokens: Sequence[Token], cands: list[_Cand], lex: Lexicon) -> No
             continue
         gap_start = max(a.np.end, a.q.end)
         gap = range(gap_start, b.q.start)
-        cue_before = any(match_any(tokens, k, lex.part_of_cues)[0] >= 0 for k in gap)
+        # "he was among the 2,000 evacuated": "among the N" makes N a group someone belongs to, not a part
+        cue_before = any(
+            match_any(tokens, k, lex.part_of_cues)[0] >= 0
+            and not (tokens[k].lower == "among" and k + 2 == b.q.start and tokens[k + 1].lower == "the")
+            for k in gap
+        )
         cue_after = len(gap) <= 3 and match_any(tokens, b.q.end, lex.part_of_cues)[0] >= 0  # "six of them"
         # "four boys and three nurses": a sibling of a part is a part of the same whole
         sibling = (

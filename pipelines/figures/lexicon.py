@@ -88,6 +88,7 @@ class Lexicon:
     membership_links: frozenset[str]
     group_anaphors: frozenset[str]
     hostile_cues: frozenset[str]
+    contrast_cues: frozenset[str]
 
 
 def _need(data: dict[str, Any], key: str, kind: type) -> Any:
@@ -251,6 +252,7 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         membership_links=lower("membership_links"),
         group_anaphors=lower("group_anaphors"),
         hostile_cues=lower("hostile_cues"),
+        contrast_cues=lower("contrast_cues"),
     )
     overlap = set(lex.person_nouns) & lex.thing_nouns
     if overlap:

@@ -161,3 +161,91 @@ def test_stub_mentions_without_kind_still_work():
     figs = [f for f in extract_figures(text, plain) if f.category != "other"]
     assert figs[0].location_entity_id == "tell-sabil"
     assert figs[1].location_entity_id is None  # no kind: "the town" cannot be resolved
+
+
+# --- armed groups -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "group"),
+    [
+        # genitive strength
+        ("Diplomats put Liwa al-Nour's strength at around 4,000 men last spring.", "4,000", "liwa-al-nour"),
+        # "the group's" refers to the group the previous sentence is about
+        (
+            "Jaish al-Fajr took the valley in May. Observers put the group's numbers at 2,500 men.",
+            "2,500",
+            "jaish-al-fajr",
+        ),
+        # membership in a group's ranks
+        ("Perhaps 700 foreign fighters still serve in Jaish al-Fajr ranks.", "700", "jaish-al-fajr"),
+        # a pronoun refers to the group in subject position, not the one it acted on
+        (
+            "After Saraya al-Haqq pushed Jaish al-Fajr out of the hills, "
+            "its commander bragged of 6,000 fighters.",
+            "6,000",
+            "saraya-al-haqq",
+        ),
+        ("Saraya al-Haqq said that five of its members were hurt.", "five", "saraya-al-haqq"),
+        # a relative clause after an apposition: "<name> (<alias>), a faction ... which counts N"
+        (
+            "Many left for Liwa al-Nour (the Light Brigade), a hardline faction set up in 2019 which now "
+            "counts about 800 men.",
+            "800",
+            "liwa-al-nour",
+        ),
+        # a bare estimate "N for <group>"
+        (
+            "Estimates give 3,000 fighters to one side, against 9,000 for the units of Jaish al-Fajr.",
+            "9,000",
+            "jaish-al-fajr",
+        ),
+        # a state force reporting its own soldiers' deaths
+        (
+            "Rebels shelled a base near Hama; the Northern Army reported four soldiers killed.",
+            "four",
+            "northern-army",
+        ),
+        # a count of fighters in a sentence naming one group only as a source
+        (
+            "The unit of about 250 fighters holds the ridge, said a source close to Liwa al-Nour.",
+            "250",
+            "liwa-al-nour",
+        ),
+    ],
+)
+def test_group_of_figure(text, number, group):
+    assert figure(text, number).actor_entity_id == group
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        # the agent of a killing or an arrest is never the counted people's group
+        ("Saraya al-Haqq said its gunmen killed 30 soldiers near Hama.", "30"),
+        ("Jaish al-Fajr arrested 45 people in Darat, the group said.", "45"),
+        # a state force does not report enemy "fighters" as its own
+        ("The Northern Army said 60 fighters were killed in the raid.", "60"),
+        # a group attacked by the counted fighters is the other side
+        ("Around 300 fighters attacked Jaish al-Fajr positions at dawn.", "300"),
+        # a group named only in contrast
+        ("The coalition fields 12,000 fighters, against 5,000 for Liwa al-Nour.", "12,000"),
+    ],
+)
+def test_no_group_for_figure(text, number):
+    assert figure(text, number).actor_entity_id is None
+
+
+def test_count_of_same_noun_keeps_its_group_across_a_source_clause():
+    text = (
+        "About 200 Jaish al-Fajr fighters are trapped in Darat. A Liwa al-Nour officer told reporters "
+        "that perhaps 400 fighters are still inside."
+    )
+    assert figure(text, "400").actor_entity_id == "jaish-al-fajr"
+
+
+def test_among_the_n_is_not_a_part():
+    text = "By 2016 his unit was down to 35 men, and in June he was among the 2,000 fighters bused north."
+    figs = [f for f in extract_figures(text, mentions(text)) if f.category != "other"]
+    assert [f.part_of for f in figs] == [None, None]
+    assert figs[0].category == "fighters"
