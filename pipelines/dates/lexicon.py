@@ -30,6 +30,13 @@ _WORD_LISTS = (
     "label_words",
     "count_nouns",
     "abbreviations",
+    "month_determiners",
+    "function_words",
+    "dimension_words",
+    "game_words",
+    "future_cues",
+    "past_cues",
+    "weekday_name_words",
 )
 _INT_MAPS = ("halves", "quarters", "seasons", "relative", "text_relative", "number_words", "day_words")
 _UNIT_VALUES = ("day", "week", "month", "year", "decade")

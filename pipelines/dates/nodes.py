@@ -80,6 +80,11 @@ class YearRef:
 IMPLICIT = YearRef("implicit")
 
 
+def _next_occurrence(day: D) -> D | None:
+    """The same month and day one year later (None for a 29 February without a leap year next)."""
+    return D(day.year + 1, day.month, day.day) if valid_day(day.year + 1, day.month, day.day) else None
+
+
 class Node:
     """Base of all expression meanings. `deictic` nodes (yesterday, last year) never anchor later text."""
 
@@ -103,9 +108,16 @@ def _ref_date(ctx: Ctx, ref: tuple[D, str] | None) -> tuple[D, str] | None:
 
 @dataclass
 class DayNode(Node):
+    """A day of a month. Without a year: the latest such day not after the reference, unless the text
+    says otherwise: a weekday named with it ("Friday, Dec. 6") picks the year in which the day falls
+    on that weekday (the latest or the next one), and a future cue before it ("is scheduled for
+    Feb. 14", `future`) picks the earliest such day not before publication."""
+
     month: int
     day: int
     year: YearRef = IMPLICIT
+    weekday: int | None = None  # ISO weekday written with the date, if any
+    future: bool = False
 
     @property
     def implicit_year(self) -> bool:
@@ -119,6 +131,13 @@ class DayNode(Node):
             day = latest_day_not_after(self.month, self.day, base[0])
             if day is None:
                 return None
+            if ref is None:
+                nxt = _next_occurrence(day)
+                if self.future and day < base[0] and nxt is not None:
+                    day = nxt
+                elif self.weekday is not None and day.isoweekday() != self.weekday:
+                    if nxt is not None and nxt.isoweekday() == self.weekday:
+                        day = nxt
             return Res(day_interval(day), base[1])
         yr = self.year.resolve(ctx)
         if yr is None or not valid_day(yr[0], self.month, self.day):
@@ -134,6 +153,7 @@ class MonthNode(Node):
     month: int
     year: YearRef = IMPLICIT
     mode: str = "year"
+    future: bool = False  # a future cue before it: the earliest such month not before publication
 
     @property
     def implicit_year(self) -> bool:
@@ -155,7 +175,10 @@ class MonthNode(Node):
             base = _ref_date(ctx, ref)
             if base is None:
                 return None
-            return Res(month_interval(latest_month_not_after(self.month, base[0]), self.month), base[1])
+            year = latest_month_not_after(self.month, base[0])
+            if self.future and ref is None and self.month != base[0].month:
+                year += 1
+            return Res(month_interval(year, self.month), base[1])
         yr = self.year.resolve(ctx)
         if yr is None:
             return None
@@ -237,12 +260,15 @@ class WeekdayNode(Node):
 
     weekday: int
     mode: str = "le"
+    future: bool = False  # a future cue before a bare weekday: the earliest such day not before
 
     def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
         pub = ctx.published
         if pub is None:
             return None
-        if self.mode == "this":
+        if self.mode == "le" and self.future:
+            day = pub + ((self.weekday - pub.isoweekday()) % 7) * _DAY
+        elif self.mode == "this":
             day = week_interval(pub).start + (self.weekday - 1) * _DAY
         elif self.mode == "gt":
             day = pub + ((self.weekday - pub.isoweekday() - 1) % 7 + 1) * _DAY
@@ -443,6 +469,15 @@ class RangeNode(Node):
         return self.first.deictic and self.last.deictic
 
     def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        if ref is None and self.first.implicit_year and self.last.implicit_year:
+            # "18-24 November" published on the 20th: a range that has started by publication is
+            # the current one, even when it ends after publication.
+            a = self.first.resolve(ctx)
+            if a is not None:
+                b = self.last.resolve(ctx, (a.interval.start + 364 * _DAY, a.anchor))
+                if b is not None and a.interval.start <= b.interval.end:
+                    iv = Interval(a.interval.start, b.interval.end, "range")
+                    return Res(iv, _combine(a.anchor, b.anchor), ref=b.interval)
         b = self.last.resolve(ctx, ref)
         if b is None:
             return None

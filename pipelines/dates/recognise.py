@@ -52,6 +52,11 @@ _CURRENCY = frozenset({"$", "£", "€", "#", "¥"})
 _CLAUSE_WORDS = frozenset({"at", "but", "when", "because", "with", "so", "while", "as", "amid", "unless"})
 # Coordinators that join two adjacent periods into one ("February and March 2018", "in 2013 and 2014").
 _COORD = frozenset({"and", "or"})
+# Token words that end a sentence or clause, for sentence-level and clause-level cues.
+_SENT_ENDS = frozenset({".", "!", "?", ";"})
+_CLAUSE_ENDS = frozenset({".", "!", "?", ";", ",", ":", "(", ")", "—", "–", '"', "“", "”"})
+# How many tokens before a date a future cue may stand ("will be honoured at the hall on May 2").
+_FUTURE_WINDOW = 9
 # "the first two weeks of", "the last three days of", "the final month of".
 _EDGE_WORDS = frozenset({"first", "last", "final"})
 
@@ -172,6 +177,44 @@ class _Parser:
         y = int(self.toks[i].text)
         return y if lo <= y <= hi else None
 
+    def sentence_bounds_at(self, i: int) -> tuple[int, int]:
+        """Token range [a, b) of the sentence around token i (ends: . ! ? ; or a line break)."""
+        a = i
+        while a > 0 and self.low(a - 1) not in _SENT_ENDS and not self.line_break(a - 1):
+            a -= 1
+        b = i
+        while b < self.n - 1 and self.low(b) not in _SENT_ENDS and not self.line_break(b):
+            b += 1
+        return a, b + 1
+
+    def line_break(self, i: int) -> bool:
+        """A line break between token i and the next."""
+        return i + 1 < self.n and "\n" in self.text[self.toks[i].end : self.toks[i + 1].start]
+
+    def sentence_has(self, i: int, words: frozenset[str]) -> bool:
+        a, b = self.sentence_bounds_at(i)
+        return any(self.low(k) in words for k in range(a, b))
+
+    def future_cue(self, i: int) -> bool:
+        """A future cue ("will", "scheduled for", "set to") before token i in its clause, with no
+        past-time word between: "the vote will be held on March 3" is the coming March 3."""
+        k = i - 1
+        for _ in range(_FUTURE_WINDOW):
+            if k < 0 or self.low(k) in _CLAUSE_ENDS or self.line_break(k):
+                return False
+            word = self.low(k)
+            if word in self.w["past_cues"]:
+                return False
+            if word in self.w["future_cues"]:
+                if word == "ll" and self.low(k - 1) not in {"'", "’"}:
+                    return False
+                if word == "set" and self.low(k + 1) not in {"to", "for"}:
+                    return False
+                # "was due to", "had been set to": a past plan
+                return not any(self.low(k - d) in self.w["past_cues"] for d in (1, 2, 3))
+            k -= 1
+        return False
+
     def count_noun_at(self, i: int) -> bool:
         return self.low(i) in self.w["count_nouns"]
 
@@ -182,6 +225,12 @@ class _Parser:
         prev = self.low(i - 1)
         if prev in self.w["label_words"] and self.toks[i - 1].kind == "word":
             return False
+        if prev == "." and self.glued(i - 2, i - 1) and self.low(i - 2) in self.w["label_words"]:
+            return False  # "No. 1990"
+        if self.model_number(i):
+            return False
+        if prev in self.w["dimension_words"] and self.is_num(i - 2 if self.is_num(i - 2) else i - 3):
+            return False  # "1080 by 1920", "1080 pixels by 1920"
         verbs = self.w["quantity_verbs"]
         if prev in verbs or (prev in {"to", "by", "from", "of"} and self.low(i - 2) in verbs):
             return False
@@ -197,6 +246,14 @@ class _Parser:
             if (other is None and not short) or self.count_noun_at(i + 3):
                 return False
         return True
+
+    def model_number(self, i: int) -> bool:
+        """A 4-digit number right after an all-capitals product code ("RTX 2060", "GTX 1080") is a
+        model number. Risk: a year after an acronym with no preposition ("NATO 2030") is dropped too."""
+        if i < 1 or self.toks[i - 1].kind != "word" or self.glued(i - 1, i):
+            return False
+        word = self.toks[i - 1].text
+        return len(word) >= 2 and word.isupper() and word.lower() not in self.lex.months
 
     def number_at(self, i: int) -> tuple[int, int] | None:
         """A small count: digits (1..999, not part of a bigger number) or a number word."""
@@ -250,6 +307,8 @@ class _Parser:
         res = self.day_month(k)
         if res is None and k != i:
             return None
+        if res is not None and wd is not None and isinstance(res[1], DayNode):
+            res[1].weekday = wd[1]
         return res
 
     def day_month(self, k: int) -> Match | None:
@@ -318,7 +377,10 @@ class _Parser:
     def p_month(self, i: int, in_range: bool) -> Match | None:
         rel = self.low(i)
         if rel in {"last", "this", "next"}:
-            mo = self.month_at(i + 1)
+            k = i + 1
+            if rel == "this" and self.low(k) == "past":  # "this past May" = last May
+                k, rel = k + 1, "last"
+            mo = self.month_at(k)
             if mo is not None and self.day_at(mo[0]) is None:
                 return mo[0], MonthNode(mo[1], mode=rel)
             return None
@@ -337,7 +399,28 @@ class _Parser:
         listed = self.low(i - 1) == "," and self.low(i - 2) in self.lex.months and self.cap(i - 2)
         if in_range or possessive or listed or self.low(i - 1) in self.w["month_triggers"]:
             return j, MonthNode(month, IMPLICIT)
+        if self.month_modifier(i, j):
+            return j, MonthNode(month, IMPLICIT)
         return None
+
+    def month_modifier(self, i: int, j: int) -> bool:
+        """A full month name used as a modifier after a determiner or a possessive: "the March
+        offensive", "an October meeting", "the country's December vote"."""
+        if self.low(i) not in self.full_months or self.low(i) == "may":
+            return False
+        before = self.low(i - 1)
+        det = before in self.w["month_determiners"] and self.toks[i - 1].kind == "word"
+        owner = before == "s" and self.low(i - 2) in {"'", "’"} and self.glued(i - 2, i - 1)
+        if not (det or owner):
+            return False
+        nxt = self.toks[j] if j < self.n else None
+        return (
+            nxt is not None
+            and nxt.kind == "word"
+            and nxt.text[:1].islower()
+            and nxt.low not in self.w["month_triggers"]
+            and nxt.low not in self.w["function_words"]
+        )
 
     def p_year(self, i: int, in_range: bool) -> Match | None:
         k = i
@@ -384,6 +467,8 @@ class _Parser:
         prev = i - 2 if self.low(i - 1) == "the" else i - 1
         if (self.cap(i) and prev == i - 2) or self.low(prev) not in self.w["season_triggers"]:
             return None
+        if prev == i - 1 and self.low(prev) in {"to", "and"} and not in_range:
+            return None  # "to fall in love", "and spring up": a verb
         if self.cap(i) and not self.cap(prev):
             return None
         return j, SeasonNode(first, "implicit")
@@ -429,6 +514,8 @@ class _Parser:
             boundary = self.w["month_triggers"] | _CLAUSE_WORDS
             if before in self.w["generic_today_copulas"] and after not in boundary:
                 return True
+        if before in self.w["generic_today_copulas"] and "as" in {self.low(i - 3), self.low(i - 4)}:
+            return True  # "the city as it is today", "as things are today"
         if after in {"'", "’"} and self.low(i + 2) == "s" and self.glued(i, i + 1):
             return self.cap(i + 3) and self.toks[i + 3].kind == "word"
         return False
@@ -436,10 +523,14 @@ class _Parser:
     def p_weekday(self, i: int, in_range: bool) -> Match | None:
         modes = {"last": "lt", "next": "gt", "this": "this"}
         k, mode = i, "le"
-        if self.low(i) in modes:
+        if self.low(i) == "this" and self.low(i + 1) == "past":
+            k, mode = i + 2, "lt"  # "this past Monday" = last Monday
+        elif self.low(i) in modes:
             k, mode = i + 1, modes[self.low(i)]
         wd = self.weekday_at(k)
         if wd is None:
+            return None
+        if k == i and self.weekday_in_name(i):
             return None
         j = wd[0]
         if k == i and self.low(i - 1) == "the" and self.cap(j) and self.toks[j].kind == "word":
@@ -448,6 +539,16 @@ class _Parser:
         if self.low(j) in self.w["times_of_day"]:
             j += 1
         return j, WeekdayNode(wd[1], mode)
+
+    def weekday_in_name(self, i: int) -> bool:
+        """A weekday after a capitalised name word (weekday_name_words) is part of a name: "Black
+        Friday", "Super Tuesday", "Bloody Sunday". Other capitalised words do not count: "told the
+        House Intelligence Committee Tuesday" is a date."""
+        if i < 1 or self.toks[i - 1].kind != "word" or not self.cap(i - 1):
+            return False
+        if self.text[self.toks[i - 1].end : self.toks[i].start] != " ":
+            return False
+        return self.low(i - 1) in self.w["weekday_name_words"]
 
     def p_rel(self, i: int, in_range: bool) -> Match | None:
         word = self.low(i)
@@ -617,8 +718,8 @@ class _Parser:
             and self.low(k + 2) != "of"
         ):
             # "the fourth quarter": the latest such quarter that started by publication
-            if self.low(k + 2) in self.w["count_nouns"]:
-                return None
+            if self.low(k + 2) in self.w["count_nouns"] or self.sentence_has(i, self.w["game_words"]):
+                return None  # "scored 24 points in the third quarter": a period of a game
             return k + 2, QuarterNode(self.m["quarters"][ordinal])
         if self.low(k + 2) != "of":
             return None
@@ -814,6 +915,8 @@ def extract_dates(
             i += 1
             continue
         j, node = match
+        if isinstance(node, DayNode | MonthNode | WeekdayNode) and parser.future_cue(i):
+            node.future = True
         start, end = parser.toks[i].start, parser.toks[j - 1].end
         res = node.resolve(ctx)
         if res is None:
