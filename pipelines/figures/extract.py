@@ -44,6 +44,7 @@ _NP_STOPS = frozenset(
 # Words that open an object after a transitive participle ("fighters killed 12 civilians" is active).
 _OBJECT_STARTERS = frozenset("the a an his her their its them him us our this that these those".split())
 # Words skipped between a pre-verb and the number ("killing another 12", "freed a further 50").
+_TOTAL_OF = (("a", "total", "of"), ("the", "total", "of"), ("total", "of"))
 _PRE_FILLERS = frozenset("another a further an additional the all some only just around nearly".split())
 # Partitive determiners after "N of": "25 of them", "five of the fighters".
 _PARTITIVE = frozenset("the its their these those his her our them whom us".split())
@@ -67,6 +68,12 @@ _LABEL_WORDS = frozenset(
 _MODALS = frozenset("may might could would will can to now still probably".split())
 _ORDINAL_SUFFIXES = frozenset("st nd rd th".split())
 _YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d|2100)$")
+_DIGIT_RANGE_RE = re.compile(r"^\d[\d,.]*[-‐–]\d[\d,.]*$")
+
+
+def _unit_words(lex: Lexicon) -> frozenset[str]:
+    """First words of the unit phrases ("km", "percent"): letters that may follow a number glued to it."""
+    return frozenset(p[0] for p, _ in lex.units)
 
 
 @dataclass
@@ -195,6 +202,8 @@ def _noun_phrase(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict[in
             np.end = k + 2
             return np
         k += 2
+        if k < n and tokens[k].is_number and tokens[k].sent == sent:
+            k += 1  # "six of the 20 staffers": the noun is the whole's
     elif k < n and tokens[k - 1].lower == "of" and tokens[k].lower in _PARTITIVE:
         k += 1
     last_alpha = None
@@ -348,6 +357,16 @@ def _post_predicate(
     sent = tokens[min(start, n - 1)].sent
     j = _skip_parenthetical(tokens, start)
     stop = _next_start(q_starts, j, n)
+    for _ in range(2):
+        # "106 protesters in 21 cities have been killed": a number of places inside a locative phrase
+        # does not end the window
+        if (
+            j < stop < n - 1
+            and tokens[stop - 1].lower in ("in", "across", "at", "from")
+            and tokens[stop].is_number
+            and tokens[stop + 1].lower in lex.thing_nouns
+        ):
+            stop = _next_start(q_starts, stop + 2, n)
     aux = False
     weak = None
     steps = 0
@@ -409,6 +428,9 @@ def _next_start(q_starts: Sequence[int], j: int, n: int) -> int:
 def _pre_predicate(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> tuple[str, int] | None:
     """Category cue right before the quantity ("killing 25", "released 50", "the deaths of 12")."""
     end = q.start
+    start, _ = match_ending_at(tokens, end, _TOTAL_OF)
+    if start >= 0:
+        end = start  # "killed a total of 346 people"
     for _ in range(3):
         start, k = match_ending_at(tokens, end, [p for p, _ in lex.pre_predicates])
         if start >= 0 and tokens[start].sent == tokens[q.start].sent:
@@ -462,6 +484,46 @@ def _not_a_figure(tokens: Sequence[Token], q: Quantity, np: _NP, lex: Lexicon) -
         return True
     prev = tokens[cs - 1] if cs > 0 else None
     nxt = tokens[ce] if ce < n else None
+    if first.text[:1].isdigit():
+        # a number glued to letters is a code, a model name or a handle ("i9", "64GB", "3440x1440",
+        # "the 1990s"), unless the letters are a scale or a unit ("1.5m", "10km")
+        if prev is not None and prev.is_alpha and not first.space_before:
+            return True
+        if (
+            nxt is not None
+            and nxt.is_alpha
+            and not nxt.space_before
+            and nxt.lower not in _ORDINAL_SUFFIXES
+            and nxt.lower not in lex.scales
+            and nxt.lower not in lex.scale_suffixes
+            and nxt.lower not in _unit_words(lex)
+        ):
+            return True
+        # a bare number in parentheses or brackets is a citation or a footnote mark ("... overeating (3).")
+        if (
+            np.head is None
+            and prev is not None
+            and prev.text in ("(", "[")
+            and nxt is not None
+            and nxt.text in (")", "]")
+            and q.start == cs
+        ):
+            return True
+        # a number right before another number names a model ("400 737 jets"), not a count
+        if nxt is not None and nxt.is_number and nxt.sent == first.sent and q.kind == "digits":
+            return True
+    if _DIGIT_RANGE_RE.match(first.text) and not first.is_number:
+        # "18-24 November": a range of days
+        if nxt is not None and nxt.lower in lex.month_names and nxt.is_capitalised:
+            return True
+    # "the one on which ...", "every one of": the pronoun, not a number
+    if (
+        q.single_value == 1
+        and first.lower == "one"
+        and prev is not None
+        and prev.lower in ("the", "this", "that", "every", "any", "each", "no", "which", "another")
+    ):
+        return True
     if first.is_number:
         if prev is not None and prev.lower in lex.month_names and prev.is_capitalised:
             return True
@@ -598,6 +660,8 @@ def _candidate(
     post_start = np.end if np.head_class not in (None, "unknown") else q.end
     strong, weak = _post_predicate(tokens, post_start, q_starts, lex, mi)
     cls = np.head_class
+    if cls == "generic" and match_any(tokens, np.end, lex.source_phrases)[0] >= 0:
+        cls = "nonfig"  # "two people familiar with the matter": the sources of a report
     category: str | None = None
     source = None
     back_actor = None
@@ -606,6 +670,11 @@ def _candidate(
             return None
         return _Cand(q, q.start, np.end, "other", "count", np, False, False)
     strong_cat = np.modifier_cat or (pre[0] if pre else None) or (strong[0] if strong else None)
+    frame = _frame_unit(tokens, q, np, lex)
+    if frame is not None and not strong_cat:
+        if is_one:
+            return None
+        return _Cand(q, q.start, max(np.end, q.end), "other", frame, np, False, False)
     if cls in CATEGORIES:
         category = strong_cat or cls
     elif cls == "generic":
@@ -618,7 +687,11 @@ def _candidate(
     elif cls == "unknown":
         word = tokens[np.head].lower if np.head is not None else ""
         if strong_cat in ("killed", "wounded", "missing") or (
-            strong_cat and any(word.endswith(s) for s in lex.person_suffixes)
+            strong_cat not in (None, "population")
+            and (
+                any(word.endswith(s) for s in lex.person_suffixes)
+                or (tokens[np.head].is_capitalised and word.endswith("s"))  # a people: "Uighurs", "Kurds"
+            )
         ):
             category = strong_cat
     else:  # no noun, or a pronoun ("25 of them")
@@ -668,6 +741,20 @@ def _candidate(
     c.location = np.location
     c.sentence_words = _sentence_words(tokens, tokens[q.start].sent, q.start)
     return c
+
+
+def _frame_unit(tokens: Sequence[Token], q: Quantity, np: _NP, lex: Lexicon) -> str | None:
+    """A frame before the number that makes it other than a count of people present: a capacity ("a hall
+    seating 500") or the size of a family ("a father of three", "her two sons")."""
+    if match_ending_at(tokens, q.start, lex.capacity_cues)[0] >= 0:
+        return "capacity"
+    start, k = match_ending_at(tokens, q.start, lex.kinship_cues)
+    if start >= 0 and tokens[start].sent == tokens[q.start].sent:
+        possessive = len(lex.kinship_cues[k]) == 1
+        head = tokens[np.head].lower if np.head is not None else None
+        if (head in lex.kinship_nouns) if possessive else (head is None or head in lex.kinship_nouns):
+            return "people"
+    return None
 
 
 def _armed_context(tokens: Sequence[Token], q: Quantity, np: _NP, lex: Lexicon, mi: dict[int, Any]) -> bool:

@@ -33,6 +33,7 @@ class VagueEntry:
     phrase: Phrase
     low: float
     high: float
+    needs_of: bool = False  # only a quantity when "of" follows ("scores of people", not "test scores")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Lexicon:
     vague: tuple[VagueEntry, ...]
     couple_phrases: tuple[Phrase, ...]
     qualifiers: tuple[tuple[Phrase, str], ...]
+    post_qualifiers: tuple[tuple[Phrase, str], ...]
     hedges: frozenset[str]
     range_joiners: frozenset[str]
     units: tuple[tuple[Phrase, str], ...]
@@ -54,6 +56,10 @@ class Lexicon:
     person_nouns: dict[str, str]  # noun -> category
     generic_person_nouns: frozenset[str]
     non_figure_person_nouns: frozenset[str]
+    source_phrases: tuple[Phrase, ...]
+    capacity_cues: tuple[Phrase, ...]
+    kinship_cues: tuple[Phrase, ...]
+    kinship_nouns: frozenset[str]
     thing_nouns: frozenset[str]
     person_suffixes: tuple[str, ...]
     np_modifiers: dict[str, str]
@@ -142,7 +148,16 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
             raise LexiconError(f"lexicon.yaml: vague entry {entry!r} needs phrase, low, high")
         if not entry["low"] <= entry["high"]:
             raise LexiconError(f"lexicon.yaml: vague entry {entry['phrase']!r} has low > high")
-        vague.append(VagueEntry(phrase_tokens(entry["phrase"]), float(entry["low"]), float(entry["high"])))
+        if not isinstance(entry.get("needs_of", False), bool):
+            raise LexiconError(f"lexicon.yaml: vague entry {entry['phrase']!r}: needs_of must be a boolean")
+        vague.append(
+            VagueEntry(
+                phrase_tokens(entry["phrase"]),
+                float(entry["low"]),
+                float(entry["high"]),
+                bool(entry.get("needs_of", False)),
+            )
+        )
     vague.sort(key=lambda v: -len(v.phrase))
 
     qualifiers = []
@@ -151,6 +166,18 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
             raise LexiconError(f"lexicon.yaml: qualifier entry {entry!r} needs phrase and a known qualifier")
         qualifiers.append((phrase_tokens(entry["phrase"]), entry["qualifier"]))
     qualifiers.sort(key=lambda q: -len(q[0]))
+    post_qualifiers = []
+    for entry in _need(data, "post_qualifiers", list):
+        if (
+            not isinstance(entry, dict)
+            or entry.get("qualifier") not in ("at_least", "at_most", "approx")
+            or "phrase" not in entry
+        ):
+            raise LexiconError(
+                f"lexicon.yaml: post_qualifier entry {entry!r} needs phrase and at_least, at_most or approx"
+            )
+        post_qualifiers.append((phrase_tokens(entry["phrase"]), entry["qualifier"]))
+    post_qualifiers.sort(key=lambda q: -len(q[0]))
 
     units = []
     for unit, words in _need(data, "units", dict).items():
@@ -200,6 +227,7 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         vague=tuple(vague),
         couple_phrases=_phrases(_strings(_need(data, "couple_phrases", list), "couple_phrases")),
         qualifiers=tuple(qualifiers),
+        post_qualifiers=tuple(post_qualifiers),
         hedges=lower("hedges"),
         range_joiners=lower("range_joiners"),
         units=tuple(units),
@@ -210,6 +238,10 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         person_nouns=person_nouns,
         generic_person_nouns=lower("generic_person_nouns"),
         non_figure_person_nouns=lower("non_figure_person_nouns"),
+        source_phrases=_phrases(_strings(_need(data, "source_phrases", list), "source_phrases")),
+        capacity_cues=_phrases(_strings(_need(data, "capacity_cues", list), "capacity_cues")),
+        kinship_cues=_phrases(_strings(_need(data, "kinship_cues", list), "kinship_cues")),
+        kinship_nouns=lower("kinship_nouns"),
         thing_nouns=lower("thing_nouns"),
         person_suffixes=tuple(_strings(_need(data, "person_suffixes", list), "person_suffixes")),
         np_modifiers=np_modifiers,

@@ -109,9 +109,18 @@ def _core(tokens: Sequence[Token], i: int, lex: Lexicon) -> Core | None:
     for entry in lex.vague:
         end = match_phrase(tokens, i, entry.phrase)
         if end >= 0:
+            low, high = entry.low, entry.high
+            if high < 10 and end < n and tokens[end].lower in lex.scales and tokens[end].sent == tok.sent:
+                # "several hundred", "a few thousand": the vague digit times the scale, up to the scale's
+                # order of magnitude (SPEC §3 bounds)
+                scale = lex.scales[tokens[end].lower]
+                low, high = low * scale, float(scale * 10 - 1)
+                end += 1
             if end < n and tokens[end].lower == "of" and tokens[end].sent == tok.sent:
                 end += 1
-            return Core(i, end, entry.low, entry.low, entry.high, "vague", ())
+            elif entry.needs_of and low == entry.low:
+                continue
+            return Core(i, end, low, low, high, "vague", ())
     # "a couple of (thousand)"
     end, _ = match_any(tokens, i, lex.couple_phrases)
     if end >= 0:
@@ -187,6 +196,8 @@ def match_quantity(tokens: Sequence[Token], i: int, lex: Lexicon | None = None) 
         a = _core(tokens, j + 1, lex)
         if a is not None and a.end < n and tokens[a.end].lower == joiner:
             b = _core(tokens, a.end + 1, lex)
+            if b is not None and a.kind in ("digits", "words"):
+                a = _shared_scale(tokens, a, b, lex)
             if b is not None and b.high > a.low:
                 if tokens[j].lower == "from" and i > 0 and tokens[i - 1].lower in lex.change_verbs:
                     return _single(b, b.start, lex, None)
@@ -210,6 +221,8 @@ def match_quantity(tokens: Sequence[Token], i: int, lex: Lexicon | None = None) 
     # "X to Y", "X-Y", "X or Y"
     if a.end + 1 < n and tokens[a.end].lower in lex.range_joiners and tokens[a.end].sent == tokens[j].sent:
         b = _core(tokens, a.end + 1, lex)
+        if b is not None and a.kind in ("digits", "words"):
+            a = _shared_scale(tokens, a, b, lex)
         if b is not None and b.kind != "vague" and a.kind != "vague" and b.low > a.high:
             joiner = tokens[a.end].lower
             same_kind = (a.kind == "words") == (b.kind == "words")
@@ -231,7 +244,45 @@ def match_quantity(tokens: Sequence[Token], i: int, lex: Lexicon | None = None) 
                     a.number_tokens + b.number_tokens,
                     None,
                 )
+    if qualifier is None and a.kind in ("digits", "words", "couple", "dozen"):
+        # "a million or more", "200 or so": a qualifier after the number
+        end, k = match_any(tokens, a.end, [p for p, _ in lex.post_qualifiers])
+        if end >= 0 and tokens[end - 1].sent == tokens[a.start].sent:
+            q = _single(a, start, lex, lex.post_qualifiers[k][1])
+            return Quantity(
+                q.start,
+                end,
+                q.value,
+                q.low,
+                q.high,
+                q.qualifier,
+                q.kind,
+                q.core_start,
+                q.number_tokens,
+                q.single_value,
+            )
     return _single(a, start, lex, qualifier)
+
+
+def _scale_of(tokens: Sequence[Token], c: Core, lex: Lexicon) -> int:
+    """The scale word or glued suffix closing a number ("375 million", "1.5m"), 1 when there is none."""
+    last = tokens[c.end - 1].lower
+    if c.end - 1 > c.start:
+        if last in lex.scales:
+            return lex.scales[last]
+        if last in lex.scale_suffixes and not tokens[c.end - 1].space_before:
+            return lex.scale_suffixes[last]
+    return 1
+
+
+def _shared_scale(tokens: Sequence[Token], a: Core, b: Core, lex: Lexicon) -> Core:
+    """ "350 to 375 million", "between 2 and 3 million": the scale written once applies to both ends
+    when the first number alone is smaller than the second one's digits."""
+    scale = _scale_of(tokens, b, lex)
+    if scale == 1 or _scale_of(tokens, a, lex) != 1 or not a.value < b.value / scale:
+        return a
+    v = a.value * scale
+    return Core(a.start, a.end, v, v, v, a.kind, a.number_tokens)
 
 
 def _single(a: Core, start: int, lex: Lexicon, qualifier: str | None) -> Quantity:

@@ -89,6 +89,9 @@ def _dateline_ends(text: str, raw: list[tuple[int, int]]) -> set[int]:
                     if k > i and "\n" in text[raw[k - 1][1] : ks]:
                         break
                     word = text[ks:ke]
+                    glued_digits = 0 < ks and ke < len(text) and text[ks - 1].isdigit() and text[ke].isdigit()
+                    if glued_digits:
+                        continue  # "350–375": a range, not the dash closing a dateline
                     if word in ("–", "—") or (word == "-" and k > i and text[ks - 1] == " "):
                         if k > i:
                             out.add(k)
