@@ -227,6 +227,13 @@ def _noun_phrase(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict[in
             continue
         cls = _person_class(t, lex)
         if (
+            cls is not None
+            and last_alpha is not None
+            and last_alpha == j - 1
+            and _plural_noun(tokens[last_alpha])
+        ):
+            break  # "two reasons investors should worry": the plural before the person noun is the head
+        if (
             w in lex.np_modifiers
             and j + 1 < n
             and tokens[j + 1].is_alpha
@@ -291,6 +298,12 @@ def _noun_phrase(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict[in
             elif m is not None and _etype(m) == "location" and np.location is None:
                 np.location = m
     return np
+
+
+def _plural_noun(tok: Token) -> bool:
+    """A lower-case word that looks like a plural noun ("reasons"), not an adjective or a name."""
+    w = tok.text
+    return w.islower() and len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "ous", "us", "is"))
 
 
 def _coordination(tokens: Sequence[Token], j: int, lex: Lexicon) -> int:
@@ -406,6 +419,8 @@ def _post_predicate(
                 break  # an active verb: this noun phrase is its agent
             return (cat, j, end), weak
         end, k = match_any(tokens, j, [p for p, _ in lex.post_weak])
+        if end >= 0 and lex.post_weak[k][1] == "fighters" and _unarmed_object(tokens, end, lex, mi):
+            end = -1  # "the two will fight the charges": a verb of fighting with an unarmed object
         if end >= 0 and weak is None and not compound:
             weak = (lex.post_weak[k][1], j, end)
             aux = False
@@ -416,6 +431,25 @@ def _post_predicate(
         steps += 1
         j += 1
     return None, weak
+
+
+def _unarmed_object(tokens: Sequence[Token], j: int, lex: Lexicon, mi: dict[int, Any]) -> bool:
+    """Does a determiner and a plain noun follow a fighting verb ("fight the charges", "fought a
+    lawsuit"), rather than a group, a force or an armed person ("fought the army", "fight the rebels")?"""
+    n = len(tokens)
+    if j + 1 >= n or tokens[j].lower not in ("the", "a", "an", "this", "that", "these", "those", "their"):
+        return False
+    nxt = tokens[j + 1]
+    if nxt.sent != tokens[j].sent or mi.get(j + 1) is not None or nxt.is_capitalised:
+        return False
+    w = nxt.lower
+    return not (
+        w in lex.person_nouns
+        or w in lex.group_anaphors
+        or w in lex.military_unit_words
+        or w in lex.strength_nouns
+        or w in ("regime", "government", "enemy", "occupation", "invaders", "war")
+    )
 
 
 def _next_start(q_starts: Sequence[int], j: int, n: int) -> int:
@@ -549,6 +583,17 @@ def _not_a_figure(tokens: Sequence[Token], q: Quantity, np: _NP, lex: Lexicon) -
             prev is not None
             and prev.lower.rstrip(".") in _LABEL_WORDS
             and not (cs > 1 and tokens[cs - 2].lower in _MODALS)  # "they may number 4,000"
+        ):
+            return True
+        # "iPhone 11", "PlayStation 4": a word with a capital inside it names a product and its version
+        if (
+            prev is not None
+            and q.start == cs
+            and prev.is_alpha
+            and prev.sent == first.sent
+            and any(ch.isupper() for ch in prev.text[1:])
+            and not prev.text.isupper()
+            and not prev.lower.endswith(("'s", "’s"))  # "WeWork's 12,000 employees": a possessive
         ):
             return True
         # "Kurdistan 24", "Route 66": a capitalised word labels the number

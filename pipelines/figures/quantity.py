@@ -172,6 +172,10 @@ def _core(tokens: Sequence[Token], i: int, lex: Lexicon) -> Core | None:
     words = _word_number(tokens, i, lex)
     if words is not None:
         end, value = words
+        if end < n and tokens[end].lower in lex.dozen_words and tokens[end].sent == tok.sent and value < 20:
+            # "three dozen" = 36, as approximate as "a dozen"
+            v = value * lex.dozen_words[tokens[end].lower]
+            return Core(i, end + 1, v, v, v, "dozen", ())
         return Core(i, end, value, value, value, "words", ())
     return None
 

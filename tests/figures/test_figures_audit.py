@@ -133,3 +133,25 @@ def test_a_people_named_after_a_number_with_a_casualty_cue():
 
 def test_a_population_verb_does_not_make_companies_people():
     assert _people("The region hosts several steel manufacturers.") == []
+
+
+def test_number_times_dozen():
+    assert parse_quantity("three dozen") == (36, 36, 36, "approx")
+    assert _one("Nearly four dozen villagers were detained.", "dozen").value == 48
+
+
+def test_a_product_name_labels_its_version_number():
+    assert _people("Owners of the PlayStation 4 players can upgrade.") == []
+    f = _one("The startup's founders said FlyCorp's 900 employees will keep their jobs.", "900")
+    assert f.category == "population"
+
+
+def test_fighting_a_plain_noun_is_not_armed():
+    found = _people("Their lawyers said the two would fight the charges.")
+    assert "fighters" not in [f.category for f in found]
+    assert _one("About 300 volunteers fought the army near the town.", "300").category == "fighters"
+
+
+def test_a_plural_noun_before_a_person_noun_is_the_head():
+    f = _one("The analyst gave three reasons investors should stay calm.", "three")
+    assert (f.category, f.surface) == ("other", "three reasons")
