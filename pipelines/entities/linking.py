@@ -37,6 +37,10 @@ KIND_RANK = {
 }  # fmt: skip
 # Discovery cues strong enough to override a shorter knowledge-base match inside the same name.
 OVERRIDING_CUES = ("group_suffix", "group_prefix", "org_suffix", "org_prefix")
+# Person cues strong enough to take a one-word place name into a longer personal name: "Robert
+# Jordan", "said Derek Scissors" (a given name that folds like the town of Derik). Kunyas are left
+# out: "Abu Kamal" is a town. Risk: "in Idlib Ahmad said" style run-ons, rare in edited text.
+PERSON_OVERRIDING_CUES = ("given_name", "speech", "title", "honorific", "apposition")
 _HONORIFIC_RX = re.compile(r"(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? $")
 
 
@@ -86,7 +90,7 @@ def find_mentions(text: str, kb: KnowledgeBase, published: dt.date | None = None
         a for a in matcher.acronym_matches(text) if not _shouting(text, a, matcher)
     ]
     kb_spans = _resolve_overlaps([_Span(r.start, r.end, r.candidates, r.method) for r in raw])
-    spans = _add_discovered(text, kb_spans, discover(text, cues))
+    spans = _add_discovered(text, kb_spans, discover(text, cues), kb)
     mentions = _link(text, spans, kb, matcher, published, cues)
     mentions = _coreference(text, mentions, cues)
     _short_forms(mentions, kb)
@@ -128,7 +132,7 @@ def _resolve_overlaps(spans: list[_Span]) -> list[_Span]:
     return list(chosen.items)
 
 
-def _add_discovered(text: str, kb_spans: list[_Span], found: list) -> list[_Span]:
+def _add_discovered(text: str, kb_spans: list[_Span], found: list, kb: KnowledgeBase) -> list[_Span]:
     spans = _Occupied()
     for s in kb_spans:
         spans.add(s)
@@ -139,11 +143,21 @@ def _add_discovered(text: str, kb_spans: list[_Span], found: list) -> list[_Span
             spans.add(new)
             continue
         contains_all = all(new.start <= h.start and h.end <= new.end for h in hits)
-        if d.cue in OVERRIDING_CUES and contains_all and new.length > max(h.length for h in hits):
+        overriding = d.cue in OVERRIDING_CUES or (
+            d.cue in PERSON_OVERRIDING_CUES and all(_one_word_place(text, h, kb) for h in hits)
+        )
+        if overriding and contains_all and new.length > max(h.length for h in hits):
             for h in hits:
                 spans.remove(h)
             spans.add(new)
     return list(spans.items)
+
+
+def _one_word_place(text: str, span: _Span, kb: KnowledgeBase) -> bool:
+    """A knowledge-base match of one word whose every candidate is a location."""
+    if span.method != "alias" or " " in text[span.start : span.end]:
+        return False
+    return all((e := kb.get(c.entity_id)) is not None and e.type == "location" for c in span.candidates)
 
 
 def _shouting(text: str, match: RawMatch, matcher: Matcher) -> bool:
@@ -153,6 +167,8 @@ def _shouting(text: str, match: RawMatch, matcher: Matcher) -> bool:
     line = text[line_start : line_end if line_end != -1 else len(text)]
     words = re.findall(r"[^\W\d_]{2,}", line)
     caps = [w for w in words if w.isupper() and w not in matcher.acronyms]
+    if caps and len(words) >= 2 and all(w.isupper() for w in words):
+        return True  # a line in capitals: a heading or a table label ("TIP-INS", "HTS WINS")
     return len(caps) >= 2 and len(caps) * 2 >= len(words)
 
 
@@ -285,6 +301,15 @@ def _coreference(text: str, mentions: list[Mention], cues: Cues) -> list[Mention
             for key in _surname_keys(m.surface):
                 owners.setdefault(key, set()).add((m.entity_id, m.cluster))
     surnames = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
+    # an unknown one-word "place" or "organisation" that is the surname of a person named in full
+    # ("Kevin Mayer" ... "in Mayer's career") is that person: the place cue was a possessor's
+    for m in mentions:
+        if m.entity_id is None and m.entity_type in ("location", "organisation") and " " not in m.surface:
+            key = fold_phrase(m.surface)
+            if key in surnames:
+                m.entity_type = "person"
+                m.entity_id, m.cluster = surnames[key]
+                m.method = "coreference" if m.entity_id else "unknown"
     # an unknown one-word person ("Mr Orton") takes the identity of the full name
     for m in mentions:
         if m.entity_type == "person" and m.entity_id is None:

@@ -66,7 +66,13 @@ FOLDING_RULES: tuple[FoldRule, ...] = (
     ),
     FoldRule("doubled", r"(.)\1+", r"\1", "Raqqa/Raqa, Muhammad/Muhamad; 'Hassan'='Hasan' is wanted"),
     FoldRule("ei_ay", "ei|ey|ay|ai|ae", "ai", "Jeish/Jaysh/Jaish, Sheikh/Shaykh, Deir/Dair"),
-    FoldRule("e_a", "e", "a", "Zengi/Zangi, Hezb/Hazb; short vowels are unwritten in Arabic"),
+    FoldRule(
+        "e_a",
+        "e(?!$)",
+        "a",
+        "Zengi/Zangi, Hezb/Hazb; short vowels are unwritten in Arabic. A word-final 'e' stays: it is the "
+        "silent English 'e' ('Europe' is not 'Europa', 'Share' is not 'Sharaa')",
+    ),
     FoldRule("aw", "aw", "au", "Tawhid/Tauhid, Dawud/Daud"),
     FoldRule("q_k", "q", "k", "Qaeda/Kaeda, Raqqa/Rakka; Arabic qaf and kaf merge, on both sides"),
     FoldRule("doubled_again", r"(.)\1+", r"\1", "letters doubled by the rules above (Daoud -> Dauud)"),
