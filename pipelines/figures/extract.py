@@ -594,6 +594,7 @@ def _not_a_figure(tokens: Sequence[Token], q: Quantity, np: _NP, lex: Lexicon) -
             and any(ch.isupper() for ch in prev.text[1:])
             and not prev.text.isupper()
             and not prev.lower.endswith(("'s", "’s"))  # "WeWork's 12,000 employees": a possessive
+            and not any(ch in prev.text for ch in "-‐'’")  # "al-Qaeda", "Hay'at": names, not products
         ):
             return True
         # "Kurdistan 24", "Route 66": a capitalised word labels the number

@@ -113,9 +113,11 @@ def _core(tokens: Sequence[Token], i: int, lex: Lexicon) -> Core | None:
             if high < 10 and end < n and tokens[end].lower in lex.scales and tokens[end].sent == tok.sent:
                 # "several hundred", "a few thousand": the vague digit times the scale, up to the scale's
                 # order of magnitude (SPEC §3 bounds)
-                scale = lex.scales[tokens[end].lower]
+                scale = 1
+                while end < n and tokens[end].lower in lex.scales and tokens[end].sent == tok.sent:
+                    scale *= lex.scales[tokens[end].lower]  # "several hundred thousand"
+                    end += 1
                 low, high = low * scale, float(scale * 10 - 1)
-                end += 1
             if end < n and tokens[end].lower == "of" and tokens[end].sent == tok.sent:
                 end += 1
             elif entry.needs_of and low == entry.low:

@@ -155,3 +155,16 @@ def test_fighting_a_plain_noun_is_not_armed():
 def test_a_plural_noun_before_a_person_noun_is_the_head():
     f = _one("The analyst gave three reasons investors should stay calm.", "three")
     assert (f.category, f.surface) == ("other", "three reasons")
+
+
+def test_kin_are_people_with_a_casualty_cue():
+    assert _one("Her two sons were detained at a checkpoint.", "two sons").category == "detained"
+    assert _one("Three brothers were killed in the raid.", "Three brothers").category == "killed"
+
+
+def test_vague_digit_times_several_scales():
+    assert parse_quantity("several hundred thousand") == (300_000, 300_000, 999_999, "vague")
+
+
+def test_a_hyphenated_name_before_a_number_is_no_product_label():
+    assert _one("The al-Qaeda 300 fighters moved south.", "300").category == "fighters"
