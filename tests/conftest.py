@@ -15,9 +15,18 @@ _DEFS = defs()
 ASSETS = [*_DEFS.assets, *(_DEFS.asset_checks or [])]
 
 
-def materialize_all(raw_dir: Path, warehouse: Path, instance: dg.DagsterInstance | None = None):
+def materialize_all(
+    raw_dir: Path,
+    warehouse: Path,
+    instance: dg.DagsterInstance | None = None,
+    expectations_dir: Path | None = None,
+    raise_on_error: bool = True,
+):
     return dg.materialize(
-        ASSETS, resources=ledger_resources(raw_dir, warehouse), instance=instance, raise_on_error=True
+        ASSETS,
+        resources=ledger_resources(raw_dir, warehouse, expectations_dir),
+        instance=instance,
+        raise_on_error=raise_on_error,
     )
 
 

@@ -39,6 +39,13 @@ class Quantity:
     single_value: float | None  # the number when it is one plain number (for year / "one" checks)
 
 
+def _range(start: int, a: Quantity, b: Quantity) -> Quantity:
+    """The range "a to b" (value unknown, bounds from both ends), its span starting at token `start`."""
+    return Quantity(
+        start, b.end, None, a.low, b.high, "range", "range", a.start, a.number_tokens + b.number_tokens, None
+    )
+
+
 def _digits_value(text: str) -> float:
     return float(text.replace(",", ""))
 
@@ -207,18 +214,7 @@ def match_quantity(tokens: Sequence[Token], i: int, lex: Lexicon | None = None) 
             if b is not None and b.high > a.low:
                 if tokens[j].lower == "from" and i > 0 and tokens[i - 1].lower in lex.change_verbs:
                     return _single(b, b.start, lex, None)
-                return Quantity(
-                    i,
-                    b.end,
-                    None,
-                    a.low,
-                    b.high,
-                    "range",
-                    "range",
-                    a.start,
-                    a.number_tokens + b.number_tokens,
-                    None,
-                )
+                return _range(i, a, b)
         return None
     a = _core(tokens, j, lex)
     if a is None:
@@ -238,18 +234,7 @@ def match_quantity(tokens: Sequence[Token], i: int, lex: Lexicon | None = None) 
                 or (joiner in ("-", "–") and (tight or same_kind))
                 or (joiner == "or" and same_kind)
             ):
-                return Quantity(
-                    start,
-                    b.end,
-                    None,
-                    a.low,
-                    b.high,
-                    "range",
-                    "range",
-                    a.start,
-                    a.number_tokens + b.number_tokens,
-                    None,
-                )
+                return _range(start, a, b)
     if qualifier is None and a.kind in ("digits", "words", "couple", "dozen"):
         # "a million or more", "200 or so": a qualifier after the number
         end, k = match_any(tokens, a.end, [p for p, _ in lex.post_qualifiers])

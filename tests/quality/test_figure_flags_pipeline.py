@@ -10,12 +10,6 @@ import duckdb
 import pytest
 
 from pipelines import settings
-from pipelines.defs.clean.assets import documents
-from pipelines.defs.extract.assets import dates, entities, figures, mentions
-from pipelines.defs.ingest.assets import raw_pages
-from pipelines.defs.quality.assets import figure_flags
-from pipelines.defs.quality.checks import figure_flag_checks, provenance_checks, suite_checks
-from pipelines.defs.resources import ledger_resources
 from pipelines.quality.figure_checks import (
     BREAKDOWN_EXCEEDS_TOTAL,
     CHECKS,
@@ -40,24 +34,12 @@ Aid agencies expect 20,000 civilians to be displaced by an offensive planned for
 
 The siege has lasted for weeks, and talks on the fate of the remaining families have stalled.
 """
-ASSETS = [
-    raw_pages,
-    documents,
-    entities,
-    mentions,
-    dates,
-    figures,
-    figure_flags,
-    *provenance_checks,
-    *suite_checks,
-    figure_flag_checks,
-]
 PLANTED_FILE = "900_planted_dispatch.txt"
 PLANTED_DOC = "900_planted_dispatch"
 
 
 @pytest.fixture(scope="module")
-def planted_run(tmp_path_factory):
+def planted_run(tmp_path_factory, run_pipeline_session):
     root = tmp_path_factory.mktemp("planted")
     raw = root / "raw"
     shutil.copytree(settings.PROJECT_ROOT / "raw", raw)
@@ -65,7 +47,7 @@ def planted_run(tmp_path_factory):
     with (raw / "manifest.csv").open("a", encoding="utf-8") as fh:
         fh.write(f"{PLANTED_FILE},Planted Wire,en,2019-03-04\n")
     warehouse = root / "warehouse" / "ledger.duckdb"
-    result = dg.materialize(ASSETS, resources=ledger_resources(raw, warehouse), raise_on_error=True)
+    result = run_pipeline_session(raw, warehouse)
     con = duckdb.connect(str(warehouse), read_only=True)
     yield result, con, warehouse
     con.close()
@@ -177,7 +159,7 @@ def test_the_report_shows_flagged_figures_with_their_sentences(planted_run):
     assert path.with_suffix(".html").exists()
 
 
-def test_a_failing_critical_expectation_blocks_downstream_assets(tmp_path):
+def test_a_failing_critical_expectation_blocks_downstream_assets(tmp_path, run_pipeline):
     """A critical GX expectation is blocking: when it fails on figures, figure_flags does not run."""
     expectations = tmp_path / "expectations"
     shutil.copytree(settings.expectations_dir(), expectations)
@@ -186,10 +168,8 @@ def test_a_failing_critical_expectation_blocks_downstream_assets(tmp_path):
     suite.write_text(suite.read_text().replace('"min_value": 0\n', '"min_value": 1000000000\n', 1))
     raw = tmp_path / "raw"
     shutil.copytree(settings.PROJECT_ROOT / "raw", raw)
-    result = dg.materialize(
-        ASSETS,
-        resources=ledger_resources(raw, tmp_path / "ledger.duckdb", expectations_dir=expectations),
-        raise_on_error=False,
+    result = run_pipeline(
+        raw, tmp_path / "ledger.duckdb", expectations_dir=expectations, raise_on_error=False
     )
     failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
     assert "figure_values_are_not_negative" in failed
