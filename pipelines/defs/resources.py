@@ -32,11 +32,11 @@ class LedgerWarehouse(DuckDBResource):
     """The DuckDB warehouse file; a run that fails leaves it as it was when the run started."""
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        if context.dagster_run is not None:
-            take_snapshot(Path(self.database), context.dagster_run.run_id)
+        if context.run is not None:
+            take_snapshot(Path(self.database), context.run.run_id)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        run = context.dagster_run
+        run = context.run
         if run is None:
             return
         failures = []

@@ -11,7 +11,8 @@ Order of decisions in `find_mentions`:
 5. acronyms marked `needs_support` ("IS", "HTC") stay only when the document names the entity in full
    or the words around them make a group of them ("IS fighters", "(IS)"), never in all-caps text;
 6. a person named in full lends their surname to the rest of the document ("Kyle Orton" ... "Mr
-   Orton"); an unknown name found once by a cue is recorded at its other occurrences too.
+   Orton"); an unknown name found once by a cue is recorded at its other occurrences too;
+7. a name written once and one typing slip away from a name written twice or more is that name.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def find_mentions(text: str, kb: KnowledgeBase, published: dt.date | None = None
     mentions = _link(text, spans, kb, matcher, published, cues)
     mentions = _coreference(text, mentions, cues)
     _short_forms(mentions, kb)
+    _misspellings(mentions)
     mentions.sort(key=lambda m: m.start)
     return mentions
 
@@ -291,6 +293,69 @@ def _short_forms(mentions: list[Mention], kb: KnowledgeBase) -> None:
             m.entity_id, m.cluster, m.method = eid, None, "coreference"
             if entity is not None:
                 m.entity_type = entity.type
+
+
+# A misspelt word must be at least this long (unfolded) to be recognised as a misspelling of another.
+MISSPELLING_MIN_LETTERS = 4
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Are a and b one substitution, insertion, deletion or swap of neighbours apart (not equal)?"""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        i, j = (diff + [0, 0])[:2]
+        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _name_words(surface: str) -> list[tuple[str, str]]:
+    """(folded key, raw word) of each word of a name, articles and honorifics left out."""
+    out = []
+    for word in _strip_honorific(surface).split():
+        key = fold_phrase(word)
+        key = tuple(k for k in key if k != ARTICLE)
+        if key:
+            out.append(("-".join(key), word))
+    return out
+
+
+def _misspellings(mentions: list[Mention]) -> None:
+    """An unknown name the document writes once that is one typing slip away from a name it writes at
+    least twice (same type, same number of words, one word of four or more letters differing by one
+    letter, the first letters equal) is a misspelling of that name and takes its identity: "Abu Saad" x3
+    ... "Abi Saaf". Risk: two different people one letter apart in one article, and one of them named
+    once only."""
+    counts: dict[str, int] = {}
+    first: dict[str, Mention] = {}
+    for m in mentions:
+        if m.key:
+            counts[m.key] = counts.get(m.key, 0) + 1
+            first.setdefault(m.key, m)
+    targets = [(key, m, _name_words(m.surface)) for key, m in first.items() if counts[key] >= 2]
+    for m in mentions:
+        if m.entity_id is not None or m.key is None or counts[m.key] != 1:
+            continue
+        words = _name_words(m.surface)
+        found = set()
+        for key, target, twords in targets:
+            if target.entity_type != m.entity_type or len(twords) != len(words):
+                continue
+            diffs = [(a, b) for a, b in zip(words, twords, strict=True) if a[0] != b[0]]
+            if len(diffs) != 1:
+                continue
+            (k1, w1), (k2, w2) = diffs[0]
+            if min(len(w1), len(w2)) < MISSPELLING_MIN_LETTERS or w1[0].casefold() != w2[0].casefold():
+                continue
+            if _one_edit(w1.casefold(), w2.casefold()) or _one_edit(k1, k2):
+                found.add((target.entity_id, target.cluster))
+        if len(found) == 1:
+            m.entity_id, m.cluster = next(iter(found))
+            m.method = "coreference" if m.entity_id else "unknown"
 
 
 def _coreference(text: str, mentions: list[Mention], cues: Cues) -> list[Mention]:

@@ -77,6 +77,14 @@ FOLDING_RULES: tuple[FoldRule, ...] = (
     FoldRule("q_k", "q", "k", "Qaeda/Kaeda, Raqqa/Rakka; Arabic qaf and kaf merge, on both sides"),
     FoldRule("doubled_again", r"(.)\1+", r"\1", "letters doubled by the rules above (Daoud -> Dauud)"),
     FoldRule("final_ah", r"(?<=\w)(ah|eh)$", "a", "Raqqah/Raqqa, Hamah/Hama (ta marbuta)"),
+    FoldRule(
+        "kunya_abi",
+        r"^abi$",
+        "abu",
+        "Abi is the genitive of Abu in a kunya ('Ibn Abi Talib', 'Abi Mohammed'); the English given name "
+        "'Abi' folds to 'Abu' too, which only matters if a knowledge-base name starts with 'Abu' and the "
+        "same second word",
+    ),
 )
 _COMPILED_RULES = tuple((re.compile(r.pattern), r.repl) for r in FOLDING_RULES)
 

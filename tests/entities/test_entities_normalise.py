@@ -34,6 +34,8 @@ from pipelines.entities.normalise import fold_phrase, tokenize
         ("din compound", "Nureddin", "Nur al-Din"),
         ("article written apart", "Maarrat An Nu'man", "Maarrat al-Numan"),
         ("article written apart", "Deir Ez Zor", "Deir ez-Zor"),
+        ("kunya genitive", "Ibn Abi Talib", "Ibn Abu Talib"),
+        ("kunya genitive", "Abi Mohammed al-Adnani", "Abu Muhammad al-Adnani"),
     ],
 )
 def test_folding_rule_joins_spellings(rule: str, a: str, b: str) -> None:
@@ -42,7 +44,13 @@ def test_folding_rule_joins_spellings(rule: str, a: str, b: str) -> None:
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("Hama", "Homs"), ("Idlib", "Aleppo"), ("Jund al-Aqsa", "Liwa al-Aqsa"), ("Manbij", "Minbij")],
+    [
+        ("Hama", "Homs"),
+        ("Idlib", "Aleppo"),
+        ("Jund al-Aqsa", "Liwa al-Aqsa"),
+        ("Manbij", "Minbij"),
+        ("Abid", "Abu"),  # only the whole word "Abi" is the kunya's genitive
+    ],
 )
 def test_different_names_stay_apart(a: str, b: str) -> None:
     assert fold_phrase(a) != fold_phrase(b)
