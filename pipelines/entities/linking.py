@@ -336,13 +336,13 @@ def _misspellings(mentions: list[Mention]) -> None:
         if m.key:
             counts[m.key] = counts.get(m.key, 0) + 1
             first.setdefault(m.key, m)
-    targets = [(key, m, _name_words(m.surface)) for key, m in first.items() if counts[key] >= 2]
+    targets = [(m, _name_words(m.surface)) for key, m in first.items() if counts[key] >= 2]
     for m in mentions:
         if m.entity_id is not None or m.key is None or counts[m.key] != 1:
             continue
         words = _name_words(m.surface)
         found = set()
-        for key, target, twords in targets:
+        for target, twords in targets:
             if target.entity_type != m.entity_type or len(twords) != len(words):
                 continue
             diffs = [(a, b) for a, b in zip(words, twords, strict=True) if a[0] != b[0]]
