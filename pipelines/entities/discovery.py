@@ -28,8 +28,12 @@ logger = logging.getLogger(__name__)
 
 CUES_PATH = Path(__file__).parent / "cues.yaml"
 
-# A word: letters (with inner apostrophes, dots of initials and hyphenated parts).
-_WORD = re.compile(r"[^\W\d_](?:[\w’'ʿ]|\.(?=\w))*(?:-[\w’'ʿ]+)*\.?")
+# A word: letters (with inner apostrophes, dots of initials and hyphenated parts), or a whole number
+# or ordinal ("4th", "313"; not a piece of "1,000" or "3.5"), which only joins a unit's name.
+_WORD = re.compile(
+    r"[^\W\d_](?:[\w’'ʿ]|\.(?=\w))*(?:-[\w’'ʿ]+)*\.?|(?<![\w.,])\d+(?:st|nd|rd|th)?(?![\w]|[.,]\d)"
+)
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 # Lower-case words allowed inside a name run when a capitalised word follows.
 PARTICLES = frozenset({"al", "el", "bin", "ibn", "bint", "de", "du", "la", "le", "van", "von", "wal", "ul"})
 ENGLISH_CONNECTORS = frozenset({"of", "for", "the"})
@@ -42,7 +46,8 @@ _CUE_KEYS = (
     "apposition_roles", "kunya_prefixes", "given_names", "title_modifiers", "stop_words", "generic_words",
     "group_suffixes", "group_prefixes", "org_suffixes", "place_prefixes", "location_preps",
     "location_of_nouns", "location_suffix_nouns", "location_continuations", "group_context_after",
-    "group_context_before", "facility_nouns", "facility_nouns_after",
+    "group_context_before", "facility_nouns", "facility_nouns_after", "ordinal_words",
+    "weak_location_preps", "movement_words", "name_suffixes",
 )  # fmt: skip
 
 
@@ -52,6 +57,12 @@ class Cues:
 
     def has(self, key: str, word: str) -> bool:
         return word in self.lists[key]
+
+    @property
+    def abbreviations(self) -> frozenset[str]:
+        """Dotted titles and honorifics ("Gen.", "Sgt.", "Mr.") whose dot belongs to the word."""
+        keys = ("honorifics", "person_titles", "title_modifiers")
+        return frozenset(w for k in keys for w in self.lists[k] if w.endswith("."))
 
 
 def load_cues(path: str | Path = CUES_PATH) -> Cues:
@@ -95,13 +106,17 @@ class Discovered:
     cue: str
 
 
-def words_of(text: str) -> list[Word]:
+def words_of(text: str, abbreviations: frozenset[str] = frozenset()) -> list[Word]:
+    """Words with their spans; a final dot is kept on initials ("U.S.") and on `abbreviations`
+    ("Gen.", "Sgt.") so that "Brig. Gen. X Y" stays one run."""
     out = []
     for m in _WORD.finditer(text):
         w = m.group(0)
         s, e = m.start(), m.end()
-        if w.endswith(".") and not re.fullmatch(
-            r"(?:[A-Z]\.)+|Mr\.|Mrs\.|Ms\.|Dr\.|Gen\.|Col\.|Lt\.|St\.", w
+        if (
+            w.endswith(".")
+            and w not in abbreviations
+            and not re.fullmatch(r"(?:[A-Z]\.)+|Mr\.|Mrs\.|Ms\.|Dr\.|Gen\.|Col\.|Lt\.|St\.", w)
         ):
             w, e = w[:-1], e - 1
         pm = _POSSESSIVE.search(w)
@@ -133,7 +148,14 @@ def _runs(text: str, words: list[Word], c: Cues | None = None) -> list[tuple[int
     runs = []
     i, n = 0, len(words)
     while i < n:
-        if not _is_name_word(words[i].text):
+        # an ordinal opens a name only before a capitalised word ("the 4th Division")
+        ordinal = (
+            _ORDINAL.fullmatch(words[i].text)
+            and i + 1 < n
+            and _gap_ok(text, words[i], words[i + 1])
+            and _is_name_word(words[i + 1].text)
+        )
+        if not ordinal and not _is_name_word(words[i].text):
             i += 1
             continue
         j = i + 1
@@ -141,6 +163,9 @@ def _runs(text: str, words: list[Word], c: Cues | None = None) -> list[tuple[int
             if _is_name_word(words[j].text):
                 j += 1
                 continue
+            if c is not None and words[j].text.isdigit() and c.has("group_suffixes", words[j - 1].text):
+                j += 1  # a unit's number ends its name: "Brigade 313", "Division 80"
+                break
             # connectors join two name words: particles always ("Osama bin Laden"), English "of the"
             # only after a head noun ("Army of the Free Coast", not "Fighters of the X Brigade")
             k = j
@@ -176,10 +201,18 @@ def _prev_word(words: list[Word], i: int, text: str) -> str | None:
 def discover(text: str, cues: Cues | None = None) -> list[Discovered]:
     """Typed spans of capitalised names found by cue rules (overlaps with KB matches are resolved later)."""
     c = cues or default_cues()
-    words = words_of(text)
+    words = words_of(text, c.abbreviations)
     out: list[Discovered] = []
     typed: list[tuple[int, int, str | None]] = []  # every run with its type, for lists of places
-    for i, j in _runs(text, words, c):
+    runs: list[tuple[int, int]] = []
+    employers: set[tuple[int, int]] = set()
+    for i0, j0 in _runs(text, words, c):
+        parts = _split_at_titles(words, i0, j0, c)
+        # the words before a title name the office holder's employer, never a person ("White House Press")
+        employers.update(parts[:-1])
+        runs.extend(parts)
+    for i, j in runs:
+        employer = (i, j) in employers
         # strip sentence openers and calendar words from the start; the last stripped word is a cue
         lead: str | None = _prev_word(words, i, text)
         honorific = False
@@ -194,12 +227,17 @@ def discover(text: str, cues: Cues | None = None) -> list[Discovered]:
         names = [w.text for w in words[i:j]]
         core = names[1:] if honorific else names
         parts = [p for w in core for p in w.split("-")]
-        generic = all(c.has("generic_words", p) or c.has("stop_words", p) for p in parts)
+        numbered = any(c.has("ordinal_words", p) or p[:1].isdigit() for p in parts)
+        generic = not numbered and all(c.has("generic_words", p) or c.has("stop_words", p) for p in parts)
         if not core or (generic and len(core) == 1):
             continue
         etype, cue = _classify(text, words, i, j, names, lead, honorific, c)
         if generic and cue not in ("org_suffix", "org_prefix"):
             etype = None  # "Syrian Army" is not a name of its own; "Russian Defence Ministry" is
+        if employer and etype == "person":
+            etype = None
+        if len(core) == 1 and c.has("name_suffixes", core[0]):
+            etype = None  # "Jr", "III" alone
         if (
             etype is None
             and typed
@@ -207,11 +245,36 @@ def discover(text: str, cues: Cues | None = None) -> list[Discovered]:
             and _in_list(text, typed[-1][1], words, i, j)
         ):
             etype, cue = "location", "place_list"
+        if etype == "location" and len(core) == 1 and _not_a_place_word(core[0]):
+            etype = None
         typed.append((words[i].start, words[j - 1].end, etype))
         if etype is None:
             continue
         out.append(Discovered(words[i].start, words[j - 1].end, etype, cue))
     return out
+
+
+def _split_at_titles(words: list[Word], i: int, j: int, c: Cues) -> list[tuple[int, int]]:
+    """Split a run before a title inside it: "Acme President Dan Smith" -> "Acme" + "President Dan
+    Smith"; "UN Special Envoy X Y" -> "UN" + "Special Envoy X Y" (the title's modifiers go with it).
+    A title at the start, or one in a chain of titles ("Lt. Gen."), is left to `_strip_lead`.
+    Risk: a name with a title word inside ("Army General Command") is split too; its parts are typed
+    on their own and a knowledge-base match of the whole name still wins."""
+    for k in range(i + 1, j - 1):
+        if not c.has("person_titles", words[k].text):
+            continue
+        if c.has("person_titles", words[k - 1].text) or c.has("title_modifiers", words[k - 1].text):
+            if k - 1 > i:
+                k0 = k - 1
+                while k0 > i and (
+                    c.has("title_modifiers", words[k0 - 1].text) or c.has("person_titles", words[k0 - 1].text)
+                ):
+                    k0 -= 1
+                if k0 > i:
+                    return [(i, k0), (k0, j)]
+            continue
+        return [(i, k), (k, j)]
+    return [(i, j)]
 
 
 _LIST_BEFORE = re.compile(r"(?:, ?| and | or |, and |, or )")
@@ -235,17 +298,27 @@ def _strip_lead(words: list[Word], i: int, j: int, lead: str | None, c: Cues) ->
     Defence Ministry" -> "Russian Defence Ministry" (no title: only "The" goes).
     """
     k = i
+    unit = c.has("group_suffixes", words[j - 1].text) or words[j - 1].text.isdigit()
     while k < j and not c.has("honorifics", words[k].text):
         w = words[k].text
+        if unit and c.has("ordinal_words", w):
+            break  # "the First Division": the ordinal is part of a unit's name
         if not any(
             c.has(key, w) for key in ("stop_words", "generic_words", "title_modifiers", "person_titles")
         ):
             break
         k += 1
     titles = [x for x in range(i, k) if c.has("person_titles", words[x].text)]
+    if c.has("facility_nouns", words[j - 1].text):
+        titles = []  # a building named after its patron keeps the title: "King X Hospital"
     if titles and titles[-1] + 1 < j:
         return titles[-1] + 1, words[titles[-1]].text
-    while i < j and c.has("stop_words", words[i].text) and not c.has("honorifics", words[i].text):
+    while (
+        i < j
+        and c.has("stop_words", words[i].text)
+        and not c.has("honorifics", words[i].text)
+        and not (unit and c.has("ordinal_words", words[i].text))
+    ):
         lead = words[i].text
         i += 1
     return i, lead
@@ -255,6 +328,8 @@ def _classify(
     text: str, words: list[Word], i: int, j: int, names: list[str], lead: str | None, honorific: bool, c: Cues
 ) -> tuple[str | None, str]:
     last, first = names[-1], names[0]
+    if last.isdigit() and len(names) >= 2:
+        last = names[-2]  # "Brigade 313": the noun before the unit's number heads the name
     nxt = words[j].text if j < len(words) and _gap_ok(text, words[j - 1], words[j]) else None
     after = text[words[j - 1].end : words[j - 1].end + 40]
     if c.has("group_suffixes", last) and len(names) >= 2:
@@ -269,11 +344,16 @@ def _classify(
         return "armed_group", "group_prefix"  # "Army of Conquest", "Brigade of the Martyrs"
     if honorific and len(names) >= 2:
         return "person", "honorific"
+    # a building before a title cue: "King Fahd Hospital" is a place, not a person "Fahd Hospital"
+    facility_name = c.has("facility_nouns", last) and len(names) >= 2 and not _of_name_after(after)
+    if facility_name:
+        return "location", "facility"
     lead_l = lead.lower() if lead else None
+    # an abbreviated rank ("Gen.", "Sgt.") also types a lone surname: "Gen. Kurilla"
     if (
         lead
         and (c.has("person_titles", lead) or (lead_l and c.has("person_roles", lead_l)))
-        and len(names) >= 2
+        and (len(names) >= 2 or (lead.endswith(".") and c.has("person_titles", lead)))
     ):
         return "person", "title"
     if c.has("place_prefixes", first) and len(names) >= 2:
@@ -282,7 +362,7 @@ def _classify(
         return "location", "place_of"
     if c.has("kunya_prefixes", first) and len(names) >= 2:
         return "person", "kunya"
-    if (c.has("facility_nouns", last) and len(names) >= 2) or (nxt and c.has("facility_nouns_after", nxt)):
+    if nxt and c.has("facility_nouns_after", nxt):
         return "location", "facility"  # "Victoria Hospital", "the Walter Reed hospital"
     if c.has("given_names", first) and 2 <= len(names) <= 4 and not c.has("location_suffix_nouns", nxt or ""):
         return "person", "given_name"
@@ -300,9 +380,32 @@ def _classify(
         and c.has("location_preps", lead_l)
         and _location_follow_ok(text, words, j, c)
         and not _possessive_after(text, words[j - 1])
+        and (len(names) >= 2 or not c.has("weak_location_preps", lead_l) or _movement_before(words, i, c))
     ):
         return "location", "place_prep"
     return None, ""
+
+
+def _of_name_after(after: str) -> bool:
+    """The noun heads a longer name: "Hall of Fame", "Palace of Justice"."""
+    return bool(re.match(r" of (?:the )?[A-Z]", after))
+
+
+def _movement_before(words: list[Word], i: int, c: Cues) -> bool:
+    """'fled from X', 'advanced into X': a movement word before a weak preposition makes X a place.
+    Without one, "suggestions from X", "invested into X" say nothing about a one-word X."""
+    return i >= 2 and c.has("movement_words", words[i - 2].text.lower())
+
+
+# A word with a capital after a lower-case letter inside it ("WeWork", "InfoNation") is a brand or a
+# company; the prefixes of names written that way (McAllister, MacDonald, DeKalb, LaGuardia) are not.
+_CAMEL = re.compile(r"^(?!Mc|Mac|De|La|Le|Di|Da|Van|Al|El)[A-Z][a-z]+[A-Z]")
+
+
+def _not_a_place_word(w: str) -> bool:
+    """A one-word name that is no place whatever the cue: an all-capitals abbreviation ("FL", "TV":
+    places written that way are in the knowledge base) or a camel-case brand ("WeWork")."""
+    return (w.isupper() and len(w) <= 5) or bool(_CAMEL.match(w))
 
 
 def _possessive_after(text: str, w: Word) -> bool:

@@ -251,9 +251,13 @@ def _strip_honorific(name: str) -> str:
     return re.sub(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+", "", name)
 
 
+# Generational suffixes are no surname: "James Kennedy Jr" ... "Kennedy".
+_NAME_SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"})
+
+
 def _surname_keys(surface: str) -> list[tuple[str, ...]]:
     """Folded keys of a person's surname: 'Abu Mohammad al-Golani' -> (al, gulani) and (gulani,)."""
-    words = _strip_honorific(surface).split()
+    words = [w for w in _strip_honorific(surface).split() if w.rstrip(",") not in _NAME_SUFFIXES]
     if len(words) < 2:
         return []
     key = fold_phrase(words[-1])

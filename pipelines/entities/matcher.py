@@ -116,10 +116,14 @@ _WRITTEN_ARTICLES = frozenset({"al", "el", "ad", "as", "an", "at", "ar", "az", "
 
 
 def _capitalised(tokens: list[Token]) -> bool:
-    """A proper name: its first word that is not an article starts with a capital letter."""
-    for t in tokens:
+    """A proper name: its first word that is not an article starts with a capital letter, or is a
+    number or ordinal followed by a capitalised word ("4th Division", "25th Special Mission Forces
+    Division"). Risk: "3 Brigades" would need a knowledge-base alias "3 Brigades" to match at all."""
+    for k, t in enumerate(tokens):
         if t.key == ARTICLE and t.text.casefold() in _WRITTEN_ARTICLES:
             continue
+        if t.text[:1].isdigit():
+            return k + 1 < len(tokens) and tokens[k + 1].text[:1].isupper()
         return t.text[:1].isupper()
     return False
 
