@@ -13,7 +13,11 @@ The order of passes is:
    the body has started goes without a label too (two or more trailing the body, three or more between
    paragraphs), unless it is shaped like a body list (introduced by ":", bulleted, a timeline);
 5. lines before the headline that are only short navigation words go;
-6. the headline line(s) and exact duplicate lines go; a caption that repeats a longer line goes.
+6. the headline line(s) and exact duplicate lines go; a caption that repeats a longer line goes;
+7. the headline paragraph is chosen (`headline_paragraph`): the first copy of the title found among the
+   lines (the page's visible form), else the title itself, without a site-name segment. That copy is
+   the headline, not a removal; every other copy stays recorded as `repeated_title`. The page layer
+   puts the headline first in `clean_text`.
 """
 
 from __future__ import annotations
@@ -72,6 +76,13 @@ RUN_PARAGRAPH_WORDS = 12
 MAX_REPEATS = 4
 REPEATS_SHARE = 0.05
 
+# The headline becomes the first paragraph of clean_text only with at least this many words: a one-word
+# title is a site name or a section label ("Home", "News"), rarely a headline.
+HEADLINE_PARAGRAPH_MIN_WORDS = 2
+# A title segment ("Headline | Segment") is the site's name when its key equals the site name's key, or
+# starts it ("Name" of "Name - Tagline") and has at least this many characters.
+SITE_KEY_MIN_CHARS = 4
+
 _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s*$")
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—:·•»-]\s+|\s+::\s+")
@@ -103,6 +114,8 @@ class _Line:
     rule: TextRule | None = None
     gone: Removed | None = None
     at_edge: bool = False
+    # The line that became the headline paragraph: kept, but not among the body lines.
+    headline: bool = False
 
     @property
     def strong(self) -> bool:
@@ -126,6 +139,7 @@ class LineResult:
     paywall_truncated: bool
     unread_share: float | None
     title: str | None
+    headline: str | None = None
 
 
 def _classify(line: _Line, rules: tuple[TextRule, ...], removed: list[Removed]) -> None:
@@ -349,6 +363,64 @@ def _mark_repeats(lines: list[_Line], titles: list[str]) -> None:
         ln.gone = Removed(ln.text, "repeated_sentence", "repeated")
 
 
+def _is_site_name(segment: str, site_key: str) -> bool:
+    """Is this title segment the site's name, or the start of it ("Name" of "Name - Tagline")?"""
+    key = squash(segment)
+    if not key or not site_key:
+        return False
+    return key == site_key or (len(key) >= SITE_KEY_MIN_CHARS and site_key.startswith(key))
+
+
+def _without_site_name(title: str, sitename: str | None) -> str:
+    """The title without a leading or trailing segment that names the site ("Headline | Site",
+    "Site - Headline", "Site | Tagline: Headline")."""
+    if not sitename:
+        return title
+    site = " ".join(normalize_text(sitename).split())
+    site_key = squash(site)
+    # The whole site name (which may itself hold separators) at either end, then a separator.
+    low, low_site = title.casefold(), site.casefold()
+    if low.startswith(low_site):
+        m = re.match(r"\s*[|–—:·•»-]+\s*", title[len(site) :])
+        if m and title[len(site) + m.end() :].strip():
+            return title[len(site) + m.end() :].strip()
+    if low.endswith(low_site):
+        m = re.search(r"\s*[|–—:·•«-]+\s*$", title[: len(title) - len(site)])
+        if m and title[: m.start()].strip():
+            return title[: m.start()].strip()
+    separators = list(_TITLE_SEPARATOR.finditer(title))
+    if separators:
+        head, tail = title[: separators[-1].start()], title[separators[-1].end() :]
+        if _is_site_name(tail, site_key) and head.strip():
+            return head.strip()
+        head, tail = title[: separators[0].start()], title[separators[0].end() :]
+        if _is_site_name(head, site_key) and tail.strip():
+            return tail.strip()
+    return title
+
+
+def headline_paragraph(title: str | None, *, sitename: str | None = None) -> str | None:
+    """The form of `title` that opens clean_text, or None when it should not: the title without a
+    site-name segment; None when nothing but the site name is left, when it has fewer than
+    HEADLINE_PARAGRAPH_MIN_WORDS words, or when a strong boilerplate rule matches it (a navigation or
+    subscription line taken for a title). The title itself (`documents.title`) is not changed here."""
+    if not title:
+        return None
+    text = " ".join(normalize_text(title).split())
+    text = _without_site_name(text, sitename)
+    if sitename and _is_site_name(text, squash(sitename)):
+        return None
+    words = count_words(text)
+    if words < HEADLINE_PARAGRAPH_MIN_WORDS:
+        return None
+    for rule in text_rules():
+        if rule.match == "cut" or rule.strength != "strong":
+            continue
+        if rule.applies(text, words):
+            return None
+    return text
+
+
 def _pick_title(lines: list[_Line]) -> str | None:
     for ln in lines:
         if ln.gone is None and not ln.strong and ln.words >= TITLE_MIN_WORDS:
@@ -363,13 +435,18 @@ def clean_lines(
     guess_title: bool = False,
     headlines: Sequence[str] = (),
     headline_runs: bool = False,
+    sitename: str | None = None,
 ) -> LineResult:
     """Apply the text rules to `raw_lines`; see the module docstring for the passes.
 
-    `title` is the known headline (removed from the body wherever it recurs). With `guess_title`, a
-    missing title is taken from the first substantial non-boilerplate line (plain-text pages), and short
-    lines before it are dropped as navigation. `headlines` are other forms of the headline found on the
-    page (<h1>, og:title); a line equal to one of them is a repeated headline too.
+    `title` is the known headline (removed from the body lines wherever it recurs). With `guess_title`,
+    a missing title is taken from the first substantial non-boilerplate line (plain-text pages), and
+    short lines before it are dropped as navigation. `headlines` are other forms of the headline found on
+    the page (<h1>, og:title); a line equal to one of them is a repeated headline too.
+
+    `lines` are the body lines only; `headline` is the paragraph that goes before them (pass 7, see
+    `headline_paragraph`; `sitename` is stripped from it), None when there is none or when the body
+    already holds it verbatim inside a longer line (it would then occur twice).
     """
     rules = text_rules()
     removed: list[Removed] = []
@@ -401,6 +478,7 @@ def clean_lines(
                     ln.gone = Removed(ln.text, "header_navigation", "navigation")
 
     _mark_repeats(lines, [t for t in (title, *headlines) if t])
+    headline = _pick_headline(lines, title, sitename)
 
     paywall = False
     unread: float | None = None
@@ -412,7 +490,27 @@ def clean_lines(
                 share = paywall_unread_share(ln.text)
                 if share is not None and unread is None:
                     unread = share
-    return LineResult([ln.text for ln in lines if ln.gone is None], removed, paywall, unread, title)
+    body = [ln.text for ln in lines if ln.gone is None and not ln.headline]
+    return LineResult(body, removed, paywall, unread, title, headline)
+
+
+def _pick_headline(lines: list[_Line], title: str | None, sitename: str | None) -> str | None:
+    """Pass 7: the headline paragraph. Its source line, if the title stood as a line, leaves the
+    removals (it is kept, at the top); the other copies stay removed as `repeated_title`."""
+    if not title:
+        return None
+    copies = [ln for ln in lines if ln.gone is not None and ln.gone.rule == "repeated_title"]
+    source = copies[0] if copies else None
+    headline = headline_paragraph(source.text if source else title, sitename=sitename)
+    if headline is None:
+        return None
+    if any(headline in ln.text for ln in lines if ln.gone is None):
+        logger.debug("the body already holds the headline; not repeating it: %r", headline)
+        return None
+    if source is not None and source.text == headline:
+        source.gone = None
+        source.headline = True
+    return headline
 
 
 def paywall_unread_share(text: str) -> float | None:

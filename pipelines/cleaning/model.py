@@ -31,7 +31,14 @@ class Removed:
 
 @dataclass
 class CleanedPage:
-    """An article body (`clean_text`, SPEC §1) with page metadata and every removal for audit."""
+    """An article's text (`clean_text`, SPEC §1) with page metadata and every removal for audit.
+
+    `clean_text` opens with the headline as its own paragraph when the page has one (so names, figures
+    and dates that only the headline gives are extracted), then the body; the headline occurs there
+    once. `title` is the page's title as found (`documents.title`), possibly with a site-name segment
+    that the headline paragraph leaves out. `body_start` is the offset of the body in `clean_text`
+    (after the headline paragraph and its separator; 0 without one); `body` is the body alone.
+    """
 
     clean_text: str
     title: str | None
@@ -43,6 +50,19 @@ class CleanedPage:
     paywall_truncated: bool
     unread_share: float | None
     removed: list[Removed] = field(default_factory=list)
+    body_start: int = 0
+
+    @property
+    def headline(self) -> str | None:
+        """The headline paragraph that opens `clean_text`, or None."""
+        if not self.body_start:
+            return None
+        return self.clean_text[: self.body_start].rstrip("\n")
+
+    @property
+    def body(self) -> str:
+        """`clean_text` without its headline paragraph: the article body alone."""
+        return self.clean_text[self.body_start :]
 
 
 class UnparseablePage(ValueError):

@@ -1,4 +1,9 @@
-"""`clean_page`: one fetched page (HTML or plain text) -> article body, metadata and audited removals."""
+"""`clean_page`: one fetched page (HTML or plain text) -> article text, metadata and audited removals.
+
+`clean_text` is the headline paragraph (when the page has a usable headline, see
+`lines.headline_paragraph`), PARAGRAPH_SEPARATOR, then the body paragraphs. The headline occurs in it
+once: other copies of it stay removed as `repeated_title`.
+"""
 
 from __future__ import annotations
 
@@ -32,11 +37,15 @@ def clean_page(
 
         page = extract_html(content, url=url)
         result = clean_lines(
-            page.lines, title=title_hint or page.title, headlines=page.headlines, headline_runs=True
+            page.lines,
+            title=title_hint or page.title,
+            headlines=page.headlines,
+            headline_runs=True,
+            sitename=page.sitename,
         )
         removed = page.removed + result.removed
         cleaned = CleanedPage(
-            clean_text=PARAGRAPH_SEPARATOR.join(result.lines),
+            clean_text=_compose(result.headline, result.lines),
             title=result.title,
             author=page.author,
             sitename=page.sitename,
@@ -46,13 +55,14 @@ def clean_page(
             paywall_truncated=result.paywall_truncated or page.paywall_hint,
             unread_share=result.unread_share if result.unread_share is not None else page.unread_share,
             removed=removed,
+            body_start=_body_start(result.headline, result.lines),
         )
     else:
         result = clean_lines(
             normalize_text(content).split("\n"), title=title_hint, guess_title=True, headline_runs=True
         )
         cleaned = CleanedPage(
-            clean_text=PARAGRAPH_SEPARATOR.join(result.lines),
+            clean_text=_compose(result.headline, result.lines),
             title=result.title,
             author=None,
             sitename=None,
@@ -62,7 +72,17 @@ def clean_page(
             paywall_truncated=result.paywall_truncated,
             unread_share=result.unread_share,
             removed=result.removed,
+            body_start=_body_start(result.headline, result.lines),
         )
-    if not cleaned.clean_text.strip():
+    if not cleaned.body.strip():
         raise UnparseablePage("nothing is left of the page after removing boilerplate")
     return cleaned
+
+
+def _compose(headline: str | None, body: list[str]) -> str:
+    """The headline paragraph (if any) then the body paragraphs, one separator between each."""
+    return PARAGRAPH_SEPARATOR.join([headline, *body] if headline and body else body)
+
+
+def _body_start(headline: str | None, body: list[str]) -> int:
+    return len(headline) + len(PARAGRAPH_SEPARATOR) if headline and body else 0

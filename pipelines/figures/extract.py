@@ -1797,7 +1797,11 @@ def _sentence_words(tokens: Sequence[Token], sent: int, around: int) -> frozense
 def _mark_repeats(tokens: Sequence[Token], cands: list[_Cand], text: str) -> None:
     """Figures stating one claim (a headline, standfirst or caption repeating a body sentence) form a
     group; one of them stands for the claim and the others are repeats of it. The one that stands is the
-    first that sits in body text (a line ending with sentence punctuation), else the first."""
+    first that sits in body text (a line ending with sentence punctuation), else the first.
+
+    A headline or caption states a claim in fewer words and often rounder numbers ("Dozens freed" over
+    "47 prisoners were freed"); `_mark_summary_repeats` then joins it to the body claim it summarises.
+    """
     group: list[int] = list(range(len(cands)))
     for bi, b in enumerate(cands):
         if b.category == "other":
@@ -1831,6 +1835,55 @@ def _mark_repeats(tokens: Sequence[Token], cands: list[_Cand], text: str) -> Non
         for i in idxs:
             if i != primary:
                 cands[i].repeat_of = primary
+    _mark_summary_repeats(tokens, cands, text)
+
+
+def _mark_summary_repeats(tokens: Sequence[Token], cands: list[_Cand], text: str) -> None:
+    """A figure in a headline or caption line (no sentence-final punctuation) that no other figure
+    repeats is a repeat of the body figure whose claim it summarises (SPEC §2: a claim is counted once):
+    same category, compatible actor and place, the same head noun when both have one ("Dozens freed"
+    has none), and the body figure's bounds inside the summary's bounds ("dozens" holds 47, "at least
+    12" holds "at least 15"; "five" does not hold "more than five"). Of several such body figures the one
+    whose sentence shares most words with the summary wins, then the first. A summary whose number no
+    body figure fits stays a figure of its own: the body does not state that claim."""
+    in_body = [_in_body_line(text, tokens[c.q.start].start) for c in cands]
+    for si, s in enumerate(cands):
+        # A summary that stands for other summaries (a headline its caption repeats) still summarises
+        # a body figure; one that stands for a body figure already states the body claim.
+        copies = [c for c in cands if c.repeat_of == si]
+        if in_body[si] or s.category == "other" or s.repeat_of is not None:
+            continue
+        if any(in_body[i] for i, c in enumerate(cands) if c.repeat_of == si):
+            continue
+        s_head = tokens[s.np.head].lower if s.np.head is not None else None
+        best: tuple[int, int] | None = None
+        for bi, b in enumerate(cands):
+            if not in_body[bi] or b.repeat_of is not None or b.category != s.category:
+                continue
+            b_head = tokens[b.np.head].lower if b.np.head is not None else None
+            if s_head is not None and b_head is not None and s_head != b_head:
+                continue
+            if not _compatible(s.actor, b.actor) or not _compatible(s.location, b.location):
+                continue
+            if not _bounds_within((b.q.low, b.q.high), (s.q.low, s.q.high)):
+                continue
+            shared = len(s.sentence_words & b.sentence_words)
+            if best is None or shared > best[0]:
+                best = (shared, bi)
+        if best is not None:
+            s.repeat_of = best[1]
+            for c in copies:
+                c.repeat_of = best[1]
+
+
+def _bounds_within(inner: tuple[Any, Any], outer: tuple[Any, Any]) -> bool:
+    """Does the interval `inner` lie inside `outer`? None is unbounded on its side."""
+    (ilo, ihi), (olo, ohi) = inner, outer
+    if ilo is None and ihi is None:
+        return olo is None and ohi is None
+    low_ok = olo is None or (ilo is not None and ilo >= olo)
+    high_ok = ohi is None or (ihi is not None and ihi <= ohi)
+    return low_ok and high_ok
 
 
 def _in_body_line(text: str, pos: int) -> bool:

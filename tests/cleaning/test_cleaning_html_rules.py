@@ -82,7 +82,9 @@ def test_standfirst_in_the_headline_header_goes():
     page = clean_page(html, kind="html")
     assert "queued for bread" not in page.clean_text
     assert any(r.rule == "standfirst" for r in page.removed)
-    assert page.clean_text.startswith(PARAS[0])
+    # The headline opens clean_text as its own paragraph; the body starts right after it.
+    assert page.clean_text.startswith("Rebels repel attack near Saraqeb\n\n" + PARAS[0])
+    assert page.body.startswith(PARAS[0])
 
 
 def test_subheadings_inside_the_body_stay():
@@ -91,10 +93,13 @@ def test_subheadings_inside_the_body_stay():
     assert "What happens next for the displaced" in clean_page(html, kind="html").clean_text
 
 
-def test_headline_with_site_suffix_is_stripped_and_not_in_body():
+def test_headline_with_site_suffix_is_stripped_and_opens_the_text_once():
     page = clean_page(_page("<p>Rebels repel attack near Saraqeb</p>"), kind="html")
     assert page.title == "Rebels repel attack near Saraqeb"
-    assert "Rebels repel attack near Saraqeb" not in page.clean_text
+    assert page.clean_text.startswith("Rebels repel attack near Saraqeb\n\n" + PARAS[0])
+    assert page.clean_text.count("Rebels repel attack near Saraqeb") == 1
+    assert "Rebels repel attack near Saraqeb" not in page.body
+    assert "Daily Example" not in page.clean_text
 
 
 def test_language_and_canonical_url_from_markup():

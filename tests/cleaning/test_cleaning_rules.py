@@ -121,7 +121,12 @@ def test_plain_text_title_is_first_substantial_non_boilerplate_line():
     )
     assert page.title == "Rebels brace for a new offensive"
     assert "Home" not in page.clean_text
-    assert page.clean_text.startswith(BODY[0])
+    # The title line becomes the first paragraph, once; the body follows it.
+    assert page.clean_text.startswith("Rebels brace for a new offensive\n\n" + BODY[0])
+    assert page.clean_text.count("Rebels brace for a new offensive") == 1
+    assert page.body.startswith(BODY[0])
+    # The line kept as the headline is not a removal.
+    assert "Rebels brace for a new offensive" not in [r.text for r in page.removed]
 
 
 def test_title_hint_wins_for_plain_text():
@@ -221,7 +226,8 @@ def test_unicode_spaces_folded_in_clean_text():
         "Headline of the story\n\nThe\u00a0fighters\u2002left \u201cquietly\u201d \u2014 officials said.",
         kind="text",
     )
-    assert page.clean_text == "The fighters left \u201cquietly\u201d \u2014 officials said."
+    assert page.body == "The fighters left \u201cquietly\u201d \u2014 officials said."
+    assert page.clean_text == "Headline of the story\n\n" + page.body
 
 
 def test_empty_page_is_unparseable():
@@ -348,7 +354,8 @@ def test_headline_and_standfirst_on_top_are_not_a_teaser_run():
         kind="text",
     )
     assert page.title == "Rebels repel attack near the town of Saraqeb"
-    assert page.clean_text.startswith("Fighting continues")
+    assert page.body.startswith("Fighting continues")
+    assert page.headline == "Rebels repel attack near the town of Saraqeb"
 
 
 def test_section_menu_is_not_taken_as_the_title_of_a_text_page():
@@ -357,4 +364,5 @@ def test_section_menu_is_not_taken_as_the_title_of_a_text_page():
         kind="text",
     )
     assert page.title == "Rebels repel attack near Saraqeb"
-    assert "Podcasts" not in page.clean_text and "Rebels repel" not in page.clean_text
+    assert "Podcasts" not in page.clean_text and "Rebels repel" not in page.body
+    assert page.headline == "Rebels repel attack near Saraqeb"

@@ -215,3 +215,74 @@ def test_surface_is_the_text_at_the_offsets():
     text = "In Idlib, there are around 300 people trying to escape. Dozens were arrested."
     for f in extract_figures(text, mentions(text)):
         assert text[f.start : f.end] == f.surface
+
+
+# Headlines and captions (lines without sentence-final punctuation) that summarise a body claim: the
+# cleaner puts the headline first in clean_text, so its figures meet the body's.
+def test_headline_restating_the_body_claim_with_another_noun_phrase_is_a_repeat():
+    text = (
+        "Hundreds of former IS fighters wait on Syrian border hoping to leave\n\n"
+        "Hundreds of former fighters have crossed the frontier into towns in the south."
+    )
+    figs = people(text)
+    assert [(f.low, f.high, f.category) for f in figs] == [(100, 999, "fighters")] * 2
+    assert [f.repeat_of for f in figs] == [1, None]
+
+
+def test_rounded_headline_figure_is_a_repeat_of_the_exact_body_figure():
+    text = (
+        "Dozens of prisoners freed in swap near the border\n\n"
+        "Rebels released 47 prisoners in a swap near the border on Monday."
+    )
+    figs = people(text)
+    assert [(f.value, f.category) for f in figs] == [(12, "detained"), (47, "detained")]
+    assert [f.repeat_of for f in figs] == [1, None]
+
+
+def test_headline_figure_joins_the_body_figure_of_its_own_event():
+    text = (
+        "Dozens killed in market strike in Idlib\n\n"
+        "An air strike on a market in Idlib killed 40 civilians on Tuesday.\n\n"
+        "In a separate attack, 30 soldiers were killed near the front line."
+    )
+    figs = people(text)
+    assert [f.value for f in figs] == [12, 40, 30]
+    assert [f.repeat_of for f in figs] == [1, None, None]
+
+
+def test_headline_only_figure_stays_a_figure():
+    text = (
+        "Dozens killed in market strike in Idlib\n\n"
+        "An air strike hit a market in Idlib on Tuesday, rescuers said.\n\n"
+        "Five people were wounded in a separate attack near the front line."
+    )
+    figs = people(text)
+    assert [(f.value, f.category, f.repeat_of) for f in figs] == [(12, "killed", None), (5, "wounded", None)]
+
+
+@pytest.mark.parametrize(
+    ("headline", "body"),
+    [
+        # the body states a number outside the headline's: not the headline's claim
+        ("Five killed in market strike", "An air strike on a market killed more than 20 people."),
+        # another place
+        ("Dozens killed in Idlib strike", "An air strike in Hama killed 40 civilians on Tuesday."),
+        # another head noun
+        ("Dozens of children killed in strike", "An air strike killed 40 soldiers on Tuesday."),
+    ],
+)
+def test_headline_figure_that_no_body_figure_fits_is_not_a_repeat(headline, body):
+    figs = people(f"{headline}\n\n{body}")
+    assert len(figs) == 2
+    assert [f.repeat_of for f in figs] == [None, None]
+
+
+def test_two_body_claims_are_not_joined_through_a_headline():
+    text = (
+        "Hundreds of fighters cross into Turkey\n\n"
+        "Hundreds of fighters crossed into Turkey last week.\n\n"
+        "Another 300 fighters are waiting in Idlib, officials said."
+    )
+    figs = people(text)
+    assert [f.value for f in figs] == [100, 100, 300]
+    assert [f.repeat_of for f in figs] == [1, None, None]
