@@ -211,8 +211,11 @@ def discover(text: str, cues: Cues | None = None) -> list[Discovered]:
         # the words before a title name the office holder's employer, never a person ("White House Press")
         employers.update(parts[:-1])
         runs.extend(parts)
+    lower_vocab = {w.text for w in words if w.text[:1].islower()}
     for i, j in runs:
         employer = (i, j) in employers
+        if _common_opener(text, words, i, j, lower_vocab, c):
+            i += 1
         # strip sentence openers and calendar words from the start; the last stripped word is a cue
         lead: str | None = _prev_word(words, i, text)
         honorific = False
@@ -252,6 +255,24 @@ def discover(text: str, cues: Cues | None = None) -> list[Discovered]:
             continue
         out.append(Discovered(words[i].start, words[j - 1].end, etype, cue))
     return out
+
+
+def _common_opener(text: str, words: list[Word], i: int, j: int, lower_vocab: set[str], c: Cues) -> bool:
+    """The first word of a run opens a sentence and the document also writes it in lower case
+    ("Tonight Ahmad Khalil ...", "Overnight Kafr X ..."): a common word capitalised by position, not
+    part of the name. Names ending in a group, organisation or building noun keep their first word
+    ("Green Valley Brigade"); so do titles and honorifics, which `_strip_lead` handles."""
+    if j - i < 2:
+        return False
+    first, last = words[i].text, words[j - 1].text
+    if first.lower() not in lower_vocab or not first[:1].isupper():
+        return False
+    if any(c.has(k, last) for k in ("group_suffixes", "org_suffixes", "facility_nouns")):
+        return False
+    if any(c.has(k, first) for k in ("person_titles", "title_modifiers", "honorifics", "ordinal_words")):
+        return False
+    before = text[: words[i].start].rstrip(" \t\"“‘'(")
+    return before == "" or before[-1] in ".!?\n:"
 
 
 def _split_at_titles(words: list[Word], i: int, j: int, c: Cues) -> list[tuple[int, int]]:
@@ -370,6 +391,12 @@ def _classify(
         (lead_l and c.has("speech_verbs_before", lead_l)) or (nxt and c.has("speech_verbs", nxt))
     ):
         return "person", "speech"
+    if (
+        len(names) >= 2
+        and _AKA_KUNYA.match(after)
+        and c.has("kunya_prefixes", _AKA_KUNYA.match(after).group(1))
+    ):
+        return "person", "alias"  # "X Y, also known as Abu Z": the real name of a kunya's bearer
     m = re.match(r",\s+(?:a|an|the)\s+(\S+)", after)
     if m and len(names) >= 2 and c.has("apposition_roles", m.group(1).strip(",.").lower()):
         return "person", "apposition"
@@ -384,6 +411,12 @@ def _classify(
     ):
         return "location", "place_prep"
     return None, ""
+
+
+_AKA_KUNYA = re.compile(
+    r"\s*[,(]\s*(?:also |better )?(?:known as|aka|a\.k\.a\.?|alias|nicknamed|nom de guerre)"
+    r"\s+[“\"'‘]?([A-Z][a-z]+)"
+)
 
 
 def _of_name_after(after: str) -> bool:

@@ -95,6 +95,7 @@ def find_mentions(text: str, kb: KnowledgeBase, published: dt.date | None = None
     mentions = _link(text, spans, kb, matcher, published, cues)
     mentions = _coreference(text, mentions, cues)
     _short_forms(mentions, kb)
+    _also_known_as(text, mentions, kb)
     _misspellings(mentions)
     mentions.sort(key=lambda m: m.start)
     return mentions
@@ -362,6 +363,13 @@ def _misspellings(mentions: list[Mention]) -> None:
             m.method = "coreference" if m.entity_id else "unknown"
 
 
+def _name_start(tokens: list, i: int, j: int) -> bool:
+    """The words i..j start like a name: a capital, or a written article before one ("al-Haddad")."""
+    if tokens[i].text[:1].isupper():
+        return True
+    return tokens[i].key == ARTICLE and i < j and tokens[i + 1].text[:1].isupper()
+
+
 def _coreference(text: str, mentions: list[Mention], cues: Cues) -> list[Mention]:
     # 1. surnames of persons named in full
     owners: dict[tuple[str, ...], set[tuple[str | None, str | None]]] = {}
@@ -414,7 +422,7 @@ def _coreference(text: str, mentions: list[Mention], cues: Cues) -> list[Mention
             key = tuple(t.key for t in tokens[i : j + 1])
             if j + 1 < len(tokens) and tokens[j + 1].start == tokens[j].start:
                 continue  # would end inside a fused word
-            if key in repeats and tokens[i].text[:1].isupper():
+            if key in repeats and _name_start(tokens, i, j):
                 hit = (tokens[i].start, tokens[j].end, repeats[key])
                 break
         if hit:
@@ -431,3 +439,34 @@ def _coreference(text: str, mentions: list[Mention], cues: Cues) -> list[Mention
             continue
         i += 1
     return out
+
+
+# "X, also known as Y", "X (aka Y)", "X, alias Y", "X, whose real name is Y": both names are one entity.
+# "formerly" is left out: a renamed group is a distinct entity joined by a lineage (SPEC §5).
+# Risk: "X, known as the Y of Z" where Y is a different entity's name is rare in edited text; two
+# knowledge-base entities are never merged.
+_AKA = re.compile(
+    r"\s*[,(]?\s*(?:also |better |more commonly |widely |locally )?"
+    r"(?:known as|also called|nicknamed|aka|a\.k\.a\.?|alias|whose real name is|real name|born|nom de guerre"
+    r"|kunya)[:,]?\s*(?:the\s+)?[“\"'‘]?"
+)
+
+
+def _also_known_as(text: str, mentions: list[Mention], kb: KnowledgeBase) -> None:
+    """Two names joined by "also known as" and the like name one entity: the second takes the first's
+    identity (or the first the second's, when only the second is in the knowledge base), at every
+    mention of it in the document. Names of different types are left alone."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if a.entity_type != b.entity_type or a.key is None or b.key is None or a.key == b.key:
+            continue
+        if not _AKA.fullmatch(text[a.end : b.start]):
+            continue
+        if a.entity_id and b.entity_id:
+            continue  # two knowledge-base entities: the KB decides
+        src, dst = (a, b) if a.entity_id or not b.entity_id else (b, a)
+        old = dst.key
+        for m in mentions:
+            if m.key == old:
+                m.entity_id, m.cluster = src.entity_id, src.cluster
+                m.method = "coreference" if src.entity_id else "unknown"

@@ -104,7 +104,9 @@ class Matcher:
 # What may stand between two words of one name: a space or hyphen, the dot of an initial ("U.S.-led"),
 # a possessive ("Assad's forces", "Kurdistan Workers' Party"). Anything else (brackets, commas, line
 # breaks) ends the name.
-_NAME_GAP = re.compile(r"(?:['’]s?)?\.?[ \u00a0\-‐‑]?")
+# A dash with spaces around it joins the parts of a long official name ("Combined Joint Task Force –
+# Operation Inherent Resolve"); it only counts where the whole span is a knowledge-base name.
+_NAME_GAP = re.compile(r"(?:['’]s?)?\.?[ \u00a0\-‐‑]?|[ \u00a0][–—-][ \u00a0]")
 
 
 def _joined(text: str, tokens: list[Token]) -> bool:
