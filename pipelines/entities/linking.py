@@ -93,9 +93,9 @@ def find_mentions(text: str, kb: KnowledgeBase, published: dt.date | None = None
     kb_spans = _resolve_overlaps([_Span(r.start, r.end, r.candidates, r.method) for r in raw])
     spans = _add_discovered(text, kb_spans, discover(text, cues), kb)
     mentions = _link(text, spans, kb, matcher, published, cues)
+    _also_known_as(text, mentions, kb)  # first, so that a surname both names share has one owner
     mentions = _coreference(text, mentions, cues)
     _short_forms(mentions, kb)
-    _also_known_as(text, mentions, kb)
     _misspellings(mentions)
     mentions.sort(key=lambda m: m.start)
     return mentions

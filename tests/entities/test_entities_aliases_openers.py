@@ -72,3 +72,15 @@ def test_defence_reporting_bodies_link(kb, text: str, surface: str | None, etype
     assert etype is None or m.entity_type == etype
     if surface is None:
         assert "–" in m.surface  # the whole dashed name, not a piece of it
+
+
+def test_a_surname_shared_by_a_name_and_its_alias_repeats_that_one_person(kb) -> None:
+    text = "Faruq Amin al-Sarraf, also known as Abu Anas al-Sarraf, owns it. Couriers for al-Sarraf fled."
+    ms = [m for m in find_mentions(text, kb) if m.entity_type == "person"]
+    assert [m.surface for m in ms][-1] == "al-Sarraf" and len({m.key for m in ms}) == 1
+
+
+def test_a_possessive_between_two_kb_names_keeps_both(kb) -> None:
+    text = "The U.S. Department of the Treasury's Office of Foreign Assets Control acted."
+    got = {m.surface for m in find_mentions(text, kb) if m.entity_id}
+    assert {"U.S. Department of the Treasury", "Office of Foreign Assets Control"} <= got
