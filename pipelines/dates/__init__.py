@@ -18,15 +18,20 @@ Recognition is rule-based (token patterns, token lists in tokens.yaml); resoluti
 - "since 2012", "until 2014", "by March" resolve to the anchor period itself (as the gold does).
 - Ranges ("from February to April last year", "between 2012 and 2014", "18-20 February") span the
   first start .. the last end; a first end without a year borrows the second's.
-- "the next year", "the following month", "the same day", "two years later" anchor to the most recent
-  earlier date in the text that is not itself deictic (today, last year, this month, ... are not
-  anchors); with no such date they fall back to publication ("the next year") or stay unresolved
-  ("two years later").
+- "the next year", "the following month", "the same day" anchor to the most recent earlier date in
+  the text that is not itself deictic (today, last year, this month, ... are not anchors); with no
+  such date they fall back to publication.
+- Days listed under one month ("on 14 and 15 March", "March 3, 5 and 9") are one mention, a range
+  from the first listed day to the last.
+- A date never spans a line break. Numbers inside identifiers ("No. 14/2023", "20241011-02") are
+  never days or years. "by <weekday>" inside a clause is a deadline: the coming such day.
 - Without a publication date, relative expressions are kept with resolved=False, null dates and
   anchor 'unresolved'; they are never resolved against today.
 - Not dates (no mention): durations ("10 days", "for three years", "the last year", "over the next
-  month"), vague references ("recently", "in recent months", "now", "in the past"), and "today" in the
-  generic sense of "nowadays" ("the feud continues today").
+  month"), elapsed times counted from an event ("eleven days later", "a year earlier"; they still move
+  the text anchor on, so "The following year" after "two years later" counts from there), vague
+  references ("recently", "in recent months", "now", "in the past"), and "today" in the generic
+  sense of "nowadays" ("the feud continues today").
 """
 
 from pipelines.dates.linking import date_for_span

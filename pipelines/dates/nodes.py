@@ -374,7 +374,8 @@ class TextRelNode(Node):
 
 @dataclass
 class TextShiftNode(Node):
-    """ "two years later", "a month earlier": the text anchor moved by n units (needs an earlier date)."""
+    """ "two years later", "a month earlier": the text anchor moved by n units (needs an earlier date).
+    A duration, so it yields no mention; it only moves the text anchor on (see extract_dates)."""
 
     unit: str
     n: int

@@ -42,11 +42,14 @@ from pipelines.dates.nodes import (
 
 logger = logging.getLogger(__name__)
 
+_LINE_RE = re.compile(r"[^\n]+")
 _TOKEN_RE = re.compile(r"(?P<num>[0-9]+)|(?P<word>[^\W\d_]+)|(?P<punct>\S)")
 _DASHES = frozenset({"-", "–", "—", "‐", "‑"})
 _ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
 # Connectors between the two ends of a range, after an optional "from".
 _RANGE_TO = frozenset({"to", "until", "till", "through", "thru", *_DASHES})
+# Separators inside a numeric identifier ("20241011-02", "14/2023").
+_ID_SEPS = frozenset({"-", "/", ".", *_DASHES})
 _CURRENCY = frozenset({"$", "£", "€", "#", "¥"})
 # Words that may end a clause's time adverbial ("the vote is today at noon", "... today but ...").
 _CLAUSE_WORDS = frozenset({"at", "but", "when", "because", "with", "so", "while", "as", "amid", "unless"})
@@ -116,8 +119,39 @@ class _Parser:
     def is_num(self, i: int) -> bool:
         return 0 <= i < self.n and self.toks[i].kind == "num"
 
+    def in_identifier(self, i: int) -> bool:
+        """Number i is one part of an identifier: numbers glued by "-", "/" or "." ("20241011-02",
+        "14/2023", "3/23") where one part has five or more digits (no date has), or that a label
+        word introduces ("No. 14/2023", "Case 4/2023", "release 2023-117"). Written dates such as
+        "18-20 February" or "2019-02-18" have no label before them and no long part.
+        Risk: a numeric date right after a label ("order 12/05/2019") is no longer a date."""
+        a = b = i
+        while self.glued(a - 1, a) and self.glued(a - 2, a - 1) and self.low(a - 1) in _ID_SEPS:
+            if not self.is_num(a - 2):
+                break
+            a -= 2
+        while self.glued(b, b + 1) and self.glued(b + 1, b + 2) and self.low(b + 1) in _ID_SEPS:
+            if not self.is_num(b + 2):
+                break
+            b += 2
+        if a == b:
+            return False
+        if any(len(self.toks[k].text) >= 5 for k in range(a, b + 1, 2)):
+            return True
+        return self.labelled(a)
+
+    def labelled(self, i: int) -> bool:
+        """A label word right before token i ("Resolution 2368", "No. 14", "No 14")."""
+        prev = self.low(i - 1)
+        if prev in self.w["label_words"] and self.toks[i - 1].kind == "word":
+            return True
+        return prev == "." and self.glued(i - 2, i - 1) and self.low(i - 2) in self.w["label_words"]
+
     def in_number(self, i: int) -> bool:
-        """Token i is part of a larger number: 3,000 / 2.5 / $2014 / 2014% / 20145."""
+        """Token i is part of a larger number: 3,000 / 2.5 / $2014 / 2014% / 20145, or of an
+        identifier ("No. 14/2023", "20241011-02")."""
+        if self.is_num(i) and self.in_identifier(i):
+            return True
         if self.glued(i - 1, i):
             prev = self.low(i - 1)
             if prev in _CURRENCY or (prev in {",", "."} and self.is_num(i - 2) and self.glued(i - 2, i - 1)):
@@ -214,6 +248,25 @@ class _Parser:
                 return not any(self.low(k - d) in self.w["past_cues"] for d in (1, 2, 3))
             k -= 1
         return False
+
+    def deadline(self, i: int, node: Node) -> bool:
+        """ "by <weekday>" inside a clause ("must hand in their weapons by Sunday") is a deadline: the
+        coming such day. At the head of a clause ("By Sunday, most had fled") it sets the scene of a
+        past narrative and keeps the default reading. A past-time word in the clause before it
+        (past_cues: "had", "was", ...) keeps the default too.
+        Risk: a past deadline reported inside a clause ("they left by Sunday") is moved forward."""
+        if not isinstance(node, WeekdayNode) or node.mode != "le" or self.low(i - 1) != "by":
+            return False
+        k = i - 2
+        if k < 0 or self.low(k) in _CLAUSE_ENDS:
+            return False
+        for _ in range(_FUTURE_WINDOW):
+            if k < 0 or self.low(k) in _CLAUSE_ENDS:
+                break
+            if self.low(k) in self.w["past_cues"]:
+                return False
+            k -= 1
+        return True
 
     def count_noun_at(self, i: int) -> bool:
         return self.low(i) in self.w["count_nouns"]
@@ -621,6 +674,9 @@ class _Parser:
         after = self.low(j + 1)
         if after == "ago":
             return j + 2, AgoNode(unit, n)
+        # "eleven days later", "two years earlier": an elapsed time counted from an event, like "in
+        # 10 days" a duration in the sense of SPEC §4. It yields no date mention, but it still moves
+        # the narrative on: "Two years later it spread. The following year ..." (see extract_dates).
         if after in {"later", "afterwards", "afterward"}:
             return j + 2, TextShiftNode(unit, n)
         if after in {"earlier", "before"} and self.low(j + 2) not in {"than"}:
@@ -765,6 +821,9 @@ class _Parser:
         if day_range is not None:
             return day_range
         if k == i:
+            day_list = self.p_day_list(i)
+            if day_list is not None:
+                return day_list
             coordinated = self.p_coordinated(i)
             if coordinated is not None:
                 return coordinated
@@ -811,6 +870,41 @@ class _Parser:
         if len(items) < 2 or not coordinated:
             return None
         return j, RangeNode(items[0], items[-1])
+
+    def p_day_list(self, k: int) -> Match | None:
+        """Days of one month listed with "and"/"or"/commas: "14 and 15 March", "3, 5 and 9 May
+        2019", "March 14 and 15". The month belongs to every day and the list cannot be split into
+        dates of its own, so it is one mention from the first day to the last (a range; days between
+        listed days are covered too). Days must rise; the last one needs "and"/"or" before it."""
+        mo = self.month_at(k)
+        at = mo[0] if mo is not None else k
+        days: list[int] = []
+        j, closed = at, False
+        while True:
+            d = self.day_at(j)
+            if d is None or (days and d[1] <= days[-1]):
+                return None
+            days.append(d[1])
+            j = d[0]
+            if closed:
+                break
+            if self.low(j) in _COORD:
+                j, closed = j + 1, True
+            elif self.low(j) == "," and len(days) < 31:
+                j, closed = (j + 2, True) if self.low(j + 1) in _COORD else (j + 1, False)
+            else:
+                return None
+        if len(days) < 2 or self.count_noun_at(j):
+            return None
+        if mo is None:
+            mo = self.month_at(j, after_day=True)
+            if mo is None:
+                return None
+            j = mo[0]
+        end = self._day_node(j, mo[1], days[-1])
+        if end is None or not isinstance(end[1], DayNode) or not valid_day(2000, mo[1], days[0]):
+            return None
+        return end[0], RangeNode(DayNode(mo[1], days[0], end[1].year), end[1])
 
     def p_day_range(self, k: int, joiners: set[str] | frozenset[str]) -> Match | None:
         """ "18-20 February 2019", "from 18 to 20 February", "February 18-20"."""
@@ -906,8 +1000,17 @@ def extract_dates(
     """
     lex = lexicon or default_lexicon()
     ctx = Ctx(published)
-    parser = _Parser(text, lex, ctx)
     out: list[DateMention] = []
+    # A date never spans a line break: each line (a paragraph, heading or header field of the cleaned
+    # text) is parsed on its own, so "No. 20241011-02" on one line and "Oct. 11, 2024" on the next
+    # cannot join. The text anchor for "the next year" carries over from line to line.
+    for line in _LINE_RE.finditer(text):
+        _extract_line(text, line.start(), _Parser(line.group(), lex, ctx), ctx, out)
+    logger.debug("found %d date mentions", len(out))
+    return out
+
+
+def _extract_line(text: str, offset: int, parser: _Parser, ctx: Ctx, out: list[DateMention]) -> None:
     i = 0
     while i < parser.n:
         match = parser.parse_at(i)
@@ -915,10 +1018,17 @@ def extract_dates(
             i += 1
             continue
         j, node = match
-        if isinstance(node, DayNode | MonthNode | WeekdayNode) and parser.future_cue(i):
+        if isinstance(node, DayNode | MonthNode | WeekdayNode) and (
+            parser.future_cue(i) or parser.deadline(i, node)
+        ):
             node.future = True
-        start, end = parser.toks[i].start, parser.toks[j - 1].end
+        start, end = offset + parser.toks[i].start, offset + parser.toks[j - 1].end
         res = node.resolve(ctx)
+        if isinstance(node, TextShiftNode):  # a duration: no mention, only the narrative moves on
+            if res is not None:
+                ctx.text_anchor = res.interval
+            i = j
+            continue
         if res is None:
             out.append(
                 DateMention(
@@ -933,5 +1043,3 @@ def extract_dates(
             if not node.deictic:
                 ctx.text_anchor = res.ref or iv
         i = j
-    logger.debug("found %d date mentions", len(out))
-    return out
