@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipelines.figures import layout
+from pipelines.figures.layout import Line
 from pipelines.figures.lexicon import CATEGORIES, Lexicon, load_lexicon
 from pipelines.figures.quantity import Quantity, match_quantity
 from pipelines.figures.tokens import DASHES, QUOTES, Token, match_any, match_ending_at, match_phrase, tokenize
@@ -107,9 +109,14 @@ class _Cand:
     repeat_of: int | None = None
     sentence_words: frozenset[str] = field(default_factory=frozenset)
     pending: bool = False  # a bare number whose category comes from an antecedent figure
+    case: bool = False  # counts "cases" (one person each): the category is the report's topic
+    list_item: bool = False  # a count in a report's list (a bullet line or a "Place N, Place N" run)
+    topic: bool = False  # the category came from a label, a heading or the report's topic, not the clause
+    default: bool = False  # generic people with no cue: `population` only for want of a better reading
 
 
 _PENDING = "?"
+_CASE = "?case"
 
 
 def _mention_index(tokens: Sequence[Token], mentions: Sequence[Any]) -> dict[int, Any]:
@@ -670,10 +677,23 @@ def _extract(
         i = q.end
     cands: list[_Cand] = []
     q_starts = [q.start for q in quantities]
+    line_list = layout.lines(tokens, lex)
+    runs = layout.place_runs(tokens, mi)
+    run_at = {num: (ri, start, place) for ri, run in enumerate(runs) for start, num, place in run}
+    run_groups: list[list[_Cand]] = [[] for _ in runs]
     for q in quantities:
+        if q.core_start in run_at and q.start == q.core_start and q.qualifier == "exact":
+            ri, start, place = run_at[q.core_start]
+            c = _run_item(tokens, q, start, place)
+            if c is not None:
+                run_groups[ri].append(c)
+                cands.append(c)
+            continue
         c = _candidate(tokens, q, q_starts, lex, mi)
         if c is not None:
             cands.append(c)
+    _resolve_cases(cands)
+    _resolve_lists(tokens, cands, line_list, run_groups, lex, mi)
     _resolve_pending(tokens, cands, mi)
     cands = _drop_pending(cands)
     _attach_locations(tokens, cands, quantities, lex, mi)
@@ -711,11 +731,19 @@ def _candidate(
     category: str | None = None
     source = None
     back_actor = None
+    default = False
+    strong_cat = np.modifier_cat or (pre[0] if pre else None) or (strong[0] if strong else None)
+    if cls == "thing" and not np.scare and np.head is not None and tokens[np.head].lower in lex.case_nouns:
+        cls = "case"
+    if cls == "unknown" and not np.scare and not strong_cat and np.head is not None:
+        # "100 arrests", "45 killings": a plural event noun counts the people it happened to
+        word = tokens[np.head].lower
+        if word.endswith("s") and word in lex.topic_words:
+            cls = "event"
     if cls == "thing" or np.scare:
         if is_one:
             return None
         return _Cand(q, q.start, np.end, "other", "count", np, False, False)
-    strong_cat = np.modifier_cat or (pre[0] if pre else None) or (strong[0] if strong else None)
     frame = _frame_unit(tokens, q, np, lex)
     if frame is not None and not strong_cat:
         if is_one:
@@ -723,10 +751,17 @@ def _candidate(
         return _Cand(q, q.start, max(np.end, q.end), "other", frame, np, False, False)
     if cls in CATEGORIES:
         category = strong_cat or cls
+    elif cls == "event":
+        category = lex.topic_words[tokens[np.head].lower]
+    elif cls == "case":
+        category = strong_cat or _case_topic(tokens, np.end, lex)
+        if category is None and not (np.end < len(tokens) and tokens[np.end].lower == "of"):
+            category = _CASE  # "60 cases": the report's topic; "40 cases of cholera": no people
     elif cls == "generic":
         category = strong_cat or (weak[0] if weak else None)
         if category is None and np.head is not None and _armed_context(tokens, q, np, lex, mi):
             category = "fighters"  # "the group fields 5,000 men", "his unit was down to 40 men"
+        default = category is None
         category = category or "population"
     elif cls == "nonfig":
         category = strong_cat
@@ -774,6 +809,9 @@ def _candidate(
         q, start, max(end, q.end), category, None, np, bool(strong_cat), cls in CATEGORIES or bool(strong_cat)
     )
     c.pending = category == _PENDING
+    c.default = default
+    if cls == "case":
+        c.case, c.own_specific = True, True
     if pre is not None and pre[0] == category:
         c.pre_start = pre[1]
     c.actor = np.actor or back_actor or _join_actor(tokens, np.end, q_starts, lex, mi)
@@ -787,6 +825,146 @@ def _candidate(
     c.location = np.location
     c.sentence_words = _sentence_words(tokens, tokens[q.start].sent, q.start)
     return c
+
+
+def _run_item(tokens: Sequence[Token], q: Quantity, start: int, place: Any) -> _Cand | None:
+    """A count in a run of place-number pairs ("Hama 40, Homs 35"): its category comes from the label,
+    the heading or the total the run breaks down (`_resolve_lists`); the place is its location."""
+    if q.single_value is None or _YEAR_RE.match(tokens[q.core_start].text):
+        return None
+    end = q.end + 1 if q.end < len(tokens) and tokens[q.end].text == ")" else q.end
+    c = _Cand(q, start, end, _PENDING, None, _NP(end=end), False, False)
+    c.pending, c.list_item, c.location = True, True, place
+    c.sentence_words = _sentence_words(tokens, tokens[q.start].sent, q.start)
+    return c
+
+
+def _value(c: _Cand) -> float:
+    """A figure's size for sums and comparisons: its value, else its low bound, else its high bound."""
+    q = c.q
+    for v in (q.value, q.low, q.high):
+        if v is not None:
+            return float(v)
+    return 0.0
+
+
+def _resolve_lists(
+    tokens: Sequence[Token],
+    cands: list[_Cand],
+    line_list: Sequence[Line],
+    run_groups: list[list[_Cand]],
+    lex: Lexicon,
+    mi: dict[int, Any],
+) -> None:
+    """Counts in a report's lists. A count right after a label's colon ("Deaths recorded: 380",
+    "Marj district: some 9,000 people") or in a place run takes the category the label names, else
+    (in a bullet list) the one its heading names ("DISPLACED PEOPLE BY AREA"), when it has none of its own
+    (a bare number, or generic people with no cue); a label's place is its location. The items of a run or
+    of a bullet list are parts of the total they add up to, or - when their category came from a label or
+    heading - of the first earlier figure of that category at least as large as their sum."""
+    for c in cands:
+        li = layout.line_index(line_list, c.q.start)
+        line = line_list[li]
+        after_label = line.colon is not None and c.start > line.colon
+        labelled = after_label and (c.q.start == line.colon + 1 or c.list_item)
+        if not labelled and not c.list_item:
+            continue
+        if labelled and c.location is None:
+            c.location = _first_place(line.first, line.colon, mi)
+            if c.location is not None:
+                c.location_after = True
+        if not (c.pending or c.default):
+            continue
+        topic = layout.label_topic(tokens, line, lex) if after_label else None
+        if topic is None and (line.bullet or c.list_item):
+            topic = layout.heading_topic(tokens, line_list, li, lex)
+        if topic is not None:
+            c.category, c.pending, c.default, c.topic = topic, False, False, True
+            c.list_item = True
+    groups = [g for g in run_groups if len(g) >= 2]
+    seen_blocks: set[int] = set()
+    for li, line in enumerate(line_list):
+        if not line.bullet or li in seen_blocks:
+            continue
+        block = layout.list_block(line_list, li)
+        seen_blocks.update(block)
+        items = []
+        for bj in block:
+            bl = line_list[bj]
+            first = bl.colon + 1 if bl.colon is not None else bl.first
+            here = [
+                c
+                for c in cands
+                if first <= c.q.start < bl.end
+                and c.category != "other"
+                and (not c.list_item or c.q.start == first)
+            ]
+            if here:
+                items.append(here[0])
+        if len(items) >= 2:
+            groups.append(items)
+    position = {id(c): i for i, c in enumerate(cands)}
+    for group in groups:
+        items = [c for c in group if c.part_of is None]
+        if len(items) < 2:
+            continue
+        total = sum(_value(c) for c in items)
+        first = min(position[id(c)] for c in items)
+        earlier = [
+            i
+            for i in range(first)
+            if cands[i].category not in ("other", _PENDING, _CASE) and cands[i].part_of is None
+        ]
+        cats = {c.category for c in items if c.category != _PENDING}
+        sums = [i for i in earlier if _value(cands[i]) == total and (not cats or cats == {cands[i].category})]
+        whole = sums[0] if sums else None
+        if whole is None and len(cats) == 1 and all(c.topic for c in items):
+            cat = next(iter(cats))
+            whole = next((i for i in earlier if cands[i].category == cat and _value(cands[i]) >= total), None)
+        if whole is None:
+            continue
+        for c in items:
+            c.part_of = whole
+            if c.pending:
+                c.category, c.pending = cands[whole].category, False
+
+
+def _first_place(lo: int, hi: int, mi: dict[int, Any]) -> Any:
+    """The first location mention in tokens [lo, hi)."""
+    for k in range(lo, hi):
+        m = mi.get(k)
+        if m is not None and _etype(m) == "location":
+            return m
+    return None
+
+
+def _case_topic(tokens: Sequence[Token], j: int, lex: Lexicon) -> str | None:
+    """ "cases of (unlawful) arrest or abduction": the category the first topic word after "of" names."""
+    n = len(tokens)
+    if j >= n or tokens[j].lower != "of":
+        return None
+    for k in range(j + 1, min(n, j + 5)):
+        if tokens[k].sent != tokens[j].sent or not tokens[k].is_alpha:
+            break
+        cat = lex.topic_words.get(tokens[k].lower)
+        if cat is not None:
+            return cat
+    return None
+
+
+def _resolve_cases(cands: list[_Cand]) -> None:
+    """ "45 cases" without a topic of its own counts what the report's earlier "cases of <topic>" counted;
+    with none before it, cases are a count of things (`other`)."""
+    topic = None
+    for c in cands:
+        if not c.case:
+            continue
+        if c.category != _CASE:
+            topic = c.category
+        elif topic is not None:
+            c.category, c.topic = topic, True
+        else:
+            c.category, c.unit, c.case = "other", "count", False
 
 
 def _frame_unit(tokens: Sequence[Token], q: Quantity, np: _NP, lex: Lexicon) -> str | None:

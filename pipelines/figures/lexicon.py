@@ -95,6 +95,12 @@ class Lexicon:
     group_anaphors: frozenset[str]
     hostile_cues: frozenset[str]
     contrast_cues: frozenset[str]
+    case_nouns: frozenset[str]
+    topic_words: dict[str, str]  # event noun ("arrests", "fatalities", "displacement") -> category
+    share_cues: tuple[Phrase, ...]
+    loss_verbs: frozenset[str]
+    arrival_verbs: tuple[Phrase, ...]
+    list_markers: frozenset[str]
 
 
 def _need(data: dict[str, Any], key: str, kind: type) -> Any:
@@ -215,6 +221,10 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         place_class_nouns[str(noun).lower()] = frozenset(
             k.lower() for k in _strings(kinds, f"place_class_nouns.{noun}")
         )
+    topic_words: dict[str, str] = {}
+    for cat, words in _categorised(_need(data, "topic_words", dict), "topic_words").items():
+        for w in _strings(words, f"topic_words.{cat}"):
+            topic_words[w.lower()] = cat
     own_loss = _need(data, "own_loss_nouns", dict)
     if set(own_loss) != {"state", "nonstate"}:
         raise LexiconError("lexicon.yaml: own_loss_nouns must have exactly the keys state and nonstate")
@@ -285,6 +295,12 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         group_anaphors=lower("group_anaphors"),
         hostile_cues=lower("hostile_cues"),
         contrast_cues=lower("contrast_cues"),
+        case_nouns=lower("case_nouns"),
+        topic_words=topic_words,
+        share_cues=_phrases(_strings(_need(data, "share_cues", list), "share_cues")),
+        loss_verbs=lower("loss_verbs"),
+        arrival_verbs=_phrases(_strings(_need(data, "arrival_verbs", list), "arrival_verbs")),
+        list_markers=frozenset(_strings(_need(data, "list_markers", list), "list_markers")),
     )
     overlap = set(lex.person_nouns) & lex.thing_nouns
     if overlap:

@@ -84,8 +84,8 @@ def test_family_size_is_other_but_family_casualties_count():
         ("300 or so", (300, 300, 300, "approx")),
         ("two or more", (2, 2, None, "at_least")),
         ("two or three", (None, 2, 3, "range")),
-        ("several hundred", (300, 300, 999, "vague")),
-        ("a few thousand", (3000, 3000, 9999, "vague")),
+        ("several hundred", (300, 300, 900, "vague")),
+        ("a few thousand", (3000, 3000, 9000, "vague")),
         ("scores of", (10, 10, 99, "vague")),
         ("scores", None),
     ],
@@ -163,7 +163,7 @@ def test_kin_are_people_with_a_casualty_cue():
 
 
 def test_vague_digit_times_several_scales():
-    assert parse_quantity("several hundred thousand") == (300_000, 300_000, 999_999, "vague")
+    assert parse_quantity("several hundred thousand") == (300_000, 300_000, 900_000, "vague")
 
 
 def test_a_hyphenated_name_before_a_number_is_no_product_label():

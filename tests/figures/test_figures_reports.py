@@ -1,0 +1,145 @@
+"""Figures in the layout of reports, on invented texts: "cases of <topic>", "Label: N" lines, bullet lists
+under a heading, runs of place-number pairs, and the totals such lists break down."""
+
+import re
+from dataclasses import dataclass
+
+from pipelines.figures import extract_figures
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    surface: str
+    entity_type: str
+    entity_id: str | None
+    entity_kind: str | None = None
+
+
+PLACES = ["Kafrun", "Tell Sabil", "Darat", "Hama", "Norland", "Rawda", "Marj"]
+
+
+def mentions(text: str) -> list[Mention]:
+    out = []
+    for name in PLACES:
+        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+            out.append(Mention(m.start(), m.end(), name, "location", "loc:" + name.lower(), "town"))
+    return sorted(out, key=lambda m: m.start)
+
+
+def figs(text: str):
+    return extract_figures(text, mentions(text))
+
+
+def at(found, surface_part: str):
+    hits = [f for f in found if surface_part in f.surface]
+    assert len(hits) == 1, [(f.surface, f.category) for f in found]
+    return hits[0]
+
+
+def test_cases_of_a_topic_count_people_and_later_cases_share_the_topic():
+    text = (
+        "The monitor documented 120 cases of arbitrary detention in Norland in May. "
+        "This compares with 95 cases in April.\n\nAnother 40 cases of cholera were reported."
+    )
+    found = figs(text)
+    assert at(found, "120 cases").category == "detained"
+    assert at(found, "95 cases").category == "detained"
+    # a disease is no topic: cases stay a count of things
+    assert at(found, "40 cases").category == "other"
+
+
+def test_cases_without_any_topic_are_things():
+    found = figs("The court heard 14 cases this week.")
+    assert at(found, "14 cases").category == "other"
+
+
+def test_parts_of_a_cases_total_take_its_category():
+    found = figs("The group recorded 60 cases of abduction, including 8 children and 5 women.")
+    total = found.index(at(found, "60 cases"))
+    for part in ("8 children", "5 women"):
+        f = at(found, part)
+        assert (f.category, f.part_of) == ("detained", total)
+
+
+def test_label_line_takes_the_category_its_label_names():
+    text = "Key figures\n\n- Events recorded: 310\n\n- Reported fatalities: 204\n\nThe month was calm."
+    found = figs(text)
+    people = [f for f in found if f.category != "other"]
+    assert [(f.surface, f.category) for f in people] == [("204", "killed")]
+
+
+def test_a_bare_label_number_without_a_topic_is_no_figure():
+    found = figs("Contact\n\n- Office hours: 9\n\n- Staff on duty: 12")
+    assert [f for f in found if f.category != "other"] == []
+
+
+def test_place_run_breaks_down_the_total_it_adds_up_to():
+    text = (
+        "The network recorded at least 100 arrests in Norland in June.\n\n"
+        "Breakdown by governorate\n\n"
+        "Hama 40, Kafrun 30, Darat 20, other governorates 10."
+    )
+    found = figs(text)
+    total = found.index(at(found, "100 arrests"))
+    parts = [f for f in found if f.part_of == total]
+    assert [(f.value, f.category) for f in parts] == [(v, "detained") for v in (40, 30, 20, 10)]
+    assert at(found, "Hama 40").location_entity_id == "loc:hama"
+
+
+def test_place_run_that_adds_up_to_nothing_is_dropped():
+    found = figs("Scores by town\n\nHama 40, Kafrun 30, Darat 20.")
+    assert [f for f in found if f.category != "other"] == []
+
+
+def test_place_run_under_a_label_takes_its_topic_and_the_first_larger_total():
+    text = (
+        "- Reported fatalities: 500\n\n"
+        "- Governorates with most fatalities: Hama (120), Kafrun (90), Darat (60)\n\n"
+        "Fighting continued."
+    )
+    found = figs(text)
+    total = found.index(at(found, "500"))
+    for part in ("Hama (120)", "Kafrun (90)", "Darat (60)"):
+        f = at(found, part)
+        assert (f.category, f.part_of) == ("killed", total)
+
+
+def test_bullets_under_a_topic_heading_are_parts_of_the_first_larger_figure_of_that_topic():
+    text = (
+        "Some 50,000 people were uprooted from the valley since Monday.\n\n"
+        "DISPLACEMENT BY AREA\n\n"
+        "- Kafrun district: about 12,000 people, including 5,000 children\n\n"
+        "- Marj district: 7,500\n\n"
+        "- Darat district: several thousand, unverified\n\n"
+        "Aid has been delivered."
+    )
+    found = figs(text)
+    total = found.index(at(found, "50,000"))
+    assert at(found, "12,000").category == "displaced"
+    assert at(found, "12,000").part_of == total
+    assert at(found, "7,500").category == "displaced"
+    assert at(found, "7,500").part_of == total
+    assert at(found, "7,500").location_entity_id == "loc:marj"
+    assert at(found, "several thousand").part_of == total
+    children = at(found, "5,000 children")
+    assert (children.category, children.part_of) == ("displaced", found.index(at(found, "12,000")))
+
+
+def test_bullet_counts_adding_up_to_a_stated_total_are_its_parts():
+    text = (
+        "The office documented 90 cases of arrest in total.\n\n"
+        "By perpetrator\n\n"
+        "- Government forces: 50 cases, including 3 women.\n\n"
+        "- Armed opposition groups: 40 cases."
+    )
+    found = figs(text)
+    total = found.index(at(found, "90 cases"))
+    assert at(found, "50 cases").part_of == total
+    assert at(found, "40 cases").part_of == total
+
+
+def test_list_of_years_is_no_place_run():
+    found = figs("Hama 2019, Kafrun 2020, Darat 2021.")
+    assert [f for f in found if f.category != "other"] == []
