@@ -1,0 +1,51 @@
+"""Header furniture of report and press-release pages: the outlet-and-section line and the tool bar
+(SPEC §2, navigation). Invented lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.cleaning.lines import clean_lines
+
+BODY = [
+    "Rebel factions in the north-west said on Monday that they had repelled an attack near the town.",
+    "The group, whose membership is estimated at several thousand, joined the coalition in 2017.",
+    "An official, commenting on the clashes, told reporters that 25 people had been killed.",
+]
+LAST = "Officials gave no figure for the wounded on Tuesday evening."
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("Euphrates Watch | Reports", "section_breadcrumb"),
+        ("Centre for Desert Studies | Analysis", "section_breadcrumb"),
+        ("Ministry of Justice › Press releases", "section_breadcrumb"),
+        ("News | Northern Front Observer", "section_breadcrumb"),
+        ("Print | Share this report", "share_tools_line"),
+        ("Share • Print • Download PDF", "share_tools_line"),
+        ("Email this release | Print | Comments", "share_tools_line"),
+        ("Print this report", "share_prompt"),
+    ],
+)
+def test_header_furniture_goes(line, rule):
+    result = clean_lines([line, *BODY, LAST])
+    assert line not in result.lines
+    assert [r.rule for r in result.removed if r.text == line] == [rule]
+    assert result.lines[-1] == LAST
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Reports of shelling near the town continued overnight, residents said.",
+        "Print and broadcast outlets in the province were shut by the authorities.",
+        "Share prices of the state telecom operator fell after the strike.",
+        "Analysis of the satellite images showed the depot had been destroyed.",
+        "Shelling resumes as ceasefire collapses in the north-west | The Valley Post",
+        "Fighters from three factions | some of them foreigners | were seen in the town.",
+    ],
+)
+def test_body_lines_with_the_same_words_stay(line):
+    result = clean_lines([*BODY, line, LAST])
+    assert line in result.lines, [(r.text, r.rule) for r in result.removed]
