@@ -16,7 +16,7 @@ Recognition is rule-based (token patterns, token lists in tokens.yaml); resoluti
 - Seasons (granularity part_of_year) are northern-hemisphere meteorological: spring Mar-May, summer
   Jun-Aug, autumn/fall Sep-Nov, winter Dec of the named year - Feb of the next.
 - "since 2012", "until 2014", "by March" resolve to the anchor period itself (as the gold does).
-- Ranges ("from February to April last year", "between 2012 and 2014", "18-20 February") span the
+- Ranges ("from March to May last year", "between 2012 and 2014", "18-20 February") span the
   first start .. the last end; a first end without a year borrows the second's.
 - "the next year", "the following month", "the same day" anchor to the most recent earlier date in
   the text that is not itself deictic (today, last year, this month, ... are not anchors); with no

@@ -459,7 +459,7 @@ class EarlierLaterNode(Node):
 
 @dataclass
 class RangeNode(Node):
-    """ "from February to April last year", "between 2012 and 2014": first start .. last end.
+    """ "from March to May last year", "between 2012 and 2014": first start .. last end.
     A first point without a year takes it from the second ("from February to April 2018")."""
 
     first: Node
