@@ -699,6 +699,8 @@ def _extract(
     _attach_locations(tokens, cands, quantities, lex, mi)
     _link_parts(tokens, cands, lex)
     _link_anaphoric_parts(tokens, cands, lex)
+    _link_report_parts(tokens, cands, lex, mi)
+    _link_siblings(tokens, cands)
     _attach_actors(tokens, cands, lex, mi)
     _inherit_from_whole(cands)
     _mark_repeats(tokens, cands, text)
@@ -1712,11 +1714,18 @@ def _resolve_pending(tokens: Sequence[Token], cands: list[_Cand], mi: dict[int, 
     its sentence ("20 of them in Homs and 9 in Idlib", "France took back 17 children, and Germany
     four"), else the one in the previous sentence of the paragraph ("a population of 9,000 before the
     war. Today it hosts nearly 14,000"). A sibling of a part is a part of the same whole; a number
-    gapped after a place ("and Germany four") is about that place."""
+    gapped after a place ("and Germany four") is about that place. A sentence opening that names a
+    category ("Of the deaths in X, 20 were civilians") gives it first."""
+    lex = load_lexicon()
     for bi, b in enumerate(cands):
         if not b.pending:
             continue
         sent = tokens[b.q.start].sent
+        opener = _topic_opener(tokens, _sentence_start(tokens, b.q.start), lex)
+        if opener is not None and b.q.start >= opener[1]:
+            b.category, b.pending, b.topic = opener[0], False, True
+            b.sentence_words = _sentence_words(tokens, sent, b.q.start)
+            continue
         ante = None
         for ai in range(bi - 1, -1, -1):
             a = cands[ai]
@@ -1905,6 +1914,7 @@ def _link_anaphoric_parts(tokens: Sequence[Token], cands: list[_Cand], lex: Lexi
         if (
             b.np.head is None
             and q.start == s0
+            and not (q.end < len(tokens) and tokens[q.end].lower == "of")  # partitives: _link_report_parts
             and prev_top
             and _same_paragraph(tokens, cands[prev_top[0]].q.start, q.start)
             and (q.value or q.high or 0) < (cands[prev_top[0]].q.value or cands[prev_top[0]].q.low or 0)
@@ -1931,6 +1941,199 @@ def _link_anaphoric_parts(tokens: Sequence[Token], cands: list[_Cand], lex: Lexi
                         if not b.strong:
                             b.category = a.category
                     break
+
+
+_PARTITIVE_DETERMINERS = frozenset("the these those".split())
+_INCLUDE_VERBS = frozenset("include included includes".split())
+_PREDICATE_VERBS = frozenset("were was are is had have".split())
+
+
+def _topic_opener(tokens: Sequence[Token], s0: int, lex: Lexicon) -> tuple[str, int] | None:
+    """ "Of the deaths recorded in X, ...", "Among those detained, ...", "The dead include ...": a sentence
+    opening that names the category of a total given earlier. Returns (category, end of the opener)."""
+    n = len(tokens)
+    sent = tokens[s0].sent
+    if match_any(tokens, s0, (("of",), ("among",)))[0] >= 0 and s0 + 2 < n:
+        if tokens[s0 + 1].lower not in _PARTITIVE_DETERMINERS:
+            return None
+        cat = _partitive_category(tokens, s0 + 2, lex)
+        if cat is None:
+            return None
+        for k in range(s0 + 2, min(n, s0 + 14)):
+            if tokens[k].sent != sent or tokens[k].is_number:
+                return None
+            if tokens[k].text == ",":
+                return cat, k + 1
+        return None
+    if tokens[s0].lower == "the" and s0 + 2 < n and tokens[s0 + 2].lower in _INCLUDE_VERBS:
+        cat = lex.topic_words.get(tokens[s0 + 1].lower)
+        if cat is not None and tokens[s0 + 2].sent == sent:
+            return cat, s0 + 3
+    return None
+
+
+def _partitive_category(tokens: Sequence[Token], j: int, lex: Lexicon) -> str | None:
+    """What "of the deaths", "of those arrested", "of the people detained by X" count: the first topic
+    word or categorised person noun among the next three words."""
+    sent = tokens[j].sent if j < len(tokens) else -1
+    for k in range(j, min(len(tokens), j + 3)):
+        t = tokens[k]
+        if t.sent != sent or not t.is_alpha:
+            return None
+        cat = lex.topic_words.get(t.lower) or lex.person_nouns.get(t.lower)
+        if cat is not None and cat != "fighters":
+            return cat
+    return None
+
+
+def _places_after(tokens: Sequence[Token], j: int, mi: dict[int, Any]) -> list[Any]:
+    """Location mentions in the phrase restricting a partitive ("of the deaths recorded in X and Y")."""
+    out: list[Any] = []
+    n = len(tokens)
+    k = j
+    while k < n and k < j + 10 and tokens[k].sent == tokens[j].sent:
+        if tokens[k].text in (",", ";", ":") or tokens[k].lower in _PREDICATE_VERBS:
+            break
+        m = mi.get(k)
+        if m is not None:
+            if _etype(m) == "location":
+                out.append(m)
+            k = _after_mention(tokens, k, mi)
+            continue
+        k += 1
+    return out
+
+
+def _line_start(tokens: Sequence[Token], i: int) -> int:
+    while i > 0 and not tokens[i].newline_before:
+        i -= 1
+    return i
+
+
+def _whole_for(
+    tokens: Sequence[Token], cands: list[_Cand], bi: int, cat: str, places: list[Any]
+) -> int | None:
+    """The earlier total a part of category `cat` belongs to: with places named in the part's own phrase,
+    the total about that one place (about none of them when it names several: the whole document's);
+    else the first figure of the category in the part's paragraph; else the total about the part's place;
+    else the first top-level total of the category. Always larger than the part and in another sentence."""
+    b = cands[bi]
+    size = _value(b)
+    sent = tokens[b.q.start].sent
+    earlier = [
+        i
+        for i in range(bi)
+        if cands[i].category == cat and _value(cands[i]) > size and tokens[cands[i].q.start].sent != sent
+    ]
+    if not earlier:
+        return None
+    ids = {_eid(p) for p in places if _eid(p)}
+    if len(ids) == 1:
+        same = [i for i in earlier if _eid(cands[i].location) in ids]
+        return same[0] if same else None
+    if len(ids) > 1:
+        top = [i for i in earlier if cands[i].part_of is None and _eid(cands[i].location) not in ids]
+        return top[0] if top else None
+    line0 = _line_start(tokens, b.q.start)
+    here = [i for i in earlier if cands[i].q.start >= line0]
+    if here:
+        return here[0]
+    if b.location is not None and _eid(b.location):
+        same = [i for i in earlier if _eid(cands[i].location) == _eid(b.location)]
+        if same:
+            return same[0]
+    top = [i for i in earlier if cands[i].part_of is None]
+    return top[0] if top else None
+
+
+def _link_report_parts(tokens: Sequence[Token], cands: list[_Cand], lex: Lexicon, mi: dict[int, Any]) -> None:
+    """Parts of a total stated in an earlier sentence, as reports write them: a share ("<actor> accounted
+    for 150 deaths"), a partitive naming the total's category ("20 of the deaths recorded in X", "12 of
+    those arrested"), a sentence opening that names it ("Of the deaths in X, 20 were ...", "The dead
+    include ..."), and a bare count opening a clause ("; several were later released")."""
+    for bi, b in enumerate(cands):
+        if b.part_of is not None or b.category == "other":
+            continue
+        s0 = _sentence_start(tokens, b.q.start)
+        whole = None
+        named = None
+        if match_ending_at(tokens, b.q.start, lex.share_cues)[0] >= 0:
+            earlier = [
+                i
+                for i in range(bi)
+                if cands[i].category == b.category
+                and cands[i].part_of is None
+                and _value(cands[i]) > _value(b)
+                and tokens[cands[i].q.start].sent != tokens[b.q.start].sent
+            ]
+            whole = earlier[0] if earlier else None
+        opener = _topic_opener(tokens, s0, lex) if whole is None else None
+        if opener is not None and b.q.start >= opener[1]:
+            named = opener[0]
+            whole = _whole_for(tokens, cands, bi, named, _places_after(tokens, s0 + 2, mi))
+        q = b.q
+        if (
+            whole is None
+            and q.end + 1 < len(tokens)
+            and tokens[q.end].lower == "of"
+            and tokens[q.end + 1].lower in _PARTITIVE_DETERMINERS
+        ):
+            named = _partitive_category(tokens, q.end + 2, lex)
+            if named is not None:
+                whole = _whole_for(tokens, cands, bi, named, _places_after(tokens, q.end + 2, mi))
+        if (
+            whole is None
+            and b.np.head is None
+            and (q.start == s0 or (q.start > 0 and tokens[q.start - 1].lower in (";", "that")))
+        ):
+            line0 = _line_start(tokens, b.q.start)
+            here = [
+                i
+                for i in range(bi)
+                if cands[i].q.start >= line0
+                and cands[i].category != "other"
+                and _value(cands[i]) > _value(b)
+                and tokens[cands[i].q.start].sent != tokens[b.q.start].sent
+            ]
+            whole = here[0] if here else None
+        if whole is None:
+            continue
+        b.part_of = whole
+        if named is not None and not b.strong:
+            b.category = named
+        elif not b.strong and not (b.own_specific and b.np.head_class in CATEGORIES):
+            b.category = cands[whole].category
+        # every later count of an opener's sentence is a part too ("The dead include 9 X and 12 Y")
+        if opener is not None and named is not None:
+            for c in cands[bi + 1 :]:
+                if tokens[c.q.start].sent != tokens[b.q.start].sent:
+                    break
+                if c.part_of is None and c.category != "other":
+                    c.part_of = whole
+                    if not c.strong:
+                        c.category = named
+
+
+def _link_siblings(tokens: Sequence[Token], cands: list[_Cand]) -> None:
+    """ "Seven of the deaths occurred in X and two in Y": a count coordinated after a part is a part of the
+    same whole and shares its category unless it has its own."""
+    people = [i for i, c in enumerate(cands) if c.category != "other"]
+    for pos in range(1, len(people)):
+        a, b = cands[people[pos - 1]], cands[people[pos]]
+        if a.part_of is None or b.part_of is not None or people[pos] == a.part_of:
+            continue
+        if tokens[a.q.start].sent != tokens[b.q.start].sent:
+            continue
+        gap = range(max(a.np.end, a.q.end, a.end), b.q.start)
+        if (
+            len(gap) <= 6
+            and not any(tokens[k].text in (",", ";", ":") for k in gap)
+            and any(tokens[k].lower in ("and", "or") for k in gap)
+            and (b.np.head is None or b.pending or not b.own_specific)
+        ):
+            b.part_of = a.part_of
+            if not b.strong:
+                b.category = a.category
 
 
 def _named_category(tokens: Sequence[Token], start: int, end: int, lex: Lexicon) -> str | None:

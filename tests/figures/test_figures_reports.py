@@ -143,3 +143,83 @@ def test_bullet_counts_adding_up_to_a_stated_total_are_its_parts():
 def test_list_of_years_is_no_place_run():
     found = figs("Hama 2019, Kafrun 2020, Darat 2021.")
     assert [f for f in found if f.category != "other"] == []
+
+
+def test_partitive_of_a_category_is_a_part_of_the_paragraphs_first_total_of_it():
+    text = (
+        "The monitor recorded 80 cases of arrest in June, against 60 cases in May. "
+        "At least 25 of those arrested were later released."
+    )
+    found = figs(text)
+    part = at(found, "25")
+    assert part.part_of == found.index(at(found, "80 cases"))
+
+
+def test_partitive_naming_one_place_joins_that_places_total_and_several_places_the_document_total():
+    text = (
+        "- Reported fatalities: 400\n\n"
+        "- Provinces with most fatalities: Hama (150), Kafrun (120), Darat (60)\n\n"
+        "In Kafrun, at least 30 of the dead were farmers.\n\n"
+        "Unknown gunmen were responsible for 170 of the deaths recorded in Hama and Darat together."
+    )
+    found = figs(text)
+    assert at(found, "30 of the dead").part_of == found.index(at(found, "Kafrun (120)"))
+    assert at(found, "170 of the deaths").part_of == found.index(at(found, "400"))
+
+
+def test_a_share_of_a_total_is_its_part():
+    text = (
+        "Monitors recorded 500 deaths in March.\n\n"
+        "Armed groups accounted for 210 fatalities, mostly in the east."
+    )
+    found = figs(text)
+    assert at(found, "210 fatalities").part_of == found.index(at(found, "500 deaths"))
+
+
+def test_opening_that_names_a_category_gives_a_bare_count_its_category_and_whole():
+    text = (
+        "- Reported fatalities: 300\n\n"
+        "- Provinces with most fatalities: Hama (90), Kafrun (70)\n\n"
+        "Of the fatalities recorded in Hama, 40 were civilians, including 12 children."
+    )
+    found = figs(text)
+    forty = at(found, "40")
+    assert (forty.category, forty.part_of) == ("killed", found.index(at(found, "Hama (90)")))
+    children = at(found, "12 children")
+    assert (children.category, children.part_of) == ("killed", found.index(forty))
+
+
+def test_the_dead_include_breaks_down_the_previous_total():
+    text = "At least 40 people were killed in the fighting. The dead include 15 soldiers and 20 rebels."
+    found = figs(text)
+    total = found.index(at(found, "40 people"))
+    for part in ("15 soldiers", "20 rebels"):
+        f = at(found, part)
+        assert (f.category, f.part_of) == ("killed", total)
+
+
+def test_coordinated_count_after_a_part_is_a_part_too():
+    text = (
+        "Eleven detainees died in custody in May. "
+        "Eight of the deaths occurred in state prisons and three in camps."
+    )
+    found = figs(text)
+    total = found.index(at(found, "Eleven detainees"))
+    assert at(found, "Eight of the deaths").part_of == total
+    three = at(found, "three")
+    assert (three.category, three.part_of) == ("killed", total)
+
+
+def test_bare_count_opening_a_clause_is_a_part_of_its_paragraphs_total():
+    text = (
+        "- Police: 30 cases of arrest, including 4 minors. Officers detained traders in the market; "
+        "several were taken to an unknown location."
+    )
+    found = figs(text)
+    several = at(found, "several")
+    assert several.part_of == found.index(at(found, "30 cases"))
+
+
+def test_partitive_of_a_generic_noun_in_a_news_story_keeps_its_own_reading():
+    found = figs("Three people were killed in Hama on Monday. One of the men was a teacher.")
+    assert all(f.part_of is None or f.category == "killed" for f in found)
