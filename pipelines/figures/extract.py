@@ -2115,7 +2115,7 @@ def _link_report_parts(tokens: Sequence[Token], cands: list[_Cand], lex: Lexicon
 
 
 def _link_siblings(tokens: Sequence[Token], cands: list[_Cand]) -> None:
-    """ "Seven of the deaths occurred in X and two in Y": a count coordinated after a part is a part of the
+    """ "Eight of the dead were held in X and three in Y": a count coordinated after a part is a part of the
     same whole and shares its category unless it has its own."""
     people = [i for i, c in enumerate(cands) if c.category != "other"]
     for pos in range(1, len(people)):
