@@ -225,7 +225,14 @@ def _noun_phrase(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict[in
                 np.actor = m
             elif _etype(m) == "location":
                 np.location = m
-            j = _after_mention(tokens, j, mi)
+            e = _after_mention(tokens, j, mi)
+            cls = _person_class(tokens[e - 1], lex)
+            if _etype(m) == "armed_group" and cls in CATEGORIES and e - 1 > j:
+                # "900 US troops" where the name holds the counted noun ("US troops"): it is the head
+                np.head, np.head_class = e - 1, cls
+                np.end = _coordination(tokens, e, lex)
+                break
+            j = e
             continue
         if t.text in QUOTES:
             if t.text not in ("'", "’") or not t.space_before or j == k:
@@ -466,12 +473,36 @@ def _next_start(q_starts: Sequence[int], j: int, n: int) -> int:
     return q_starts[k] if k < len(q_starts) else n
 
 
-def _pre_predicate(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> tuple[str, int] | None:
-    """Category cue right before the quantity ("killing 25", "released 50", "the deaths of 12")."""
+_COMPANY = (("together", "with"), ("along", "with"))
+
+
+def _pre_predicate(
+    tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict[int, Any] | None = None
+) -> tuple[str, int] | None:
+    """Category cue right before the quantity ("killing 25", "released 50", "the deaths of 12"), also
+    across "together with" and across a named person coordinated before the count ("killed the group's
+    commander Abu X and four of his aides")."""
     end = q.start
     start, _ = match_ending_at(tokens, end, _TOTAL_OF)
     if start >= 0:
         end = start  # "killed a total of 346 people"
+    start, _ = match_ending_at(tokens, end, _COMPANY)
+    if start >= 0:
+        end = start  # "was repatriated together with 12 women"
+    elif mi is not None and end >= 2 and tokens[end - 1].lower == "and" and mi.get(end - 2) is not None:
+        k = _mention_start(end - 2, mi)
+        pres = [p for p, _ in lex.pre_predicates]
+        for _ in range(4):  # the person's title: "senior official", "<group> commander"
+            if match_ending_at(tokens, k, pres)[0] >= 0:
+                break
+            if k > 0 and mi.get(k - 1) is not None:
+                k = _mention_start(k - 1, mi)
+            elif k > 0 and tokens[k - 1].is_alpha and tokens[k - 1].lower not in _NP_STOPS:
+                k -= 1
+            else:
+                break
+        if match_ending_at(tokens, k, pres)[0] >= 0:
+            end = k
     for _ in range(3):
         start, k = match_ending_at(tokens, end, [p for p, _ in lex.pre_predicates])
         if start >= 0 and tokens[start].sent == tokens[q.start].sent:
@@ -553,6 +584,16 @@ def _not_a_figure(tokens: Sequence[Token], q: Quantity, np: _NP, lex: Lexicon) -
         # a number right before another number names a model ("400 737 jets"), not a count
         if nxt is not None and nxt.is_number and nxt.sent == first.sent and q.kind == "digits":
             return True
+    if (
+        first.is_number
+        and nxt is not None
+        and nxt.lower in ("and", "or", "to", "-", "–")
+        and ce + 2 < n
+        and tokens[ce + 1].is_number
+        and tokens[ce + 2].lower in lex.month_names
+        and tokens[ce + 2].is_capitalised
+    ):
+        return True  # "on 8 and 12 November": a day listed before its month
     if _DIGIT_RANGE_RE.match(first.text) and not first.is_number:
         # "18-24 November": a range of days
         if nxt is not None and nxt.lower in lex.month_names and nxt.is_capitalised:
@@ -696,10 +737,12 @@ def _extract(
     _resolve_lists(tokens, cands, line_list, run_groups, lex, mi)
     _resolve_pending(tokens, cands, mi)
     cands = _drop_pending(cands)
+    _share_coordinated_verb(tokens, cands)
     _attach_locations(tokens, cands, quantities, lex, mi)
     _link_parts(tokens, cands, lex)
     _link_anaphoric_parts(tokens, cands, lex)
     _link_report_parts(tokens, cands, lex, mi)
+    _link_default_parts(tokens, cands)
     _link_siblings(tokens, cands)
     _attach_actors(tokens, cands, lex, mi)
     _inherit_from_whole(cands)
@@ -724,7 +767,7 @@ def _candidate(
         if is_one:
             return None
         return _Cand(q, q.start, np.end, "other", np.unit, np, False, False)
-    pre = _pre_predicate(tokens, q, lex)
+    pre = _pre_predicate(tokens, q, lex, mi)
     post_start = np.end if np.head_class not in (None, "unknown") else q.end
     strong, weak = _post_predicate(tokens, post_start, q_starts, lex, mi)
     cls = np.head_class
@@ -746,6 +789,12 @@ def _candidate(
         if is_one:
             return None
         return _Cand(q, q.start, np.end, "other", "count", np, False, False)
+    if strong_cat is None and np.head is not None:
+        head_cat = lex.person_nouns.get(tokens[np.head].lower)
+        if (cls == "generic" or head_cat == "fighters") and _after_word(tokens, q, lex.loss_verbs):
+            strong_cat = "killed"  # "<unit> lost nine soldiers"
+        elif cls == "generic" and _arrival(tokens, q, lex, mi):
+            strong_cat = "displaced"  # "the camp received 4,100 people"
     frame = _frame_unit(tokens, q, np, lex)
     if frame is not None and not strong_cat:
         if is_one:
@@ -767,6 +816,8 @@ def _candidate(
         category = category or "population"
     elif cls == "nonfig":
         category = strong_cat
+        if category is None and _after_part_cue(tokens, q, lex):
+            category = _PENDING  # "12 killed, including two senior leaders": the whole's people
     elif cls == "unknown":
         word = tokens[np.head].lower if np.head is not None else ""
         if strong_cat in ("killed", "wounded", "missing") or (
@@ -789,7 +840,7 @@ def _candidate(
                 category = weak[0]
     if (
         category is None
-        and not is_one
+        and (not is_one or _one_of_them_a_person(tokens, np, lex))
         and (cls in (None, "pronoun") or (cls == "unknown" and _after_part_cue(tokens, q, lex)))
     ):
         # "and Germany four", "20 of them in Homs and 9 in Idlib", "nine of them children": the category
@@ -800,7 +851,7 @@ def _candidate(
             return None
         unit = "people" if cls == "nonfig" else "count"
         return _Cand(q, q.start, np.end, "other", unit, np, False, False)
-    if is_one and (not strong_cat or cls == "unknown"):
+    if is_one and (not strong_cat or cls == "unknown") and category != _PENDING:
         return None
     source = "pre" if (pre and strong_cat == pre[0] and not np.modifier_cat) else None
     start = pre[1] if source == "pre" and np.head is None else q.start
@@ -938,6 +989,43 @@ def _first_place(lo: int, hi: int, mi: dict[int, Any]) -> Any:
         if m is not None and _etype(m) == "location":
             return m
     return None
+
+
+def _after_word(tokens: Sequence[Token], q: Quantity, words: frozenset[str]) -> bool:
+    """Does one of `words` stand right before the quantity (across "another", "a further" ...)?"""
+    k = q.start - 1
+    while k >= 0 and tokens[k].lower in _PRE_FILLERS and k > q.start - 3:
+        k -= 1
+    return k >= 0 and tokens[k].lower in words and tokens[k].sent == tokens[q.start].sent
+
+
+def _arrival(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict[int, Any]) -> bool:
+    """ "<place> received N people", "the camp took in N": a place or a place-class noun right before an
+    arrival verb right before the quantity."""
+    k = q.start
+    while k > 0 and tokens[k - 1].lower in _PRE_FILLERS and k > q.start - 2:
+        k -= 1
+    start, _ = match_ending_at(tokens, k, lex.arrival_verbs)
+    if start <= 0 or tokens[start].sent != tokens[q.start].sent:
+        return False
+    j = start - 1
+    if j > 0 and tokens[j].lower in ("has", "have", "had"):
+        j -= 1
+    m = mi.get(j)
+    return (m is not None and _etype(m) == "location") or tokens[j].lower in lex.place_class_nouns
+
+
+def _one_of_them_a_person(tokens: Sequence[Token], np: _NP, lex: Lexicon) -> bool:
+    """ "one of them a child": a single person singled out of a count in the same sentence."""
+    n = len(tokens)
+    j = np.end
+    return (
+        np.head_class == "pronoun"
+        and j + 1 < n
+        and tokens[j].lower in ("a", "an")
+        and _person_class(tokens[j + 1], lex) is not None
+        and tokens[j + 1].sent == tokens[j].sent
+    )
 
 
 def _case_topic(tokens: Sequence[Token], j: int, lex: Lexicon) -> str | None:
@@ -2112,6 +2200,36 @@ def _link_report_parts(tokens: Sequence[Token], cands: list[_Cand], lex: Lexicon
                     c.part_of = whole
                     if not c.strong:
                         c.category = named
+
+
+def _share_coordinated_verb(tokens: Sequence[Token], cands: list[_Cand]) -> None:
+    """ "flew home 12 women and 40 children": generic people coordinated right after a count that took
+    its category from the verb before it are objects of the same verb."""
+    for a, b in zip(cands, cands[1:], strict=False):
+        if a.pre_start is None or not b.default or tokens[a.q.start].sent != tokens[b.q.start].sent:
+            continue
+        gap = [tokens[k].lower for k in range(max(a.np.end, a.q.end, a.end), b.q.start)]
+        if gap and len(gap) <= 2 and all(w in (",", "and", "or") for w in gap) and "," != gap[-1]:
+            b.category, b.default = a.category, False
+
+
+_EVENT_TOTALS = frozenset("killed wounded detained missing displaced returned".split())
+
+
+def _link_default_parts(tokens: Sequence[Token], cands: list[_Cand]) -> None:
+    """ "40,000 new arrivals reached X; about 9,000 people sleep in schools": generic people with no
+    cue of their own, later in the sentence of a larger count of displaced, killed, detained ... people,
+    are a part of it and share its category."""
+    for bi, b in enumerate(cands):
+        if not b.default or b.part_of is not None or b.category == "other":
+            continue
+        sent = tokens[b.q.start].sent
+        first = next((i for i in range(bi) if tokens[cands[i].q.start].sent == sent), None)
+        if first is None:
+            continue
+        a = cands[first]
+        if a.category in _EVENT_TOTALS and a.part_of is None and _value(a) > _value(b):
+            b.part_of, b.category, b.default = first, a.category, False
 
 
 def _link_siblings(tokens: Sequence[Token], cands: list[_Cand]) -> None:
