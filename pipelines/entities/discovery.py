@@ -47,7 +47,8 @@ _CUE_KEYS = (
     "group_suffixes", "group_prefixes", "org_suffixes", "place_prefixes", "location_preps",
     "location_of_nouns", "location_suffix_nouns", "location_continuations", "group_context_after",
     "group_context_before", "facility_nouns", "facility_nouns_after", "ordinal_words",
-    "weak_location_preps", "movement_words", "name_suffixes",
+    "weak_location_preps", "movement_words", "name_suffixes", "weak_org_suffixes", "agency_heads",
+    "agency_modifiers", "back_reference_heads",
 )  # fmt: skip
 
 
@@ -163,8 +164,12 @@ def _runs(text: str, words: list[Word], c: Cues | None = None) -> list[tuple[int
             if _is_name_word(words[j].text):
                 j += 1
                 continue
-            if c is not None and words[j].text.isdigit() and c.has("group_suffixes", words[j - 1].text):
-                j += 1  # a unit's number ends its name: "Brigade 313", "Division 80"
+            if (
+                c is not None
+                and words[j].text.isdigit()
+                and any(c.has(k, words[j - 1].text) for k in ("group_suffixes", "weak_org_suffixes"))
+            ):
+                j += 1  # a unit's number ends its name: "Brigade 313", "Division 80", "Branch 215"
                 break
             # connectors join two name words: particles always ("Osama bin Laden"), English "of the"
             # only after a head noun ("Army of the Free Coast", not "Fighters of the X Brigade")
@@ -178,6 +183,10 @@ def _runs(text: str, words: list[Word], c: Cues | None = None) -> list[tuple[int
                 and _gap_ok(text, words[k - 1], words[k])
             ):
                 k += 1
+            owner = k < n and words[k].text.isupper() and len(words[k].text) >= 2 and words[j].text == "of"
+            more = k + 1 < n and _gap_ok(text, words[k], words[k + 1]) and _is_name_word(words[k + 1].text)
+            if owner and not more:
+                break  # "Field Police of the XYZ": an acronym after "of" names the owner, not the unit
             if k > j and k < n and _gap_ok(text, words[k - 1], words[k]) and _is_name_word(words[k].text):
                 j = k + 1
             else:
@@ -207,7 +216,8 @@ def discover(text: str, cues: Cues | None = None) -> list[Discovered]:
     runs: list[tuple[int, int]] = []
     employers: set[tuple[int, int]] = set()
     for i0, j0 in _runs(text, words, c):
-        parts = _split_at_titles(words, i0, j0, c)
+        titled = _split_at_titles(words, i0, j0, c)
+        parts = [q for p in titled for q in _split_before_given_name(words, *p, c)]
         # the words before a title name the office holder's employer, never a person ("White House Press")
         employers.update(parts[:-1])
         runs.extend(parts)
@@ -222,8 +232,10 @@ def discover(text: str, cues: Cues | None = None) -> list[Discovered]:
         i, lead = _strip_lead(words, i, j, lead, c)
         if i < j and c.has("honorifics", words[i].text):
             honorific = True
-        # strip trailing connectors
-        while j > i and words[j - 1].text in CONNECTORS:
+        # strip trailing connectors, and sentence or calendar words a run ran into ("X Y Monday")
+        while j > i and (
+            words[j - 1].text in CONNECTORS or (j - 1 > i and c.has("stop_words", words[j - 1].text))
+        ):
             j -= 1
         if i >= j:
             continue
@@ -235,7 +247,7 @@ def discover(text: str, cues: Cues | None = None) -> list[Discovered]:
         if not core or (generic and len(core) == 1):
             continue
         etype, cue = _classify(text, words, i, j, names, lead, honorific, c)
-        if generic and cue not in ("org_suffix", "org_prefix"):
+        if generic and cue not in ("org_suffix", "org_prefix", "agency"):
             etype = None  # "Syrian Army" is not a name of its own; "Russian Defence Ministry" is
         if employer and etype == "person":
             etype = None
@@ -275,12 +287,45 @@ def _common_opener(text: str, words: list[Word], i: int, j: int, lower_vocab: se
     return before == "" or before[-1] in ".!?\n:"
 
 
+# Offices named "<Title> General" ("Federal Public Prosecutor General", "State Auditor General"): a
+# run ending in one names the office, an organisation, when no personal name follows the title.
+OFFICE_TITLES = frozenset({"Prosecutor", "Attorney", "Auditor", "Solicitor", "Inspector", "Comptroller"})
+_INITIAL = re.compile(r"[A-Z]\.")
+
+
+def _office(names: list[str]) -> bool:
+    return len(names) >= 3 and names[-1] == "General" and names[-2] in OFFICE_TITLES
+
+
+def _split_before_given_name(words: list[Word], i: int, j: int, c: Cues) -> list[tuple[int, int]]:
+    """Split a run before a personal name inside it: a name with a middle initial at its end
+    ("Financial Intelligence Marvin T. Oakes" -> "Marvin T. Oakes"), or a given name after words that
+    are all generic or title words ("State Ethan Goldrich"). The name must be 2-4 words long.
+    Risk: an Arabic name chain ("Mahmud Salih X") holds given names too; it is split only after an
+    initial, or when everything before the given name is a generic word."""
+    for k in range(i + 1, j - 1):
+        initial = bool(_INITIAL.fullmatch(words[k + 1].text)) and k + 3 == j
+        if initial:
+            return [(i, k), (k, j)]
+        if not c.has("given_names", words[k].text) or not 2 <= j - k <= 4:
+            continue
+        before_generic = all(
+            any(c.has(key, words[x].text) for key in ("generic_words", "stop_words", "title_modifiers"))
+            for x in range(i, k)
+        )
+        if initial or before_generic:
+            return [(i, k), (k, j)]
+    return [(i, j)]
+
+
 def _split_at_titles(words: list[Word], i: int, j: int, c: Cues) -> list[tuple[int, int]]:
     """Split a run before a title inside it: "Acme President Dan Smith" -> "Acme" + "President Dan
     Smith"; "UN Special Envoy X Y" -> "UN" + "Special Envoy X Y" (the title's modifiers go with it).
     A title at the start, or one in a chain of titles ("Lt. Gen."), is left to `_strip_lead`.
     Risk: a name with a title word inside ("Army General Command") is split too; its parts are typed
     on their own and a knowledge-base match of the whole name still wins."""
+    if _office([w.text for w in words[i:j]]):
+        return [(i, j)]
     for k in range(i + 1, j - 1):
         if not c.has("person_titles", words[k].text):
             continue
@@ -330,10 +375,17 @@ def _strip_lead(words: list[Word], i: int, j: int, lead: str | None, c: Cues) ->
             break
         k += 1
     titles = [x for x in range(i, k) if c.has("person_titles", words[x].text)]
-    if c.has("facility_nouns", words[j - 1].text):
-        titles = []  # a building named after its patron keeps the title: "King X Hospital"
+    last = words[j - 1].text
+    if c.has("facility_nouns", last) or c.has("org_suffixes", last) or c.has("group_suffixes", last):
+        # a building named after its patron keeps the title ("King X Hospital"); so does a body
+        # whose name starts with a title word ("General Security Service", "General Command")
+        titles = []
     if titles and titles[-1] + 1 < j:
-        return titles[-1] + 1, words[titles[-1]].text
+        n = titles[-1] + 1
+        # an honorific after a title is part of the title chain: "Judge Dr. X Y" -> "X Y"
+        while n + 1 < j and c.has("honorifics", words[n].text):
+            n += 1
+        return n, words[titles[-1]].text
     while (
         i < j
         and c.has("stop_words", words[i].text)
@@ -357,7 +409,12 @@ def _classify(
         return "armed_group", "group_suffix"
     if c.has("group_prefixes", first) and len(names) >= 2:
         return "armed_group", "group_prefix"
-    if c.has("org_suffixes", last) and len(names) >= 2:
+    if _office(names):
+        return "organisation", "org_suffix"
+    agency = all(c.has("agency_modifiers", w) for w in names[:-1])
+    if c.has("agency_heads", last) and len(names) >= 2 and agency:
+        return "organisation", "agency"  # "Military Intelligence", "State Security"
+    if c.has("org_suffixes", last) and len(names) >= 2 and _strong_org_head(text, words, i, j, names, c):
         return "organisation", "org_suffix"
     if any(c.has("org_suffixes", w) and nx in ("of", "for") for w, nx in zip(names, names[1:], strict=False)):
         return "organisation", "org_prefix"  # "Ministry of Defence", "Office for the Coordination of ..."
@@ -387,6 +444,10 @@ def _classify(
         return "location", "facility"  # "Victoria Hospital", "the Walter Reed hospital"
     if c.has("given_names", first) and 2 <= len(names) <= 4 and not c.has("location_suffix_nouns", nxt or ""):
         return "person", "given_name"
+    if len(names) == 2 and _INITIAL.fullmatch(names[1]) and _AGE_AFTER.match(after):
+        return "person", "initial"  # an anonymised name with its age: "Kerstin W., 41, ..."
+    if len(names) == 3 and _INITIAL.fullmatch(names[1]) and not _INITIAL.fullmatch(names[2]):
+        return "person", "initial"  # a middle initial: "Marvin T. Oakes"
     if len(names) >= 2 and (
         (lead_l and c.has("speech_verbs_before", lead_l)) or (nxt and c.has("speech_verbs", nxt))
     ):
@@ -411,6 +472,36 @@ def _classify(
     ):
         return "location", "place_prep"
     return None, ""
+
+
+_AGE_AFTER = re.compile(r",\s*(?:aged\s+)?\d{1,2}\s*[,)]")
+
+
+def _strong_org_head(text: str, words: list[Word], i: int, j: int, names: list[str], c: Cues) -> bool:
+    """A weak head ("Branch", "Exchange") types an organisation only after a number ("Branch 215") or a
+    modifier that is no generic word ("Olive Branch" is not one), outside a title-case headline."""
+    head = names[-2] if names[-1].isdigit() else names[-1]
+    if not c.has("weak_org_suffixes", head):
+        return True
+    if names[-1].isdigit():
+        return True
+    mods = names[:-1]
+    if all(c.has("generic_words", w) or c.has("stop_words", w) for w in mods):
+        return False
+    return not _title_case_line(text, words[i].start)
+
+
+def _title_case_line(text: str, pos: int) -> bool:
+    """The line holding `pos` is a title-case headline: four or more words, nearly all capitalised."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start : end if end != -1 else len(text)]
+    ws = re.findall(r"[^\W\d_][\w'’-]*", line)
+    if len(ws) < 4:
+        return False
+    caps = sum(1 for w in ws if w[:1].isupper())
+    small = sum(1 for w in ws if w in ("a", "an", "the", "of", "in", "on", "for", "and", "to", "at", "by"))
+    return caps + small == len(ws) or caps >= 0.8 * len(ws)
 
 
 _AKA_KUNYA = re.compile(

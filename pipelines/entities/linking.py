@@ -37,7 +37,7 @@ KIND_RANK = {
     "acronym": 4,
 }  # fmt: skip
 # Discovery cues strong enough to override a shorter knowledge-base match inside the same name.
-OVERRIDING_CUES = ("group_suffix", "group_prefix", "org_suffix", "org_prefix")
+OVERRIDING_CUES = ("group_suffix", "group_prefix", "org_suffix", "org_prefix", "agency", "facility")
 # Person cues strong enough to take a one-word place name into a longer personal name: "Robert
 # Jordan", "said Derek Scissors" (a given name that folds like the town of Derik). Kunyas are left
 # out: "Abu Kamal" is a town. Risk: "in Idlib Ahmad said" style run-ons, rare in edited text.
@@ -93,9 +93,11 @@ def find_mentions(text: str, kb: KnowledgeBase, published: dt.date | None = None
     kb_spans = _resolve_overlaps([_Span(r.start, r.end, r.candidates, r.method) for r in raw])
     spans = _add_discovered(text, kb_spans, discover(text, cues), kb)
     mentions = _link(text, spans, kb, matcher, published, cues)
+    mentions = _parenthetical_names(text, mentions)
     _also_known_as(text, mentions, kb)  # first, so that a surname both names share has one owner
     mentions = _coreference(text, mentions, cues)
     _short_forms(mentions, kb)
+    mentions = _back_references(text, mentions, cues)
     _misspellings(mentions)
     mentions.sort(key=lambda m: m.start)
     return mentions
@@ -470,3 +472,163 @@ def _also_known_as(text: str, mentions: list[Mention], kb: KnowledgeBase) -> Non
             if m.key == old:
                 m.entity_id, m.cluster = src.entity_id, src.cluster
                 m.method = "coreference" if src.entity_id else "unknown"
+
+
+# "Long Name (ACR)", "Long Name (Other Name)", "ACR (Long Name)": a name defined in brackets right
+# after another names the same entity. An acronym so defined is a mention wherever the document
+# writes it (case-sensitive, whole word).
+_PAREN = re.compile(r"[ \u00a0]?\((?:the |The )?([^()\n]{1,80}?)\)")
+_ACRONYM = re.compile(r"(?=(?:[^\W\d_]*[A-Z]){2})[A-Z][^\W\d_]{1,9}")
+_PAREN_BEFORE = re.compile(r"(?<![\w-])([A-Z][^\W\d_]{1,9}) \((?:the )?$")
+_NAME_RUN = re.compile(
+    r"(?:(?:al|el|ad|as|an|ar|az|ash|at)-)?[A-Z][\w'’ʿ-]*"
+    r"(?: (?:(?:al|el|bin|ibn|wal|de|von|van|of|for|the|and) )*"
+    r"(?:(?:al|el|ad|as|an|ar|az|ash|at|wal)-)?[A-Z0-9][\w'’ʿ-]*)+"
+)
+# Person names defined in brackets start with a kunya ("X Y (Abu Z)").
+_KUNYA_START = re.compile(r"(?:Abu|Abou|Umm|Um|Ibn)\b")
+
+
+def _like(src: Mention, start: int, end: int, surface: str) -> Mention:
+    """A new mention at [start, end) with src's type and identity."""
+    method = "coreference" if src.entity_id else "unknown"
+    return Mention(start, end, surface, src.entity_type, src.entity_id, method, src.cluster)
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w[0].isalpha()).casefold()
+
+
+def _abbreviates(acronym: str, name: str) -> bool:
+    """The capitals of `acronym` are, in order, initials of the words of `name` ("SOHR" of "Syrian
+    Observatory for Human Rights", "KTJ" of "Katibat al-Tawhid wal-Jihad")."""
+    letters = iter(_initials(name))
+    return all(ch in letters for ch in (c.casefold() for c in acronym if c.isupper()))
+
+
+def _same_identity(dst: Mention, src: Mention, mentions: list[Mention]) -> None:
+    """Every mention of dst's identity takes src's identity."""
+    old = dst.key
+    for m in mentions:
+        if m is dst or (old is not None and m.key == old):
+            m.entity_id, m.cluster = src.entity_id, src.cluster
+            m.method = "coreference" if src.entity_id else "unknown"
+            m.entity_type = src.entity_type
+
+
+def _definable(inner: str, a: Mention) -> bool:
+    """Can the bracketed text, which is no mention yet, be a new name of a's entity?"""
+    if a.entity_type in ("armed_group", "organisation"):
+        if _ACRONYM.fullmatch(inner):
+            return _abbreviates(inner, a.surface)
+        return bool(_NAME_RUN.fullmatch(inner))
+    if a.entity_type == "person":
+        return bool(_KUNYA_START.match(inner) and _NAME_RUN.fullmatch(inner))
+    return False  # places: "X (Syria)" gives the country, never another name of X
+
+
+def _parenthetical_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Join a name and the name defined in brackets right after (or before) it; add new ones.
+
+    Two knowledge-base entities are never joined. A place is joined only to a bracketed name the
+    knowledge base does not know ("Kobani (Ain al-Arab)" style), never to a known place ("Dhiban
+    (Syria)"). An unknown name is given a known entity's identity through an acronym only when the
+    acronym abbreviates it ("X Brigade (HTS)" names the brigade's umbrella, not the brigade).
+    Risk: a bracketed affiliation whose capitals happen to abbreviate the name before it."""
+    by_span = {(m.start, m.end): m for m in mentions}
+    taken = _Occupied()
+    for m in mentions:
+        taken.add(m)
+    out = list(mentions)
+    defined: list[Mention] = []
+    for a in sorted(mentions, key=lambda m: m.start):
+        pm = _PAREN.match(text, a.end)
+        if not pm:
+            continue
+        y0, y1 = pm.span(1)
+        inner = pm.group(1)
+        b = by_span.get((y0, y1))
+        if b is not None:
+            if b.entity_type != a.entity_type or b.key == a.key or (a.entity_id and b.entity_id):
+                continue
+            if a.entity_type == "location" and b.entity_id:
+                continue
+            if b.entity_id and not a.entity_id:
+                if b.method == "acronym" and not _abbreviates(b.surface, a.surface):
+                    continue
+                _same_identity(a, b, out)
+            else:
+                _same_identity(b, a, out)
+            continue
+        if not _definable(inner, a):
+            continue
+        hits = taken.hits(y0, y1)
+        if any(not (y0 <= h.start and h.end <= y1) or h.entity_type == a.entity_type for h in hits):
+            continue  # the bracket holds a name of its own kind, or overlaps one partly
+        for h in hits:
+            out.remove(h)
+            taken.remove(h)
+        new = _like(a, y0, y1, inner)
+        out.append(new)
+        taken.add(new)
+        defined.append(new)
+    # "ACR (Long Name)"
+    for b in sorted(out, key=lambda m: m.start):
+        if b.entity_type not in ("armed_group", "organisation") or text[b.end : b.end + 1] != ")":
+            continue
+        pm = _PAREN_BEFORE.search(text, max(0, b.start - 16), b.start)
+        if not pm or not _ACRONYM.fullmatch(pm.group(1)) or not _abbreviates(pm.group(1), b.surface):
+            continue
+        s0, s1 = pm.span(1)
+        if taken.hits(s0, s1):
+            continue
+        new = _like(b, s0, s1, pm.group(1))
+        out.append(new)
+        taken.add(new)
+        defined.append(new)
+    # the defined names wherever else the document writes them
+    for d in defined:
+        for m in re.finditer(r"(?<![\w-])" + re.escape(d.surface) + r"(?![\w-])", text):
+            if not taken.hits(m.start(), m.end()):
+                new = Mention(m.start(), m.end(), d.surface, d.entity_type, d.entity_id, d.method, d.cluster)
+                out.append(new)
+                taken.add(new)
+    return out
+
+
+def _head_of(surface: str) -> str | None:
+    """The head noun of a name: its last word, or the word before its "of"/"for" complement."""
+    words = surface.split()
+    for k in range(1, len(words)):
+        if words[k] in _COMPLEMENT_WORDS:
+            return words[k - 1]
+    return words[-1] if len(words) >= 2 else None
+
+
+def _back_references(text: str, mentions: list[Mention], cues: Cues) -> list[Mention]:
+    """ "the Observatory" after "Syrian Observatory for Human Rights": a capitalised head noun after
+    "the" refers back to the one earlier name of the document it heads. A head shared by two entities
+    is left alone; so is a head followed by another capitalised word (a longer name)."""
+    owners: dict[str, dict[str | None, Mention]] = {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        if m.entity_type not in ("armed_group", "organisation") or m.key is None:
+            continue
+        head = _head_of(m.surface)
+        if head and cues.has("back_reference_heads", head):
+            owners.setdefault(head, {}).setdefault(m.key, m)
+    taken = _Occupied()
+    for m in mentions:
+        taken.add(m)
+    out = list(mentions)
+    for head, by_key in owners.items():
+        if len(by_key) != 1:
+            continue
+        src = next(iter(by_key.values()))
+        for hm in re.finditer(r"\b[Tt]he (" + re.escape(head) + r")\b(?!-)(?! +[A-Z])", text):
+            s0, s1 = hm.span(1)
+            if s0 < src.end or taken.hits(s0, s1):
+                continue
+            new = _like(src, s0, s1, head)
+            out.append(new)
+            taken.add(new)
+    return out
