@@ -14,6 +14,7 @@ Runs without a cue are not recorded: an untyped name is noise to an analyst.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from dataclasses import dataclass
@@ -207,9 +208,15 @@ def _prev_word(words: list[Word], i: int, text: str) -> str | None:
     return words[i - 1].text
 
 
-def discover(text: str, cues: Cues | None = None) -> list[Discovered]:
-    """Typed spans of capitalised names found by cue rules (overlaps with KB matches are resolved later)."""
+def discover(
+    text: str, cues: Cues | None = None, known_places: list[tuple[int, int]] | None = None
+) -> list[Discovered]:
+    """Typed spans of capitalised names found by cue rules (overlaps with KB matches are resolved later).
+
+    `known_places` are spans the knowledge base knows as places: a list of places continues after one
+    ("residents of Afrin and X")."""
     c = cues or default_cues()
+    places = sorted(known_places or [])
     words = words_of(text, c.abbreviations)
     out: list[Discovered] = []
     typed: list[tuple[int, int, str | None]] = []  # every run with its type, for lists of places
@@ -253,20 +260,29 @@ def discover(text: str, cues: Cues | None = None) -> list[Discovered]:
             etype = None
         if len(core) == 1 and c.has("name_suffixes", core[0]):
             etype = None  # "Jr", "III" alone
-        if (
-            etype is None
-            and typed
-            and typed[-1][2] == "location"
-            and _in_list(text, typed[-1][1], words, i, j)
-        ):
+        listed = typed and typed[-1][2] == "location" and _in_list(text, typed[-1][1], words, i, j)
+        if listed and (etype is None or (cue == "kunya" and len(core) == 2)):
+            # "the towns of X, Y and Abu Z": a two-word kunya in a list of places is a place
             etype, cue = "location", "place_list"
         if etype == "location" and len(core) == 1 and _not_a_place_word(core[0]):
             etype = None
+        if etype is None and _known_place(places, words[i].start, words[j - 1].end):
+            typed.append((words[i].start, words[j - 1].end, "location"))
+            continue  # the knowledge base links it; it only carries a list of places on
         typed.append((words[i].start, words[j - 1].end, etype))
         if etype is None:
             continue
         out.append(Discovered(words[i].start, words[j - 1].end, etype, cue))
     return out
+
+
+def _known_place(places: list[tuple[int, int]], start: int, end: int) -> bool:
+    """The run is exactly a knowledge-base place (an article before it may be left out)."""
+    k = bisect.bisect_left(places, (start, -1))
+    for s, e in places[max(0, k - 1) : k + 2]:
+        if e == end and s <= start <= s + 3:
+            return True
+    return False
 
 
 def _common_opener(text: str, words: list[Word], i: int, j: int, lower_vocab: set[str], c: Cues) -> bool:
@@ -518,7 +534,12 @@ def _of_name_after(after: str) -> bool:
 def _movement_before(words: list[Word], i: int, c: Cues) -> bool:
     """'fled from X', 'advanced into X': a movement word before a weak preposition makes X a place.
     Without one, "suggestions from X", "invested into X" say nothing about a one-word X."""
-    return i >= 2 and c.has("movement_words", words[i - 2].text.lower())
+    if i >= 2 and c.has("movement_words", words[i - 2].text.lower()):
+        return True
+    # "X Y., 34, from Z": a home town after an age in apposition
+    return (
+        i >= 2 and words[i - 2].text.isdigit() and len(words[i - 2].text) <= 2 and words[i - 1].text == "from"
+    )
 
 
 # A word with a capital after a lower-case letter inside it ("WeWork", "InfoNation") is a brand or a

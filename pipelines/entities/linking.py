@@ -91,8 +91,10 @@ def find_mentions(text: str, kb: KnowledgeBase, published: dt.date | None = None
         a for a in matcher.acronym_matches(text) if not _shouting(text, a, matcher)
     ]
     kb_spans = _resolve_overlaps([_Span(r.start, r.end, r.candidates, r.method) for r in raw])
-    spans = _add_discovered(text, kb_spans, discover(text, cues), kb)
+    places = [(s.start, s.end) for s in kb_spans if s.method == "alias" and _all_places(s, kb)]
+    spans = _add_discovered(text, kb_spans, discover(text, cues, places), kb)
     mentions = _link(text, spans, kb, matcher, published, cues)
+    _close_place_variants(mentions, kb)
     mentions = _parenthetical_names(text, mentions)
     _also_known_as(text, mentions, kb)  # first, so that a surname both names share has one owner
     mentions = _coreference(text, mentions, cues)
@@ -151,11 +153,19 @@ def _add_discovered(text: str, kb_spans: list[_Span], found: list, kb: Knowledge
         overriding = d.cue in OVERRIDING_CUES or (
             d.cue in PERSON_OVERRIDING_CUES and all(_one_word_place(text, h, kb) for h in hits)
         )
+        # "Abu X al-Ansari": a one-word place inside a kunya name, never at its start ("Abu Kamal")
+        overriding = overriding or (
+            d.cue == "kunya" and all(h.start > new.start and _one_word_place(text, h, kb) for h in hits)
+        )
         if overriding and contains_all and new.length > max(h.length for h in hits):
             for h in hits:
                 spans.remove(h)
             spans.add(new)
     return list(spans.items)
+
+
+def _all_places(span: _Span, kb: KnowledgeBase) -> bool:
+    return all((e := kb.get(c.entity_id)) is not None and e.type == "location" for c in span.candidates)
 
 
 def _one_word_place(text: str, span: _Span, kb: KnowledgeBase) -> bool:
@@ -632,3 +642,45 @@ def _back_references(text: str, mentions: list[Mention], cues: Cues) -> list[Men
             out.append(new)
             taken.add(new)
     return out
+
+
+# Short vowels are not written in Arabic, so transliterations of one place differ in their vowels
+# ("Jinderes" / "Jindayris" / "Jandairis", "Tell Refaat" / "Tal Rifaat"). An unknown place whose
+# consonants, word by word, are those of exactly one knowledge-base place is that place.
+# Risk: two places with the same consonants and different vowels; names need at least this many
+# consonants (articles left out) so that short names ("Dana", "Duma") never meet this way.
+SKELETON_MIN_CONSONANTS = 5
+_VOWELS = re.compile(r"[aeiouy]")
+
+
+def _skeleton(name: str) -> tuple[str, ...]:
+    return tuple(_VOWELS.sub("", k) or k for k in fold_phrase(name) if k != ARTICLE)
+
+
+def _place_skeletons(kb: KnowledgeBase) -> dict[tuple[str, ...], set[str]]:
+    matcher = get_matcher(kb)
+    cached = getattr(matcher, "place_skeletons", None)
+    if cached is None:
+        cached = {}
+        for e in kb.entities:
+            if e.type != "location":
+                continue
+            for name, kind in e.names():
+                if kind != "generated":
+                    cached.setdefault(_skeleton(name), set()).add(e.entity_id)
+        matcher.place_skeletons = cached
+    return cached
+
+
+def _close_place_variants(mentions: list[Mention], kb: KnowledgeBase) -> None:
+    """Link an unknown place to the one knowledge-base place with the same consonant skeleton."""
+    index = _place_skeletons(kb)
+    for m in mentions:
+        if m.entity_id is not None or m.entity_type != "location":
+            continue
+        sk = _skeleton(m.surface)
+        if sum(len(w) for w in sk) < SKELETON_MIN_CONSONANTS:
+            continue
+        owners = index.get(sk, set())
+        if len(owners) == 1:
+            m.entity_id, m.cluster, m.method = next(iter(owners)), None, "normalised"

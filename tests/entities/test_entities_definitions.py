@@ -125,3 +125,45 @@ def test_weak_heads_need_a_naming_modifier(kb, text: str) -> None:
 def test_person_patterns(kb, text: str, surface: str) -> None:
     got = {(m.surface, m.entity_type) for m in find_mentions(text, kb)}
     assert (surface, "person") in got
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "entity_id"),
+    [
+        # vowels differ from every listed spelling; the consonants are those of one known town
+        ("Families fled from Jindiris last week.", "Jindiris", "loc:jandairis"),
+        ("Shelling hit Tall Rufaat overnight.", "Tall Rufaat", "loc:tal-rifaat"),
+    ],
+)
+def test_unknown_place_with_the_consonants_of_one_known_place_links_to_it(
+    kb, text: str, surface: str, entity_id: str
+) -> None:
+    got = {(m.surface, m.entity_id) for m in find_mentions(text, kb)}
+    assert (surface, entity_id) in got
+
+
+def test_short_place_names_never_link_by_consonants(kb) -> None:
+    got = [m for m in find_mentions("Shelling hit Dunu overnight.", kb) if m.surface == "Dunu"]
+    assert got and got[0].entity_id is None
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("Residents of Afrin and Qarqabat returned home.", "Qarqabat"),
+        ("Clashes continued in the towns of Thiban and Abu Kharufa.", "Abu Kharufa"),
+        ("The court sentenced Kerstin W., 41, from Wesselburg, to four years.", "Wesselburg"),
+        ("She had been abducted from Qaraqosh in 2014.", "Qaraqosh"),
+        ("said a farmer from Zubaydiya who lost his land.", "Zubaydiya"),
+        ("- Mashrafa sub-district: 4,000 people", "Mashrafa"),
+    ],
+)
+def test_place_cues_of_reports(kb, text: str, surface: str) -> None:
+    got = {(m.surface, m.entity_type) for m in find_mentions(text, kb)}
+    assert (surface, "location") in got
+
+
+def test_kunya_name_holding_a_one_word_place_is_a_person(kb) -> None:
+    text = "Cells are commanded by Abu Tariq al-Ansari, a former emir."
+    got = {(m.surface, m.entity_type) for m in find_mentions(text, kb)}
+    assert ("Abu Tariq al-Ansari", "person") in got
