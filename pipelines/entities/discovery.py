@@ -218,7 +218,7 @@ def discover(
     c = cues or default_cues()
     places = sorted(known_places or [])
     words = words_of(text, c.abbreviations)
-    out: list[Discovered] = []
+    out: list[Discovered] = datelines(text)
     typed: list[tuple[int, int, str | None]] = []  # every run with its type, for lists of places
     runs: list[tuple[int, int]] = []
     employers: set[tuple[int, int]] = set()
@@ -456,6 +456,8 @@ def _classify(
         return "location", "place_of"
     if c.has("kunya_prefixes", first) and len(names) >= 2:
         return "person", "kunya"
+    if _NEWS_AGENCY_AFTER.match(after):
+        return "organisation", "org_suffix"  # "its Amaq news agency"
     if nxt and c.has("facility_nouns_after", nxt):
         return "location", "facility"  # "Victoria Hospital", "the Walter Reed hospital"
     if c.has("given_names", first) and 2 <= len(names) <= 4 and not c.has("location_suffix_nouns", nxt or ""):
@@ -488,6 +490,33 @@ def _classify(
     ):
         return "location", "place_prep"
     return None, ""
+
+
+_NEWS_AGENCY_AFTER = re.compile(r" (?:news|press) agency\b")
+# A wire dateline opening a line: "CITYNAME, Region (AGENCY) —" or "CITYNAME (AGENCY) -". The city is
+# a place, the bracketed agency an organisation. Risk: an all-caps heading followed by a dash.
+_DATELINE = re.compile(
+    r"^([A-Z][A-Z’'.-]+(?: [A-Z][A-Z’'.-]+){0,2})"
+    r"(?:,(?: [A-Z][\w.]*){1,3})?"
+    r"(?: \(([A-Z][A-Za-z&]{1,9})\))?"
+    r" [—–-] ",
+    re.M,
+)
+
+
+def datelines(text: str) -> list[Discovered]:
+    """Places and agencies of wire datelines at the start of a line."""
+    out = []
+    for m in _DATELINE.finditer(text):
+        city = m.group(1)
+        if len(city.replace(" ", "")) < 3 or not any(ch.isalpha() for ch in city):
+            continue
+        if m.group(2) is None and "," not in m.group(0):
+            continue  # "HEADING - text" without a region or an agency is no dateline
+        out.append(Discovered(m.start(1), m.end(1), "location", "dateline"))
+        if m.group(2):
+            out.append(Discovered(m.start(2), m.end(2), "organisation", "dateline"))
+    return out
 
 
 _AGE_AFTER = re.compile(r",\s*(?:aged\s+)?\d{1,2}\s*[,)]")

@@ -406,6 +406,7 @@ def _coreference(text: str, mentions: list[Mention], cues: Cues) -> list[Mention
             if key in surnames and len(_strip_honorific(m.surface).split()) == 1:
                 m.entity_id, m.cluster = surnames[key]
                 m.method = "coreference" if m.entity_id else "unknown"
+    _short_kunyas(mentions, cues)
     # 2. unknown names found once by a cue, and surnames, at their other occurrences
     repeats: dict[tuple[str, ...], tuple[str, str | None, str | None, str]] = {}
     for m in mentions:
@@ -460,7 +461,8 @@ def _coreference(text: str, mentions: list[Mention], cues: Cues) -> list[Mention
 _AKA = re.compile(
     r"\s*[,(]?\s*(?:also |better |more commonly |widely |locally )?"
     r"(?:known as|also called|nicknamed|aka|a\.k\.a\.?|alias|whose real name is|real name|born|nom de guerre"
-    r"|kunya)[:,]?\s*(?:the\s+)?[“\"'‘]?"
+    r"|kunya|known (?:by|under) (?:the |his |her |a )?(?:kunya|name|alias|nom de guerre|pseudonym))"
+    r"[:,]?\s*(?:the\s+)?[“\"'‘]?"
 )
 
 
@@ -684,3 +686,20 @@ def _close_place_variants(mentions: list[Mention], kb: KnowledgeBase) -> None:
         owners = index.get(sk, set())
         if len(owners) == 1:
             m.entity_id, m.cluster, m.method = next(iter(owners)), None, "normalised"
+
+
+def _short_kunyas(mentions: list[Mention], cues: Cues) -> None:
+    """ "Abu X" alone after "Abu X al-Y" in the document is that person, when one person only has a
+    full name starting with "Abu X". Risk: two people sharing a kunya, one of them named in full once."""
+    owners: dict[tuple[str, ...], set[tuple[str | None, str | None]]] = {}
+    for m in mentions:
+        words = _strip_honorific(m.surface).split()
+        if m.entity_type == "person" and len(words) >= 3 and cues.has("kunya_prefixes", words[0]):
+            owners.setdefault(fold_phrase(" ".join(words[:2])), set()).add((m.entity_id, m.cluster))
+    for m in mentions:
+        if m.entity_type != "person" or m.entity_id is not None:
+            continue
+        found = owners.get(fold_phrase(_strip_honorific(m.surface)), set())
+        if len(found) == 1:
+            m.entity_id, m.cluster = next(iter(found))
+            m.method = "coreference" if m.entity_id else "unknown"

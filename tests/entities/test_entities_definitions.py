@@ -167,3 +167,30 @@ def test_kunya_name_holding_a_one_word_place_is_a_person(kb) -> None:
     text = "Cells are commanded by Abu Tariq al-Ansari, a former emir."
     got = {(m.surface, m.entity_type) for m in find_mentions(text, kb)}
     assert ("Abu Tariq al-Ansari", "person") in got
+
+
+def test_wire_dateline_city_and_agency(kb) -> None:
+    text = (
+        "Storm season starts early\n\nMARLOWVILLE, Ore. (XNS) — Heavy rain fell. "
+        "Officials told XNS more was due."
+    )
+    got = {(m.surface, m.entity_type) for m in find_mentions(text, kb)}
+    assert ("MARLOWVILLE", "location") in got
+    assert ("XNS", "organisation") in got
+
+
+def test_all_caps_heading_with_a_dash_is_no_dateline(kb) -> None:
+    got = find_mentions("SUMMARY - the month in numbers.", kb)
+    assert not [m for m in got if m.surface == "SUMMARY"]
+
+
+def test_short_kunya_repeats_the_full_kunya_name(kb) -> None:
+    text = "A strike killed Abu Qatada al-Baghli and two aides. Abu Qatada had planned attacks."
+    ms = [m for m in find_mentions(text, kb) if m.entity_type == "person"]
+    assert len({m.key for m in ms}) == 1 and len(ms) == 2
+
+
+def test_known_by_the_kunya_joins_two_names(kb) -> None:
+    text = "She married Stefan S., known by the kunya Abu Hafsa al-Almani, in 2015."
+    ms = {m.surface: m.key for m in find_mentions(text, kb)}
+    assert ms["Stefan S."] == ms["Abu Hafsa al-Almani"]
