@@ -6,7 +6,7 @@ export LEDGER_WAREHOUSE ?= $(CURDIR)/warehouse/ledger.duckdb
 UV ?= python3 -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: setup run ui test test-slow eval eval-heldout eval-dev2 eval-blind bench lint check-defs contract bench-cleaning clean
+.PHONY: setup run ui test eval eval-heldout eval-dev2 eval-blind bench lint check-defs contract bench-cleaning clean
 
 setup:  ## install uv if missing, the locked environment, and the Dagster instance folder
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -24,9 +24,6 @@ ui: setup  ## Dagster UI and daemon (schedules, sensors) on http://127.0.0.1:300
 test: setup  ## every test, and `dg check defs`
 	$(RUN) dg check defs
 	$(RUN) pytest -q
-
-test-slow: setup  ## the slow benchmark gates (article-extraction benchmark)
-	$(RUN) pytest -q -m slow
 
 eval: setup  ## score the warehouse against gold/seeds.yaml
 	$(RUN) python -m pipelines.evaluation --problems
