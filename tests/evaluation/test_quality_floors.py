@@ -1,4 +1,4 @@
-"""Quality floors on the three development gold sets. A floor may only go up: raise it when a change scores higher.
+"""Quality floors on the three development gold sets. A floor may only go up: raise it on a higher score.
 
 `seeds` are the five sample articles (raw/); `heldout` are ten pages and `dev2` ten pages written and
 annotated independently of the extractors (gold/heldout/, gold/dev2/). All three are development sets: these
