@@ -15,12 +15,16 @@ from pipelines.evaluation import evaluate
 
 GOLD = settings.PROJECT_ROOT / "gold"
 
+# Every set's boilerplate is scored whole: each line that must go is gone, each that must stay stays.
+BOILERPLATE = {
+    ("boilerplate", "must_remove_gone"): 1.0,
+    ("boilerplate", "must_keep_kept"): 1.0,
+    ("boilerplate", "title_at_most_once"): 1.0,
+    ("boilerplate", "paywall_flag_right"): 1.0,
+}
 FLOORS = {
     "seeds": {
-        ("boilerplate", "must_remove_gone"): 1.0,
-        ("boilerplate", "must_keep_kept"): 1.0,
-        ("boilerplate", "title_at_most_once"): 1.0,
-        ("boilerplate", "paywall_flag_right"): 1.0,
+        **BOILERPLATE,
         ("figures", "precision"): 0.95,
         ("figures", "recall"): 0.95,
         ("figures", "qualifier_accuracy"): 0.95,
@@ -36,10 +40,7 @@ FLOORS = {
         ("entities", "linking_consistency_kb_only"): 0.98,
     },
     "heldout": {
-        ("boilerplate", "must_remove_gone"): 1.0,
-        ("boilerplate", "must_keep_kept"): 1.0,
-        ("boilerplate", "title_at_most_once"): 1.0,
-        ("boilerplate", "paywall_flag_right"): 1.0,
+        **BOILERPLATE,
         ("figures", "precision"): 0.95,
         ("figures", "recall"): 0.95,
         ("figures", "qualifier_accuracy"): 0.95,
@@ -54,10 +55,7 @@ FLOORS = {
         ("entities", "linking_consistency"): 0.97,
     },
     "dev2": {
-        ("boilerplate", "must_remove_gone"): 1.0,
-        ("boilerplate", "must_keep_kept"): 1.0,
-        ("boilerplate", "title_at_most_once"): 1.0,
-        ("boilerplate", "paywall_flag_right"): 1.0,
+        **BOILERPLATE,
         ("figures", "precision"): 0.97,
         ("figures", "recall"): 0.98,
         ("figures", "qualifier_accuracy"): 0.97,
@@ -86,22 +84,23 @@ SET_CEILINGS = {
 }
 
 
-@pytest.fixture(scope="session")
-def heldout_warehouse(tmp_path_factory, run_pipeline_session):
-    root = tmp_path_factory.mktemp("heldout")
-    shutil.copytree(GOLD / "heldout", root / "raw")
+def _build(name: str, tmp_path_factory, run_pipeline_session):
+    """Run the pipeline on a copy of gold/<name>/ and return its warehouse."""
+    root = tmp_path_factory.mktemp(name)
+    shutil.copytree(GOLD / name, root / "raw")
     warehouse = root / "warehouse" / "ledger.duckdb"
     assert run_pipeline_session(root / "raw", warehouse).success
     return warehouse
+
+
+@pytest.fixture(scope="session")
+def heldout_warehouse(tmp_path_factory, run_pipeline_session):
+    return _build("heldout", tmp_path_factory, run_pipeline_session)
 
 
 @pytest.fixture(scope="session")
 def dev2_warehouse(tmp_path_factory, run_pipeline_session):
-    root = tmp_path_factory.mktemp("dev2")
-    shutil.copytree(GOLD / "dev2", root / "raw")
-    warehouse = root / "warehouse" / "ledger.duckdb"
-    assert run_pipeline_session(root / "raw", warehouse).success
-    return warehouse
+    return _build("dev2", tmp_path_factory, run_pipeline_session)
 
 
 @pytest.fixture(scope="module")
