@@ -1,7 +1,8 @@
-"""Where the project's files are: the raw landing zone, the warehouse, the expectation suites, the gold set.
+"""Where the project's files are: the raw landing zone, the warehouse, the expectation suites, the gold set,
+and the sources file that lists the URLs and feeds to fetch.
 
-Paths come from the environment (`LEDGER_RAW_DIR`, `LEDGER_WAREHOUSE`) when set; relative values and the
-defaults are resolved against the project root, never against the current directory.
+Paths come from the environment (`LEDGER_RAW_DIR`, `LEDGER_WAREHOUSE`, `LEDGER_SOURCES`) when set; relative
+values and the defaults are resolved against the project root, never against the current directory.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ def _resolve(value: str | None, default: str) -> Path:
 
 def raw_dir() -> Path:
     return _resolve(os.environ.get("LEDGER_RAW_DIR"), "raw")
+
+
+def sources_path() -> Path:
+    return _resolve(os.environ.get("LEDGER_SOURCES"), "sources.yaml")
 
 
 def warehouse_path() -> Path:
