@@ -26,6 +26,16 @@ LAST = "Officials gave no figure for the wounded on Tuesday evening."
         ("Share • Print • Download PDF", "share_tools_line"),
         ("Email this release | Print | Comments", "share_tools_line"),
         ("Print this report", "share_prompt"),
+        ("Institute for Frontier Studies | Group Profiles", "section_breadcrumb"),
+        ("Northern Press Review | Translated from the Arabic", "section_breadcrumb"),
+        ("Download PDF | Cite this paper", "share_tools_line"),
+        ("Share on Facebook | Share on X", "share_tools_line"),
+        ("Comments (3) | Leave a Reply", "share_tools_line"),
+        ("Related reports: Desert cells | The border crossings", "teaser_read_also"),
+        ("[Translated by Northern Press Review from the Arabic original.]", "reporting_credit"),
+        ("Download the data (XLSX) | Press enquiries: office@example.org", "press_contact"),
+        ("Refresh this page for the latest updates.", "navigation_line"),
+        ("4 March 2024 · 9 min read", "navigation_line"),
     ],
 )
 def test_header_furniture_goes(line, rule):
@@ -44,6 +54,9 @@ def test_header_furniture_goes(line, rule):
         "Analysis of the satellite images showed the depot had been destroyed.",
         "Shelling resumes as ceasefire collapses in the north-west | The Valley Post",
         "Fighters from three factions | some of them foreigners | were seen in the town.",
+        "He translated from the Arabic the letters the commander had left behind in the town.",
+        "Residents said they could not refresh their supplies for the third week running.",
+        "The report, released by the press office on Monday, cited 40 deaths in the camp.",
     ],
 )
 def test_body_lines_with_the_same_words_stay(line):
