@@ -119,6 +119,7 @@ class Attempt:
     file: str = ""
     bytes: int | None = None
     sha256: str = ""
+    kind: str = "page"  # page | feed (not a log column: a feed's row has no file)
 
     def row(self) -> dict[str, str]:
         return {k: "" if getattr(self, k) is None else str(getattr(self, k)) for k in LOG_COLUMNS}
@@ -129,8 +130,8 @@ class FetchReport:
     attempts: list[Attempt] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)  # url -> feed item title
 
-    def count(self, status: str) -> int:
-        return sum(1 for a in self.attempts if a.status == status)
+    def count(self, status: str, kind: str | None = None) -> int:
+        return sum(1 for a in self.attempts if a.status == status and kind in (None, a.kind))
 
     @property
     def failures(self) -> list[Attempt]:
@@ -659,14 +660,14 @@ class Fetcher:
             feed = parse_feed(response.body, response.url)
         except FetchFailure as exc:
             log.warning("feed %s failed: %s", source.url, exc.reason)
-            self._attempt(source.url, "failed", http_status=exc.http_status, reason=exc.reason)
+            self._attempt(source.url, "failed", http_status=exc.http_status, reason=exc.reason, kind="feed")
             return []
         outlet = source.outlet or feed.title
         language = source.language or feed.language
         pages = []
         for i, item in enumerate(feed.items):
             if not item.url:
-                self._attempt(source.url, "failed", reason=f"feed item {i} has no link")
+                self._attempt(source.url, "failed", reason=f"feed item {i} has no link", kind="feed")
                 continue
             pages.append(replace(item, outlet=outlet, language=language))
             if item.title:
@@ -678,6 +679,7 @@ class Fetcher:
             reason=f"feed with {len(feed.items)} items",
             bytes=len(response.body),
             sha256=hashlib.sha256(response.body).hexdigest(),
+            kind="feed",
         )
         log.info("feed %s: %d items", source.url, len(feed.items))
         return pages
@@ -736,10 +738,12 @@ class Fetcher:
                     self._attempt(page.url, "failed", reason=f"unexpected error: {type(exc).__name__}: {exc}")
         report = self.report
         log.info(
-            "fetch done: %d fetched, %d skipped, %d failed (log: %s)",
-            report.count("fetched"),
-            report.count("skipped"),
-            report.count("failed"),
+            "fetch done: %d pages fetched, %d skipped, %d failed; %d feeds read, %d failed (log: %s)",
+            report.count("fetched", "page"),
+            report.count("skipped", "page"),
+            report.count("failed", "page"),
+            report.count("fetched", "feed"),
+            report.count("failed", "feed"),
             self.zone.log_path,
         )
         return report

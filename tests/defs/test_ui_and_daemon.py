@@ -156,7 +156,8 @@ def test_ui_lists_assets_checks_schedule_and_sensor(server):
     assert "figure_bounds_are_ordered" in assets["figures"]
     (repo,) = data["repositoriesOrError"]["nodes"]
     assert {(s["name"], s["scheduleState"]["status"]) for s in repo["schedules"]} == {
-        ("daily_ledger_refresh", "RUNNING")
+        ("daily_ledger_refresh", "RUNNING"),
+        ("fetch_pages_schedule", "STOPPED"),  # it goes online: off until someone turns it on
     }
     assert {(s["name"], s["sensorState"]["status"]) for s in repo["sensors"]} == {
         ("raw_dir_sensor", "RUNNING")

@@ -1,6 +1,8 @@
 """raw_pages: registers every page of the raw landing zone, with its manifest entry and content hash.
 
-This is the seam for fetching: a fetcher only has to drop pages (and a manifest.csv) under the raw directory.
+This is the seam for fetching: a fetcher only has to drop pages (and a manifest.csv) under the raw directory,
+as fetched_pages (fetch.py) does under <raw>/fetched/. That dependency is drawn for lineage only: ledger_job
+does not fetch, it registers whatever is in the raw directory.
 """
 
 import dagster as dg
@@ -17,6 +19,7 @@ from pipelines.storage.writes import write_stage
     group_name="ingest",
     kinds={"python", "duckdb"},
     pool="duckdb",
+    deps=["fetched_pages"],
     description="Every page file under the raw directory (.html, .htm, .txt, gzipped too), with its "
     "manifest.csv entry (url, outlet, language, published) and SHA-256. Pages are never edited.",
 )
