@@ -22,7 +22,7 @@ import http.client
 import io
 import logging
 import os
-import tempfile
+import secrets
 import time
 import urllib.error
 import urllib.parse
@@ -523,7 +523,9 @@ def page_file_stem(url: str) -> str:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write to a dot-named temporary file beside `path` (never taken for a page), then rename it over."""
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # mode as the umask allows, like open()
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -5,6 +5,8 @@ import datetime as dt
 import gzip
 import hashlib
 import http.server
+import os
+import stat
 import threading
 import time
 from pathlib import Path
@@ -119,8 +121,11 @@ def test_pages_are_stored_byte_for_byte_with_manifest_and_log(site, tmp_path):
         f"{site.base}/notes.txt": (f"{page_file_stem(site.base + '/notes.txt')}.txt", TEXT_PAGE),
         f"{site.base}/x.xhtml": (f"{page_file_stem(site.base + '/x.xhtml')}.html", UTF8_PAGE),
     }
+    umask = os.umask(0)
+    os.umask(umask)
     for name, body in expected.values():
         assert (folder / name).read_bytes() == body
+        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o666 & ~umask  # as open() would
     assert (
         page_file_stem(site.base + "/a.html") == hashlib.sha1(f"{site.base}/a.html".encode()).hexdigest()[:16]
     )
