@@ -6,7 +6,7 @@ export LEDGER_WAREHOUSE ?= $(CURDIR)/warehouse/ledger.duckdb
 UV ?= python3 -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: setup run ui test eval eval-heldout eval-dev2 eval-blind bench lint check-defs contract bench-cleaning clean
+.PHONY: setup run fetch ui test eval eval-heldout eval-dev2 eval-blind bench lint check-defs contract bench-cleaning clean
 
 setup:  ## install uv if missing, the locked environment, and the Dagster instance folder
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -17,6 +17,9 @@ setup:  ## install uv if missing, the locked environment, and the Dagster instan
 run: setup  ## the main job on raw/: raw pages -> checked warehouse, then a summary
 	$(RUN) dg launch --job ledger_job --config-json '{"loggers": {"console": {"config": {"log_level": "INFO"}}}}'
 	$(RUN) python -m pipelines.summary
+
+fetch: setup  ## fetch the URLs and feeds of sources.yaml (or LEDGER_SOURCES) into raw/fetched/ (goes online)
+	$(RUN) dg launch --job fetch_job --config-json '{"loggers": {"console": {"config": {"log_level": "INFO"}}}}'
 
 ui: setup  ## Dagster UI and daemon (schedules, sensors) on http://127.0.0.1:3000
 	$(RUN) dg dev --host 127.0.0.1 --port 3000
