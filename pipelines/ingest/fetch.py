@@ -6,9 +6,11 @@ of a feed becomes a page to fetch, with the item's date as `published` and the f
 
 Pages land in `<raw>/fetched/<sha1(url)[:16]>.html` (`.txt` for text/plain; `.gz` appended when the server
 sent a gzip body anyway) with their bytes exactly as received, beside a `manifest.csv` that
-`pipelines.ingest.raw` reads, and a `fetch_log.csv` with one row per attempt (fetched, skipped, failed and
-why). robots.txt is obeyed, each host is asked at most once per `delay` seconds, only http(s) is spoken,
-only HTML or plain-text bodies up to `max_bytes` are kept, and one bad URL never stops the others.
+`pipelines.ingest.raw` reads (its `charset` column holds the charset parameter of the response's
+Content-Type, so a page that declares its encoding only in the HTTP header still decodes), and a
+`fetch_log.csv` with one row per attempt (fetched, skipped, failed and why). robots.txt is obeyed, each
+host is asked at most once per `delay` seconds, only http(s) is spoken, only HTML or plain-text bodies up
+to `max_bytes` are kept, and one bad URL never stops the others.
 """
 
 from __future__ import annotations
@@ -371,6 +373,7 @@ class Response:
     status: int
     content_type: str  # media type, lower case, without parameters
     content_type_header: str
+    charset: str | None  # the Content-Type's charset parameter, lower case
     content_encoding: str
     content_language: str | None
     body: bytes
@@ -451,6 +454,7 @@ class Client:
             status=response.status,
             content_type=media,
             content_type_header=header.strip(),
+            charset=headers.get_content_charset() or None,
             content_encoding=(headers.get("Content-Encoding") or "identity").strip().lower(),
             content_language=language,
             body=b"".join(chunks),
@@ -550,6 +554,7 @@ def _manifest_bytes(rows: dict[str, dict]) -> bytes:
                 "outlet": meta.get("outlet") or "",
                 "language": meta.get("language") or "",
                 "published": published.isoformat() if published else "",
+                "charset": meta.get("charset") or "",
             }
         )
     return out.getvalue().encode("utf-8")
@@ -591,7 +596,9 @@ class LandingZone:
                 return name
         return None
 
-    def store(self, source: PageSource, body: bytes, suffix: str, language: str | None) -> str:
+    def store(
+        self, source: PageSource, body: bytes, suffix: str, language: str | None, charset: str | None = None
+    ) -> str:
         name = page_file_stem(source.url) + suffix
         _write_atomically(self.folder / name, body)
         for old in [n for n, m in self.rows.items() if m.get("url") == source.url and n != name]:
@@ -602,6 +609,7 @@ class LandingZone:
             "outlet": source.outlet,
             "language": source.language or language,
             "published": source.published,
+            "charset": charset,
         }
         self.save_manifest()
         return name
@@ -697,7 +705,7 @@ class Fetcher:
         try:
             response = self.client.get(source.url, ACCEPT)
             suffix = _page_suffix(response)
-            name = self.zone.store(source, response.body, suffix, response.content_language)
+            name = self.zone.store(source, response.body, suffix, response.content_language, response.charset)
         except FetchFailure as exc:
             log.warning("failed %s%s: %s", source.url, title, exc.reason)
             return self._attempt(source.url, "failed", http_status=exc.http_status, reason=exc.reason)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.ingest import decode_page, scan_raw_dir
+from pipelines.ingest import UndecodablePage, decode_page, scan_raw_dir
 from pipelines.ingest import fetch as fetch_module
 from pipelines.ingest.fetch import (
     FetchSettings,
@@ -526,3 +526,45 @@ def test_fetched_pages_are_found_by_raw_discovery_end_to_end(site, tmp_path):
     assert (item.outlet, item.language, item.published) == ("Loopback Wire", "en-gb", dt.date(2024, 3, 5))
     assert "local" in pages
     assert set(pages) == {"local", story.doc_id, item.doc_id}  # fetch_log.csv and the lock are no pages
+
+
+def test_a_charset_sent_only_in_the_http_header_reaches_the_manifest_and_decodes(site, tmp_path):
+    latin = (
+        b"<html><head><title>Caf\xe9</title></head><body><p>Caf\xe9 in Idlib: 3 wounded.</p></body></html>"
+    )
+    cyrillic = "\u041f\u043e\u0433\u0438\u0431\u043b\u0438 12 \u0447\u0435\u043b\u043e\u0432\u0435\u043a.\n"
+    site.routes["/latin.html"] = html(latin, charset='"ISO-8859-1"')  # no <meta charset> in the page
+    site.routes["/ru.txt"] = (
+        200,
+        {"Content-Type": "text/plain; charset=windows-1251"},
+        cyrillic.encode("cp1251"),
+    )
+    site.routes["/none.html"] = (200, {"Content-Type": "text/html"}, UTF8_PAGE)
+    urls = [f"{site.base}/latin.html", f"{site.base}/ru.txt", f"{site.base}/none.html"]
+    sources = write_sources(tmp_path / "s.yaml", "urls:\n" + "".join(f"  - {u}\n" for u in urls))
+    raw = tmp_path / "raw"
+    assert fetch_from_file(sources, raw, FAST).count("fetched") == 3
+
+    rows = read_csv(fetched_dir(raw) / "manifest.csv")
+    assert list(rows[0]) == ["file", "url", "outlet", "language", "published", "charset"]
+    charsets = {row["url"]: row["charset"] for row in rows}
+    assert charsets == dict(zip(urls, ["iso-8859-1", "windows-1251", ""], strict=True))
+
+    pages = {p.url: p for p in scan_raw_dir(raw)}
+    page = pages[urls[0]]
+    assert page.charset == "iso-8859-1"
+    text = decode_page(page.read_bytes(), page.raw_path, page.charset)
+    assert "<p>Caf\u00e9 in Idlib: 3 wounded.</p>" in text
+    assert pages[urls[1]].text() == cyrillic
+    assert pages[urls[2]].charset is None and pages[urls[2]].text() == UTF8_PAGE.decode()
+    with pytest.raises(UndecodablePage, match="no charset in the manifest or the page"):
+        decode_page(page.read_bytes(), page.raw_path)  # what the header's charset saves the page from
+
+    # a later run that skips the pages keeps their charsets in the rewritten manifest
+    site.routes["/new.html"] = html(UTF8_PAGE)
+    more = write_sources(
+        tmp_path / "more.yaml", "urls:\n" + "".join(f"  - {u}\n" for u in [*urls, site.base + "/new.html"])
+    )
+    assert [a.status for a in fetch_from_file(more, raw, FAST).attempts] == ["skipped"] * 3 + ["fetched"]
+    after = {row["url"]: row["charset"] for row in read_csv(fetched_dir(raw) / "manifest.csv")}
+    assert after == {**charsets, f"{site.base}/new.html": "utf-8"}
