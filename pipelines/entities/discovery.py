@@ -5,9 +5,10 @@ is kept only when a cue types it (cue lists in `cues.yaml`, each with its false-
   - armed_group: it ends in a group noun ("the Hamza Brigade") or starts with an Arabic group word
     ("Liwa al-X", "Jaysh X");
   - organisation: it ends in an organisation noun ("... Institute", "... Observatory");
-  - person: an honorific ("Mr X", kept in the mention), a title or role noun before it ("analyst X Y"),
-    a speech verb next to it ("said X Y", "X Y said"), an appositive role ("X Y, a commander"),
-    a kunya ("Abu X") or a common given name ("Omar X");
+  - person: an honorific ("Mr X": kept in the mention before a lone surname, left out before a full
+    name: "Dr. X Y" is "X Y"), a title or role noun before it ("analyst X Y"), a speech verb next to
+    it ("said X Y", "X Y said"), an appositive role ("X Y, a commander", "X Y, head of"), "led by X Y",
+    a kunya ("Abu X") or a common given name ("Omar X", "Abdul-Hakim X");
   - location: a place preposition or "town of" before it ("in X", "near X") or a place noun after it.
 Runs without a cue are not recorded: an untyped name is noise to an analyst.
 """
@@ -49,7 +50,7 @@ _CUE_KEYS = (
     "location_of_nouns", "location_suffix_nouns", "location_continuations", "group_context_after",
     "group_context_before", "facility_nouns", "facility_nouns_after", "ordinal_words",
     "weak_location_preps", "movement_words", "name_suffixes", "weak_org_suffixes", "agency_heads",
-    "agency_modifiers", "back_reference_heads",
+    "agency_modifiers", "back_reference_heads", "location_at_nouns",
 )  # fmt: skip
 
 
@@ -145,6 +146,18 @@ def _gap_ok(text: str, a: Word, b: Word) -> bool:
     return text[a.end : b.start] == " "
 
 
+def _possessive_head(text: str, a: Word, b: Word, c: Cues | None) -> bool:
+    """A plural possessive before a group or organisation noun stays inside the name ("the Raqqa
+    Revolutionaries' Brigade", "Workers’ Party"); before any other word it ends the name ("the
+    Uighurs’ Turkistan Islamic Party"), as a singular one always does ("Syria's Idlib")."""
+    return (
+        c is not None
+        and text[a.end : b.start] in ("' ", "’ ")
+        and a.text.endswith("s")
+        and (c.has("group_suffixes", b.text) or c.has("org_suffixes", b.text))
+    )
+
+
 def _runs(text: str, words: list[Word], c: Cues | None = None) -> list[tuple[int, int]]:
     """Index ranges [i, j) of runs of name words, inner connectors allowed."""
     runs = []
@@ -161,7 +174,9 @@ def _runs(text: str, words: list[Word], c: Cues | None = None) -> list[tuple[int
             i += 1
             continue
         j = i + 1
-        while j < n and _gap_ok(text, words[j - 1], words[j]):
+        while j < n and (
+            _gap_ok(text, words[j - 1], words[j]) or _possessive_head(text, words[j - 1], words[j], c)
+        ):
             if _is_name_word(words[j].text):
                 j += 1
                 continue
@@ -254,6 +269,8 @@ def discover(
         if not core or (generic and len(core) == 1):
             continue
         etype, cue = _classify(text, words, i, j, names, lead, honorific, c)
+        if honorific and len(core) >= 2:
+            i += 1  # "Dr. Fadi X": the person's name; a lone surname keeps it ("Mr Orton")
         if generic and cue not in ("org_suffix", "org_prefix", "agency"):
             etype = None  # "Syrian Army" is not a name of its own; "Russian Defence Ministry" is
         if employer and etype == "person":
@@ -460,7 +477,8 @@ def _classify(
         return "organisation", "org_suffix"  # "its Amaq news agency"
     if nxt and c.has("facility_nouns_after", nxt):
         return "location", "facility"  # "Victoria Hospital", "the Walter Reed hospital"
-    if c.has("given_names", first) and 2 <= len(names) <= 4 and not c.has("location_suffix_nouns", nxt or ""):
+    given = c.has("given_names", first) or ("-" in first and c.has("given_names", first.split("-")[0]))
+    if given and 2 <= len(names) <= 4 and not c.has("location_suffix_nouns", nxt or ""):
         return "person", "given_name"
     if len(names) == 2 and _INITIAL.fullmatch(names[1]) and _AGE_AFTER.match(after):
         return "person", "initial"  # an anonymised name with its age: "Kerstin W., 41, ..."
@@ -476,9 +494,11 @@ def _classify(
         and c.has("kunya_prefixes", _AKA_KUNYA.match(after).group(1))
     ):
         return "person", "alias"  # "X Y, also known as Abu Z": the real name of a kunya's bearer
-    m = re.match(r",\s+(?:a|an|the)\s+(\S+)", after)
+    m = re.match(r",\s+(?:a|an|the)\s+(\S+)", after) or re.match(r",\s+(\S+)\s+(?:of|for|at)\s", after)
     if m and len(names) >= 2 and c.has("apposition_roles", m.group(1).strip(",.").lower()):
         return "person", "apposition"
+    if len(names) >= 2 and _LED_BY.search(text, max(0, words[i].start - 30), words[i].start):
+        return "person", "led_by"
     if nxt and c.has("location_suffix_nouns", nxt):
         return "location", "place_noun"
     if (
@@ -493,6 +513,9 @@ def _classify(
 
 
 _NEWS_AGENCY_AFTER = re.compile(r" (?:news|press) agency\b")
+# "led by X Y": the leader of a group named just before (a group or organisation name is typed by its
+# own noun first, and a knowledge-base name wins over this cue).
+_LED_BY = re.compile(r"\b(?:led|headed|commanded|founded|co-founded|chaired) by (?:the )?$")
 # A wire dateline opening a line: "CITYNAME, Region (AGENCY) —" or "CITYNAME (AGENCY) -". The city is
 # a place, the bracketed agency an organisation. Risk: an all-caps heading followed by a dash.
 _DATELINE = re.compile(
@@ -590,10 +613,11 @@ def _possessive_after(text: str, w: Word) -> bool:
 
 
 def _of_place(text: str, words: list[Word], i: int, c: Cues) -> bool:
-    """'town of X', 'outskirts of X'."""
-    if i < 2 or words[i - 1].text != "of":
+    """'town of X', 'outskirts of X'; 'observation post at X', 'checkpoint at X'."""
+    if i < 2 or words[i - 1].text not in ("of", "at"):
         return False
-    return c.has("location_of_nouns", words[i - 2].text.lower())
+    key = "location_of_nouns" if words[i - 1].text == "of" else "location_at_nouns"
+    return c.has(key, words[i - 2].text.lower())
 
 
 # Endings of nationality adjectives ("Kurdish", "Iraqi", "Lebanese", "Syrian", "Afghan").

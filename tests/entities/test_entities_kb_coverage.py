@@ -40,11 +40,27 @@ def kb():
         ("Fighters crossed the Euphrates at night.", "Euphrates", "loc:euphrates"),
         ("Shelling hit Kafr Lusin and Haritan.", "Haritan", "loc:haritan"),
         ("He grew up in Vilvoorde.", "Vilvoorde", "loc:vilvoorde"),
+        ("Shelling closed the M4 highway near Ariha.", "M4 highway", "loc:m4-highway"),
+        ("Convoys moved up the Damascus-Aleppo highway.", "Damascus-Aleppo highway", "loc:m5-highway"),
+        ("Shelling closed the road to Sanliurfa province.", "Sanliurfa province", "loc:sanliurfa"),
+        ("BEIRUT (AFP) - Fighting resumed.", "AFP", "org:agence-france-presse"),
+        ("IDLIB, Syria (AP) — A strike killed two.", "AP", "org:associated-press"),
+        ("They feared being sent back to Tashkent.", "Tashkent", "loc:tashkent"),
+        (
+            "Units such as the Uighurs’ Turkistan Islamic Party held the hills.",
+            "Turkistan Islamic Party",
+            "grp:turkistan-islamic-party",
+        ),
     ],
 )
 def test_kinds_of_names_link(kb, text, surface, entity_id):
     got = {(m.surface, m.entity_id) for m in find_mentions(text, kb)}
     assert (surface, entity_id) in got, got
+
+
+def test_a_rifle_is_no_road(kb):
+    text = "The guards carried M4 rifles along the road."
+    assert [m for m in find_mentions(text, kb) if m.entity_id == "loc:m4-highway"] == []
 
 
 def test_who_in_capitals_needs_support(kb):
