@@ -1,5 +1,6 @@
 """Shared fixtures: the whole pipeline materialised on the sample pages into a temporary warehouse."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -8,11 +9,27 @@ import pytest
 
 from pipelines import settings
 from pipelines.definitions import defs
+from pipelines.defs.jobs import ledger_job
 from pipelines.defs.resources import ledger_resources
 
 _DEFS = defs()
 # Every asset and check of the code location, as Dagster discovers them (nothing listed by hand).
 ASSETS = [*_DEFS.assets, *(_DEFS.asset_checks or [])]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _offline_sources(tmp_path_factory):
+    """Tests never fetch what the project's sources.yaml lists: LEDGER_SOURCES points at an empty
+    sources file for the session (a fetch test sets its own, served from a loopback server)."""
+    path = tmp_path_factory.mktemp("sources") / "sources.yaml"
+    path.write_text("urls: []\nfeeds: []\n", encoding="utf-8")
+    before = os.environ.get("LEDGER_SOURCES")
+    os.environ["LEDGER_SOURCES"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("LEDGER_SOURCES", None)
+    else:
+        os.environ["LEDGER_SOURCES"] = before
 
 
 def materialize_all(
@@ -22,8 +39,10 @@ def materialize_all(
     expectations_dir: Path | None = None,
     raise_on_error: bool = True,
 ):
+    """What `make run` does: ledger_job's assets and checks (fetching, which goes online, is left out)."""
     return dg.materialize(
         ASSETS,
+        selection=ledger_job.selection,
         resources=ledger_resources(raw_dir, warehouse, expectations_dir),
         instance=instance,
         raise_on_error=raise_on_error,

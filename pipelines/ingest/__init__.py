@@ -1,6 +1,7 @@
-"""Ingest: find the pages in the raw landing zone, read their manifest entries, and decode them to text.
+"""Ingest: fetch listed URLs and feeds into the raw landing zone (`fetch.py`), find the pages there,
+read their manifest entries, and decode them to text (`raw.py`).
 
-Pages are kept exactly as fetched; nothing here writes to `raw/`.
+Pages are kept exactly as fetched; only the fetcher writes to `raw/` (under `raw/fetched/`).
 """
 
 from pipelines.ingest.raw import (
