@@ -744,6 +744,7 @@ def _extract(
     _link_report_parts(tokens, cands, lex, mi)
     _link_default_parts(tokens, cands)
     _link_siblings(tokens, cands)
+    _back_referenced_totals(tokens, cands, lex)
     _attach_actors(tokens, cands, lex, mi)
     _inherit_from_whole(cands)
     _mark_repeats(tokens, cands, text)
@@ -1866,6 +1867,12 @@ def _link_parts(tokens: Sequence[Token], cands: list[_Cand], lex: Lexicon) -> No
             continue
         gap_start = max(a.np.end, a.q.end)
         gap = range(gap_start, b.q.start)
+        # "Idlib: 104 (31 children)", "41 people (including 12 children)": a count in brackets right
+        # after a count is a part of it
+        if [tokens[k].lower for k in gap] in (["("], ["(", "including"], ["(", "among", "them"]):
+            b.part_of = ai
+            _part_category(b, a)
+            continue
         # "he was among the 2,000 evacuated": "among the N" makes N a group someone belongs to, not a part
         cue_before = any(
             match_any(tokens, k, lex.part_of_cues)[0] >= 0
@@ -2266,6 +2273,33 @@ def _named_category(tokens: Sequence[Token], start: int, end: int, lex: Lexicon)
             if phrase[0] == w and len(phrase) == 1:
                 return cat
     return None
+
+
+def _back_referenced_totals(tokens: Sequence[Token], cands: list[_Cand], lex: Lexicon) -> None:
+    """ "The Centre documented 412 deaths ... Of the 412 victims, 118 were ...": a breakdown that opens
+    by naming an earlier total again ("Of the N ...", same bounds and category, an earlier sentence)
+    repeats that total, and its parts are parts of it (SPEC §3: a claim is counted once)."""
+    for bi, b in enumerate(cands):
+        if b.category == "other" or b.repeat_of is not None:
+            continue
+        opener, _ = match_ending_at(tokens, b.q.start, lex.breakdown_openers)
+        if opener < 0 or tokens[opener].lower != "of" or _sentence_start(tokens, b.q.start) != opener:
+            continue
+        earlier = [
+            ai
+            for ai in range(bi)
+            if cands[ai].repeat_of is None
+            and cands[ai].category == b.category
+            and (cands[ai].q.low, cands[ai].q.high) == (b.q.low, b.q.high)
+            and tokens[cands[ai].q.start].sent != tokens[b.q.start].sent
+        ]
+        if not earlier:
+            continue
+        ai = earlier[-1]
+        b.repeat_of = ai
+        for c in cands:
+            if c.part_of == bi:
+                c.part_of = ai
 
 
 def _inherit_from_whole(cands: list[_Cand]) -> None:

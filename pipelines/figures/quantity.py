@@ -117,14 +117,15 @@ def _core(tokens: Sequence[Token], i: int, lex: Lexicon) -> Core | None:
         end = match_phrase(tokens, i, entry.phrase)
         if end >= 0:
             low, high = entry.low, entry.high
-            if high < 10 and end < n and tokens[end].lower in lex.scales and tokens[end].sent == tok.sent:
-                # "several hundred", "a few thousand": both bounds of the vague digit times the scale
-                # (3-9 x 100 = 300-900), the multiplication SPEC §3's table applies to "a couple of (N)"
-                # (2 x N); reading it up to the scale's order of magnitude (999) would credit a count
-                # the words do not allow
+            multipliers = {**lex.scales, **lex.dozen_words}
+            if high < 10 and end < n and tokens[end].lower in multipliers and tokens[end].sent == tok.sent:
+                # "several hundred", "a few thousand", "a few dozen": both bounds of the vague digit
+                # times the scale (3-9 x 100 = 300-900), the multiplication SPEC §3's table applies to
+                # "a couple of (N)" (2 x N); reading it up to the scale's order of magnitude (999) would
+                # credit a count the words do not allow
                 scale = 1
-                while end < n and tokens[end].lower in lex.scales and tokens[end].sent == tok.sent:
-                    scale *= lex.scales[tokens[end].lower]  # "several hundred thousand"
+                while end < n and tokens[end].lower in multipliers and tokens[end].sent == tok.sent:
+                    scale *= multipliers[tokens[end].lower]  # "several hundred thousand"
                     end += 1
                 low, high = low * scale, float(high * scale)
             if end < n and tokens[end].lower == "of" and tokens[end].sent == tok.sent:

@@ -86,6 +86,8 @@ def test_family_size_is_other_but_family_casualties_count():
         ("two or three", (None, 2, 3, "range")),
         ("several hundred", (300, 300, 900, "vague")),
         ("a few thousand", (3000, 3000, 9000, "vague")),
+        ("a few dozen", (36, 36, 108, "vague")),
+        ("several dozen", (36, 36, 108, "vague")),
         ("scores of", (10, 10, 99, "vague")),
         ("scores", None),
     ],

@@ -223,3 +223,43 @@ def test_bare_count_opening_a_clause_is_a_part_of_its_paragraphs_total():
 def test_partitive_of_a_generic_noun_in_a_news_story_keeps_its_own_reading():
     found = figs("Three people were killed in Hama on Monday. One of the men was a teacher.")
     assert all(f.part_of is None or f.category == "killed" for f in found)
+
+
+def test_a_count_in_brackets_after_a_count_is_its_part():
+    text = (
+        "The monitor recorded the deaths of 300 civilians in the quarter.\n\n"
+        "Deaths by province\n- Hama: 120 (14 children)\n- Darat: 80 (9 children)"
+    )
+    found = figs(text)
+    for total, part in (("120", "14 children"), ("80", "9 children")):
+        whole, child = at(found, total), at(found, part)
+        assert child.part_of == found.index(whole)
+        assert (child.category, child.location_entity_id) == (whole.category, whole.location_entity_id)
+
+
+def test_including_in_brackets_is_a_part():
+    found = figs("Shelling of Kafrun killed 41 people (including 12 children) on Monday.")
+    assert at(found, "12 children").part_of == found.index(at(found, "41 people"))
+    assert at(found, "12 children").category == "killed"
+
+
+def test_a_breakdown_that_names_an_earlier_total_again_repeats_it():
+    text = (
+        "The monitor documented the deaths of 412 civilians in Hama during the quarter.\n\n"
+        "Of the 412 victims, 118 were killed by shelling, 39 by air strikes and 22 by gunmen."
+    )
+    found = figs(text)
+    total, again = at(found, "412 civilians"), at(found, "412 victims")
+    assert again.repeat_of == found.index(total)
+    for part in ("118", "39", "22"):
+        got = next(f for f in found if f.surface.startswith(part))
+        assert got.part_of == found.index(total)
+        assert got.location_entity_id == "loc:hama"  # the total's place, through the repeat
+
+
+def test_a_new_total_after_of_the_is_no_repeat():
+    text = (
+        "The monitor documented the deaths of 412 civilians in Hama.\n\nOf the 300 wounded, 40 were children."
+    )
+    found = figs(text)
+    assert at(found, "300 wounded").repeat_of is None
