@@ -21,6 +21,7 @@ _WORD_LISTS = (
     "later_words",
     "duration_preps",
     "strict_duration_preps",
+    "window_preps",
     "season_triggers",
     "generic_today_cues",
     "generic_today_verbs_after",

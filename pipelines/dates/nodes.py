@@ -18,6 +18,7 @@ from pipelines.dates.calendar_math import (
     half_of,
     latest_day_not_after,
     latest_month_not_after,
+    month_end,
     month_interval,
     part_of,
     quarter_of,
@@ -336,6 +337,32 @@ class AgoNode(Node):
             return None
         iv = unit_interval(self.unit, pub, -self.n)
         return None if iv is None else Res(iv, "publication")
+
+
+@dataclass
+class WindowNode(Node):
+    """ "in the past two weeks", "over the last 10 days": the n units ending on the publication day
+    (14 days for two weeks; a month back to the same day of the month before, plus one day)."""
+
+    unit: str
+    n: int
+    deictic = True
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        pub = ctx.published
+        if pub is None:
+            return None
+        if self.unit == "day":
+            start = pub - (self.n - 1) * _DAY
+        elif self.unit == "week":
+            start = pub - (7 * self.n - 1) * _DAY
+        elif self.unit in ("month", "year"):
+            months = self.n * (12 if self.unit == "year" else 1)
+            y, m = shift_month(pub.year, pub.month, -months)
+            start = D(y, m, min(pub.day, month_end(y, m).day)) + _DAY
+        else:
+            return None
+        return Res(Interval(start, pub, "range"), "publication")
 
 
 # How fine a unit or granularity is, for anchoring "the next <unit>" to an earlier date.

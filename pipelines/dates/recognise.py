@@ -12,7 +12,7 @@ import datetime
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipelines.dates.calendar_math import valid_day
 from pipelines.dates.lexicon import Lexicon, default_lexicon
@@ -36,6 +36,7 @@ from pipelines.dates.nodes import (
     TextRelNode,
     TextShiftNode,
     WeekdayNode,
+    WindowNode,
     YearNode,
     YearRef,
 )
@@ -626,6 +627,19 @@ class _Parser:
             return i + 2, RelUnitNode(unit, rel)
         if word == "the":
             nxt = self.low(i + 1)
+            if nxt in ("past", "last") and self.low(i - 1) in self.w["window_preps"]:
+                # "in the past two weeks": the window ending on publication ("over the past two
+                # years" says how long, and stays a duration)
+                num = self.number_at(i + 2)
+                k, n = (num[0], num[1]) if num is not None and num[1] >= 2 else (i + 2, 1)
+                unit = self.unit_at(k)
+                # "in the last month of the war" is a part of another period, not a window
+                if (
+                    unit in ("day", "week", "month", "year")
+                    and (n == 1) == (self.low(k) == unit)
+                    and self.low(k + 1) != "of"
+                ):
+                    return k + 1, WindowNode(unit, n)
             if nxt == "weekend" and self.low(i - 1) in {"over", "at", "during", "on"}:
                 return i + 2, RelUnitNode("latest_weekend", 0)  # "over the weekend"
             unit = self.singular_unit_at(i + 2) or ("weekend" if self.low(i + 2) == "weekend" else None)
@@ -1006,7 +1020,29 @@ def extract_dates(
     # cannot join. The text anchor for "the next year" carries over from line to line.
     for line in _LINE_RE.finditer(text):
         _extract_line(text, line.start(), _Parser(line.group(), lex, ctx), ctx, out)
+    out = _join_named_days(text, out)
     logger.debug("found %d date mentions", len(out))
+    return out
+
+
+_DEICTIC_DAYS = frozenset({"yesterday", "today", "tomorrow", "tonight"})
+
+
+def _join_named_days(text: str, found: list[DateMention]) -> list[DateMention]:
+    """ "yesterday, Tuesday," names one day twice: one mention, not two."""
+    out: list[DateMention] = []
+    for m in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.surface.lower() in _DEICTIC_DAYS
+            and text[prev.end : m.start] in (", ", " ")
+            and m.granularity == "day"
+            and (prev.date_start, prev.date_end) == (m.date_start, m.date_end)
+        ):
+            out[-1] = replace(prev, end=m.end, surface=text[prev.start : m.end])
+            continue
+        out.append(m)
     return out
 
 
@@ -1018,10 +1054,14 @@ def _extract_line(text: str, offset: int, parser: _Parser, ctx: Ctx, out: list[D
             i += 1
             continue
         j, node = match
-        if isinstance(node, DayNode | MonthNode | WeekdayNode) and (
-            parser.future_cue(i) or parser.deadline(i, node)
+        # "early September", "the end of March": the part of a month follows its month's direction
+        cued = (
+            node.base if isinstance(node, PartNode | EdgeNode) and isinstance(node.base, MonthNode) else node
+        )
+        if isinstance(cued, DayNode | MonthNode | WeekdayNode) and (
+            parser.future_cue(i) or parser.deadline(i, cued)
         ):
-            node.future = True
+            cued.future = True
         start, end = offset + parser.toks[i].start, offset + parser.toks[j - 1].end
         res = node.resolve(ctx)
         if isinstance(node, TextShiftNode):  # a duration: no mention, only the narrative moves on

@@ -102,3 +102,64 @@ def test_elapsed_time_after_an_event_is_no_date_but_moves_the_narrative():
 
 def test_ago_is_still_a_date():
     assert found("The camp was shelled two days ago.") == [("two days ago", D(2021, 6, 8), D(2021, 6, 8))]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "start", "end"),
+    [
+        ("Twelve were killed in the past two weeks.", "the past two weeks", D(2021, 5, 28), D(2021, 6, 10)),
+        ("Strikes rose in the past week.", "the past week", D(2021, 6, 4), D(2021, 6, 10)),
+        ("In the last 10 days, 40 people fled.", "the last 10 days", D(2021, 6, 1), D(2021, 6, 10)),
+        (
+            "Prices doubled during the past three months.",
+            "the past three months",
+            D(2021, 3, 11),
+            D(2021, 6, 10),
+        ),
+    ],
+)
+def test_a_trailing_window_ends_on_the_publication_day(text, surface, start, end):
+    assert found(text) == [(surface, start, end)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the last month of the siege, food ran out.",  # a part of another period
+        "The past month was calm.",  # no preposition: a duration used as a subject
+        "Over the past two weeks the front held.",  # how long, not when
+    ],
+)
+def test_no_window_without_its_shape(text):
+    assert found(text) == []
+
+
+def test_a_window_needs_a_publication_date():
+    assert [(m.surface, m.resolved) for m in extract_dates("In the past week, 3 died.", None)] == [
+        ("the past week", False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "day"),
+    [
+        (
+            "Troops entered the town yesterday, Wednesday, after a siege.",
+            "yesterday, Wednesday",
+            D(2021, 6, 9),
+        ),
+        ("Today, Thursday, the streets are empty.", "Today, Thursday", D(2021, 6, 10)),
+    ],
+)
+def test_a_deictic_day_and_its_weekday_are_one_mention(text, surface, day):
+    assert found(text) == [(surface, day, day)]
+
+
+def test_a_different_weekday_after_yesterday_stays_apart():
+    assert [s for s, *_ in found("Yesterday, Monday was recalled as calm.")] == ["Yesterday", "Monday"]
+
+
+def test_a_part_of_a_month_after_a_future_cue_lies_ahead():
+    assert found("The next report will be published in early September.") == [
+        ("early September", D(2021, 9, 1), D(2021, 9, 10))
+    ]
