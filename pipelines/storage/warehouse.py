@@ -28,6 +28,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("outlet", "VARCHAR"),
         ("language", "VARCHAR"),
         ("published_date", "DATE"),
+        ("charset", "VARCHAR"),  # the manifest's (a fetched page's HTTP header), used when not UTF-8
     ],
     "documents": [
         ("doc_id", "VARCHAR"),

@@ -139,3 +139,34 @@ def test_unknown_names_mart_ranks_every_unlinked_mention(sample_warehouse):
     assert sum(n[2] for n in names) == unlinked
     assert [n[3] for n in names] == sorted((n[3] for n in names), reverse=True)
     assert all(n[1] in ("armed_group", "person", "location", "organisation") for n in names)
+
+
+def test_a_page_decodes_with_the_charset_its_manifest_gives(tmp_path, run_pipeline):
+    """A fetched page whose charset was only in the HTTP header: the manifest's `charset` column carries
+    it to the documents step; the same bytes without it are quarantined with the reason."""
+    body = (
+        "Shelling hit the caf\u00e9 district of Idlib on Monday, residents said.\n\n"
+        "Rescue workers said at least 12 people were killed and 30 wounded in the strikes.\n"
+    ).encode("latin-1")
+    raw = tmp_path / "raw"
+    (raw / "fetched").mkdir(parents=True)
+    (raw / "fetched" / "latin1_page.txt").write_bytes(body)
+    (raw / "fetched" / "manifest.csv").write_text(
+        "file,url,outlet,language,published,charset\n"
+        "latin1_page.txt,http://127.0.0.1/a,Test,en,2021-06-10,iso-8859-1\n",
+        encoding="utf-8",
+    )
+    (raw / "other").mkdir()
+    (raw / "other" / "no_charset.txt").write_bytes(body)
+    warehouse = tmp_path / "wh" / "ledger.duckdb"
+    assert run_pipeline(raw, warehouse).success
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        docs = dict(con.execute("select doc_id, clean_text from documents").fetchall())
+        quarantine = dict(con.execute("select raw_path, reason from quarantine").fetchall())
+        charset = con.execute("select charset from raw_pages where doc_id = 'latin1_page'").fetchone()[0]
+    finally:
+        con.close()
+    assert charset == "iso-8859-1"
+    assert "caf\u00e9 district" in docs["latin1_page"]
+    assert "no_charset" not in docs and "UTF-8" in quarantine["other/no_charset.txt"]

@@ -94,7 +94,7 @@ def documents(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb: Du
             "stage": "documents",
         }
         try:
-            content = decode_page(path.read_bytes(), path.name)
+            content = decode_page(path.read_bytes(), path.name, charset=page.get("charset"))
             doc, spans = _document_row(page, content)
         except (UndecodablePage, UnparseablePage) as exc:
             quarantined.append({**q, "reason": f"{type(exc).__name__}: {exc}"})

@@ -39,6 +39,7 @@ def raw_pages(
             "outlet": p.outlet,
             "language": p.language,
             "published_date": p.published,
+            "charset": p.charset,
         }
         for p in pages
     ]
