@@ -162,6 +162,20 @@ def _classify(line: _Line, rules: tuple[TextRule, ...], removed: list[Removed]) 
             return
 
 
+def _mark_body_end(lines: list[_Line]) -> None:
+    """A line that closes an article ("ENDS", "-30-", "Notes to editors:" of a press release), after at
+    least one paragraph of body, takes every line after it along: they are the release's furniture."""
+    for i, ln in enumerate(lines):
+        if not (ln.strong and ln.rule and ln.rule.ends_body):
+            continue
+        if not any(_is_paragraph(prev) and prev.gone is None for prev in lines[:i]):
+            continue
+        for nxt in lines[i + 1 :]:
+            if nxt.gone is None:
+                nxt.gone = Removed(nxt.text, "after_body_end", ln.rule.kind)
+        return
+
+
 def _mark_blocks(lines: list[_Line]) -> None:
     """Absorb weak/short lines that sit inside or trail a run of strong box-kind hits."""
     anchors = [i for i, ln in enumerate(lines) if ln.strong and ln.rule and ln.rule.kind in BLOCK_KINDS]
@@ -460,6 +474,7 @@ def clean_lines(
         _classify(ln, rules, removed)
         if ln.strong:
             ln.gone = Removed(ln.text, ln.rule.id, ln.rule.kind)  # type: ignore[union-attr]
+    _mark_body_end(lines)
     _mark_blocks(lines)
     _mark_lead_in_runs(lines)
     if headline_runs:

@@ -43,6 +43,7 @@ class TextRule:
     strength: str
     paywall: bool
     risk: str
+    ends_body: bool = False  # the line closes the article: it and every line after it go
 
     def applies(self, line: str, n_words: int) -> re.Match[str] | None:
         """The match of this rule on `line` (a `cut` rule returns the span to cut), or None."""
@@ -134,8 +135,13 @@ def parse_text_rules(data: dict[str, Any], source: str = "rules.yaml") -> tuple[
         paywall = entry.get("paywall", False)
         if not isinstance(paywall, bool):
             raise RuleFileError(f"{where}: paywall must be true or false")
+        ends_body = entry.get("ends_body", False)
+        if not isinstance(ends_body, bool):
+            raise RuleFileError(f"{where}: ends_body must be true or false")
         edges = position == "edges"
-        rule = TextRule(rule_id, kind, match, regex, max_words, min_words, edges, strength, paywall, risk)
+        rule = TextRule(
+            rule_id, kind, match, regex, max_words, min_words, edges, strength, paywall, risk, ends_body
+        )
         rules.append(rule)
     return tuple(rules)
 

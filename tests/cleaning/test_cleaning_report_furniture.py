@@ -36,6 +36,8 @@ LAST = "Officials gave no figure for the wounded on Tuesday evening."
         ("Download the data (XLSX) | Press enquiries: office@example.org", "press_contact"),
         ("Refresh this page for the latest updates.", "navigation_line"),
         ("4 March 2024 · 9 min read", "navigation_line"),
+        ("Donations can be made at relief.example.org/appeal.", "donation_prompt"),
+        ("Share this post: X · Facebook · Telegram · Email", "share_label_line"),
     ],
 )
 def test_header_furniture_goes(line, rule):
@@ -62,3 +64,19 @@ def test_header_furniture_goes(line, rule):
 def test_body_lines_with_the_same_words_stay(line):
     result = clean_lines([*BODY, line, LAST])
     assert line in result.lines, [(r.text, r.rule) for r in result.removed]
+
+
+@pytest.mark.parametrize("mark", ["ENDS", "-ENDS-", "- 30 -", "Notes to editors:"])
+def test_a_press_release_end_mark_takes_the_furniture_after_it(mark):
+    after = [
+        "- Spokespeople are available in English and Arabic in Gaziantep.",
+        "- The Relief Alliance is a registered charity (no. 1234567) working in Syria since 2012.",
+    ]
+    result = clean_lines([*BODY, LAST, mark, *after])
+    assert result.lines == [*BODY, LAST]
+    assert [r.rule for r in result.removed] == ["press_release_end"] + ["after_body_end"] * len(after)
+
+
+def test_an_end_mark_before_any_body_takes_nothing_along():
+    result = clean_lines(["ENDS", *BODY, LAST])
+    assert result.lines == [*BODY, LAST]
