@@ -149,13 +149,13 @@ def _gap_ok(text: str, a: Word, b: Word) -> bool:
 def _possessive_head(text: str, a: Word, b: Word, c: Cues | None) -> bool:
     """A plural possessive before a group or organisation noun stays inside the name ("the Raqqa
     Revolutionaries' Brigade", "Workers’ Party"); before any other word it ends the name ("the
-    Uighurs’ Turkistan Islamic Party"), as a singular one always does ("Syria's Idlib")."""
-    return (
-        c is not None
-        and text[a.end : b.start] in ("' ", "’ ")
-        and a.text.endswith("s")
-        and (c.has("group_suffixes", b.text) or c.has("org_suffixes", b.text))
-    )
+    Uighurs’ Turkistan Islamic Party"), as a singular one always does ("Syria's Idlib"). An apostrophe
+    before an article-prefixed word transliterates a hamza or ʿayn and stays inside the name."""
+    if c is None or text[a.end : b.start] not in ("' ", "’ "):
+        return False
+    if _ARTICLE_HYPHEN.match(b.text):
+        return True  # a transliterated hamza or ʿayn, not a possessive: "Katibat Dir' al-Jabal"
+    return a.text.endswith("s") and (c.has("group_suffixes", b.text) or c.has("org_suffixes", b.text))
 
 
 def _runs(text: str, words: list[Word], c: Cues | None = None) -> list[tuple[int, int]]:
@@ -200,6 +200,15 @@ def _runs(text: str, words: list[Word], c: Cues | None = None) -> list[tuple[int
             ):
                 k += 1
             owner = k < n and words[k].text.isupper() and len(words[k].text) >= 2 and words[j].text == "of"
+            # "the Eighth Brigade of Ahmad X": a unit named after its leader; the person is not in the name
+            leader = (
+                k < n
+                and words[j].text == "of"
+                and c is not None
+                and (c.has("given_names", words[k].text) or c.has("kunya_prefixes", words[k].text))
+            )
+            if leader:
+                break
             more = k + 1 < n and _gap_ok(text, words[k], words[k + 1]) and _is_name_word(words[k + 1].text)
             if owner and not more:
                 break  # "Field Police of the XYZ": an acronym after "of" names the owner, not the unit

@@ -38,6 +38,8 @@ def kb():
         ("Troops ringed the observation post at Sarjablah overnight.", "Sarjablah", "location"),
         ("Sniper fire hit the checkpoint at Tell Warda.", "Tell Warda", "location"),
         ("Gunmen entered the town's al-Nour neighbourhood.", "al-Nour", "location"),
+        ("Fighters of Katibat Sayf' al-Haqq withdrew from the hill.", "Katibat Sayf' al-Haqq", "armed_group"),
+        ("Members present: Gareth Pryce-Jones (Chair); Priya Sandhu.", "Priya Sandhu", "person"),
         ("Defence Minister Ivor Bellweather visited the front.", "Ivor Bellweather", "person"),
         ("They spoke to researcher Ilse Varga about it.", "Ilse Varga", "person"),
         ("Abu Qutaiba al-Halabi leads the unit.", "Abu Qutaiba al-Halabi", "person"),
@@ -95,3 +97,16 @@ def test_bad_cue_file_is_rejected(tmp_path) -> None:
     path.write_text("honorifics: []\n", encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match="honorifics"):
         load_cues(path)
+
+
+def test_a_unit_named_after_its_leader_leaves_the_leader_out(kb):
+    text = "Fighters once formed the Ninth Brigade of Omar Haddo, which later dissolved."
+    got = {(m.surface, m.entity_type) for m in find_mentions(text, kb)}
+    assert ("Ninth Brigade", "armed_group") in got and ("Omar Haddo", "person") in got
+
+
+def test_the_alliance_refers_back_to_the_one_alliance_named(kb):
+    text = "The Orontes Relief Alliance is a charity. The Alliance said it needed tents."
+    found = [m for m in find_mentions(text, kb) if "Alliance" in m.surface]
+    assert [m.surface for m in found] == ["Orontes Relief Alliance", "Alliance"]
+    assert found[0].key == found[1].key
