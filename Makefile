@@ -6,7 +6,7 @@ export LEDGER_WAREHOUSE ?= $(CURDIR)/warehouse/ledger.duckdb
 UV ?= python3 -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: setup run fetch ui test eval eval-heldout eval-dev2 eval-blind bench lint check-defs contract bench-cleaning clean
+.PHONY: setup run fetch ui test eval eval-heldout eval-dev2 eval-dev3 eval-dev4 eval-blind bench lint check-defs contract bench-cleaning clean
 
 setup:  ## install uv if missing, the locked environment, and the Dagster instance folder
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -31,8 +31,8 @@ test: setup  ## every test, and `dg check defs`
 eval: setup  ## score the warehouse against gold/seeds.yaml
 	$(RUN) python -m pipelines.evaluation --problems
 
-# eval-heldout, eval-dev2: development sets; eval-blind: the blind test set (measure only, never tune on it).
-eval-heldout eval-dev2 eval-blind: eval-%: setup  ## build gold/<set>/ into warehouse/<set>.duckdb, score against gold/<set>.yaml
+# eval-heldout, eval-dev2, eval-dev3, eval-dev4: development sets; eval-blind: the blind test set (measure only, never tune on it).
+eval-heldout eval-dev2 eval-dev3 eval-dev4 eval-blind: eval-%: setup  ## build gold/<set>/ into warehouse/<set>.duckdb, score against gold/<set>.yaml
 	LEDGER_RAW_DIR=$(CURDIR)/gold/$* LEDGER_WAREHOUSE=$(CURDIR)/warehouse/$*.duckdb \
 	  $(RUN) dg launch --job ledger_job --config-json '{"loggers": {"console": {"config": {"log_level": "WARNING"}}}}'
 	$(RUN) python -m pipelines.evaluation --gold gold/$*.yaml --warehouse warehouse/$*.duckdb --problems
