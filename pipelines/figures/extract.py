@@ -2285,12 +2285,14 @@ def _back_referenced_totals(tokens: Sequence[Token], cands: list[_Cand], lex: Le
         opener, _ = match_ending_at(tokens, b.q.start, lex.breakdown_openers)
         if opener < 0 or tokens[opener].lower != "of" or _sentence_start(tokens, b.q.start) != opener:
             continue
+        # "at least 17 people dead ... Of the 17 dead": the earlier total may carry a qualifier
         earlier = [
             ai
             for ai in range(bi)
             if cands[ai].repeat_of is None
             and cands[ai].category == b.category
-            and (cands[ai].q.low, cands[ai].q.high) == (b.q.low, b.q.high)
+            and cands[ai].q.low == b.q.low
+            and cands[ai].q.high in (b.q.high, None)
             and tokens[cands[ai].q.start].sent != tokens[b.q.start].sent
         ]
         if not earlier:

@@ -263,3 +263,14 @@ def test_a_new_total_after_of_the_is_no_repeat():
     )
     found = figs(text)
     assert at(found, "300 wounded").repeat_of is None
+
+
+def test_a_breakdown_may_name_a_qualified_total_again():
+    text = (
+        "Clashes near Rawda left at least 17 people dead on Sunday.\n\n"
+        "Of the 17 dead, 12 were members of the garrison and two were civilians."
+    )
+    found = figs(text)
+    total = at(found, "at least 17 people")
+    assert at(found, "17 dead").repeat_of == found.index(total)
+    assert next(f for f in found if f.surface.startswith("12")).part_of == found.index(total)
