@@ -185,7 +185,8 @@ def score_entities(gold: dict, wh: _Warehouse) -> dict:
     not_mentions = []
     for did, names in (gold.get("not_mentions") or {}).items():
         for name in names:
-            for place in _places(wh.text.get(did, ""), name):
+            # whole words: "Syria" in a page's boilerplate says nothing of "Syrian army" in its body
+            for place in _places(wh.text.get(did, ""), name, words=True):
                 for m in wh.rows("mentions", did):
                     if _overlaps(place, (m["char_start"], m["char_end"])):
                         not_mentions.append(f"{did}: {m['surface']!r}")

@@ -489,6 +489,14 @@ def _pre_predicate(
     start, _ = match_ending_at(tokens, end, _COMPANY)
     if start >= 0:
         end = start  # "was repatriated together with 12 women"
+        # "He was killed on Monday evening, together with three of his bodyguards": the clause's verb
+        # may stand a few words before, with only a time phrase and a comma between
+        for k in range(start - 1, max(-1, start - 8), -1):
+            if tokens[k].sent != tokens[q.start].sent or tokens[k].text in (";", ":", "."):
+                break
+            hit, idx = match_ending_at(tokens, k + 1, [p for p, _ in lex.pre_predicates])
+            if hit >= 0:
+                return lex.pre_predicates[idx][1], hit
     elif mi is not None and end >= 2 and tokens[end - 1].lower == "and" and mi.get(end - 2) is not None:
         k = _mention_start(end - 2, mi)
         pres = [p for p, _ in lex.pre_predicates]

@@ -1,9 +1,10 @@
-"""Quality floors on the three development gold sets. A floor may only go up: raise it on a higher score.
+"""Quality floors on the five development gold sets. A floor may only go up: raise it on a higher score.
 
-`seeds` are the five sample articles (raw/); `heldout` are ten pages and `dev2` ten pages written and
-annotated independently of the extractors (gold/heldout/, gold/dev2/). All three are development sets: these
-floors catch regressions, they do not estimate quality on unseen pages (gold/blind/ does, and is never gated
-here so that nobody tunes on it).
+`seeds` are the five sample articles (raw/); `heldout` (ten pages), `dev2` (ten), `dev3` (eight) and `dev4`
+(eight) were written and annotated independently of the extractors (gold/<set>/). All five are development
+sets: these floors catch regressions, they do not estimate quality on unseen pages (gold/blind/ does, and is
+never gated here so that nobody tunes on it). dev3 and dev4 are newer and harder (new genres); their floors
+sit a little below the scores measured when they were set.
 """
 
 import shutil
@@ -69,6 +70,38 @@ FLOORS = {
         ("entities", "recall"): 0.97,
         ("entities", "linking_consistency"): 0.98,
     },
+    "dev3": {
+        ("boilerplate", "must_remove_gone"): 0.96,
+        ("boilerplate", "must_keep_kept"): 0.97,
+        ("boilerplate", "title_at_most_once"): 1.0,
+        ("figures", "precision"): 0.96,
+        ("figures", "recall"): 0.97,
+        ("figures", "category_accuracy"): 0.88,
+        ("figures", "actor_accuracy"): 0.73,
+        ("figures", "location_accuracy"): 0.78,
+        ("figures", "part_of_accuracy"): 0.85,
+        ("dates", "precision"): 0.96,
+        ("dates", "recall"): 0.95,
+        ("dates", "unresolved_right"): 4,
+        ("entities", "recall"): 0.97,
+        ("entities", "linking_consistency"): 0.98,
+    },
+    "dev4": {
+        ("boilerplate", "must_remove_gone"): 0.95,
+        ("boilerplate", "must_keep_kept"): 0.97,
+        ("boilerplate", "title_at_most_once"): 1.0,
+        ("figures", "precision"): 0.93,
+        ("figures", "recall"): 0.94,
+        ("figures", "category_accuracy"): 0.73,
+        ("figures", "actor_accuracy"): 0.81,
+        ("figures", "location_accuracy"): 0.69,
+        ("figures", "part_of_accuracy"): 0.53,
+        ("dates", "precision"): 0.94,
+        ("dates", "recall"): 0.91,
+        ("dates", "unresolved_right"): 8,
+        ("entities", "recall"): 0.89,
+        ("entities", "linking_consistency"): 0.98,
+    },
 }
 CEILINGS = {
     ("figures", "not_figures_extracted"): 0,
@@ -81,6 +114,11 @@ SET_CEILINGS = {
     # dev2 gold gives 'Deir ez-Zor' (governorate) and 'Deir ez-Zor city' two identities in one document; the
     # knowledge base names the city and its governorate alike, so they link to one id (see gold/README.md).
     "dev2": {("entities", "entities_sharing_an_id"): 1},
+    # dev3 gold gives 'Tiger Forces' and its 2019 name '25th Special Mission Forces Division' two identities;
+    # the knowledge base keeps the new name as an alias of the one entity.
+    "dev3": {("entities", "entities_sharing_an_id"): 1},
+    # dev4: a research blog's tagline ("notes on ... in Syria's Badia") is boilerplate the cleaner keeps.
+    "dev4": {("entities", "not_mentions_extracted"): 1},
 }
 
 
@@ -104,11 +142,15 @@ def dev2_warehouse(tmp_path_factory, run_pipeline_session):
 
 
 @pytest.fixture(scope="module")
-def scores(sample_warehouse, heldout_warehouse, dev2_warehouse):
+def scores(sample_warehouse, heldout_warehouse, dev2_warehouse, tmp_path_factory, run_pipeline_session):
     return {
         "seeds": evaluate(GOLD / "seeds.yaml", sample_warehouse),
         "heldout": evaluate(GOLD / "heldout.yaml", heldout_warehouse),
         "dev2": evaluate(GOLD / "dev2.yaml", dev2_warehouse),
+        **{
+            name: evaluate(GOLD / f"{name}.yaml", _build(name, tmp_path_factory, run_pipeline_session))
+            for name in ("dev3", "dev4")
+        },
     }
 
 

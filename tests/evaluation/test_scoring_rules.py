@@ -127,3 +127,15 @@ def test_a_wrong_interval_is_a_miss_and_a_spurious_date(tmp_path):
     dates = [("x", "d", 65, 74, "Yesterday", "2020-01-02", "2020-01-02", "day")]
     result = evaluate(_gold(tmp_path), _warehouse(tmp_path, [], dates))
     assert result["dates"]["tp"] == 0 and result["dates"]["predicted"] == 1
+
+
+def test_a_not_mention_counts_whole_words_only(tmp_path):
+    """A not_mentions name ('Is') flags a mention standing on it as a word, not one that merely
+    contains its letters ('Idlib' does not contain the word 'Id')."""
+    gold = yaml.safe_load(_gold(tmp_path).read_text())
+    gold["not_mentions"] = {"d": ["Id", "Idlib"]}
+    path = tmp_path / "gold_nm.yaml"
+    path.write_text(yaml.safe_dump(gold))
+    mentions = [("m1", "d", TEXT.index("Idlib"), TEXT.index("Idlib") + 5, "Idlib", "location", "loc:idlib")]
+    scores = evaluate(path, _warehouse(tmp_path, [], mentions=mentions))
+    assert scores["entities"]["not_mentions_extracted"] == 1  # 'Idlib' itself, not 'Id' inside it

@@ -274,3 +274,8 @@ def test_a_breakdown_may_name_a_qualified_total_again():
     total = at(found, "at least 17 people")
     assert at(found, "17 dead").repeat_of == found.index(total)
     assert next(f for f in found if f.surface.startswith("12")).part_of == found.index(total)
+
+
+def test_together_with_shares_the_clause_verb_across_a_time_phrase():
+    found = figs("He was killed on Monday evening, together with three of his bodyguards, near Hama.")
+    assert at(found, "three of his bodyguards").category == "killed"
