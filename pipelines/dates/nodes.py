@@ -341,7 +341,7 @@ class AgoNode(Node):
 
 @dataclass
 class WindowNode(Node):
-    """ "in the past two weeks", "over the last 10 days": the n units ending on the publication day
+    """ "in the past two weeks", "within the last 10 days": the n units ending on the publication day
     (14 days for two weeks; a month back to the same day of the month before, plus one day)."""
 
     unit: str
