@@ -46,6 +46,9 @@ def kb():
         ("BEIRUT (AFP) - Fighting resumed.", "AFP", "org:agence-france-presse"),
         ("IDLIB, Syria (AP) — A strike killed two.", "AP", "org:associated-press"),
         ("They feared being sent back to Tashkent.", "Tashkent", "loc:tashkent"),
+        ("A drone struck a convoy near al-Hari on Sunday.", "al-Hari", "loc:al-hari"),
+        ("Gunmen attacked a checkpoint in Jaramana.", "Jaramana", "loc:jaramana"),
+        ("Cells were active around Kabajeb and al-Shula.", "al-Shula", "loc:al-shula"),
         (
             "Units such as the Uighurs’ Turkistan Islamic Party held the hills.",
             "Turkistan Islamic Party",
