@@ -157,6 +157,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("stage", "VARCHAR"),
         ("doc_id", "VARCHAR"),
         ("raw_sha256", "VARCHAR"),
+        ("check_name", "VARCHAR"),  # the contract, check or cap that refused the document
+        ("sample", "VARCHAR"),  # a short sample of what failed (values, the offending line)
     ],
 }
 
