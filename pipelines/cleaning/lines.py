@@ -17,7 +17,13 @@ The order of passes is:
 7. the headline paragraph is chosen (`headline_paragraph`): the first copy of the title found among the
    lines (the page's visible form), else the title itself, without a site-name segment. That copy is
    the headline, not a removal; every other copy stays recorded as `repeated_title`. The page layer
-   puts the headline first in `clean_text`.
+   puts the headline first in `clean_text`. A headline never takes a page's only paragraph: when
+   nothing else would be left, a copy that reads as a paragraph (a sentence, not a bare headline)
+   stays as the body and the page has no headline paragraph.
+
+A plain-text page has a title only when it opens with one (`guess_title`): its first substantial line
+is title-like (one sentence at most, at most TITLE_MAX_WORDS words) and a body follows it. A page of
+one paragraph, or one opening with a paragraph of several sentences, has no title.
 """
 
 from __future__ import annotations
@@ -47,6 +53,9 @@ MAX_BLOCK_GAP_LINES = 30
 EDGE_LINES = 3
 # A title candidate for plain-text pages: first line with at least this many words.
 TITLE_MIN_WORDS = 3
+# ... and at most this many: news headlines rarely pass 16 words, summary lines that stand as the title
+# of a statement reach about 25; a longer first line is the opening paragraph.
+TITLE_MAX_WORDS = 25
 # A line repeating part of a longer line is dropped only if it has at least this many words.
 REPEAT_MIN_WORDS = 8
 # A headline-like line (a teaser's headline, a menu label): no sentence-final punctuation, starts with a
@@ -86,6 +95,12 @@ SITE_KEY_MIN_CHARS = 4
 _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s*$")
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—:·•»-]\s+|\s+::\s+")
+# A sentence ending inside a line: "?", "!" or "…", or a full stop after a lowercase word or a word of
+# four or more characters, then a capitalised word. Abbreviations of up to three characters ("No. 1",
+# "Inc. CEO", "Dr. X", "U.S. Army") are not sentence ends; risk: a longer one ("Corp. Chief") is.
+_INNER_SENTENCE_END = re.compile(r"(?:[!?…]|(?<![\w.])(?:[a-z]{2,}|\w{4,})\.)[\"”’)]*\s+[\"“‘(]?[A-Z]")
+# A title never ends as a line that introduces or continues ("Minister X said:", "In the north,").
+_TITLE_END_BAD = re.compile(r"[:;,–—-][\"”’')]*\s*$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 _HEADLINE_START = re.compile(r"^[\"“‘'(]?[A-Z0-9À-Ý]")
 _HEADLINE_END_BAD = re.compile(r"[.!…:;,–—-][\"”’')]*\s*$")
@@ -435,11 +450,28 @@ def headline_paragraph(title: str | None, *, sitename: str | None = None) -> str
     return text
 
 
+def _title_like(ln: _Line) -> bool:
+    """A line shaped like a page's title: at most TITLE_MAX_WORDS words, one sentence at most, not a
+    line that introduces what follows."""
+    return (
+        ln.words <= TITLE_MAX_WORDS
+        and not _INNER_SENTENCE_END.search(ln.text)
+        and not _TITLE_END_BAD.search(ln.text)
+    )
+
+
 def _pick_title(lines: list[_Line]) -> str | None:
-    for ln in lines:
-        if ln.gone is None and not ln.strong and ln.words >= TITLE_MIN_WORDS:
-            return ln.text
-    return None
+    """The title of a plain-text page: its first substantial non-boilerplate line, when that line is
+    title-like and a body line follows it; else None (the page opens with its body). A bare headline
+    with nothing after it is a title too: the page has no body (pass 7 keeps it as the headline)."""
+    live = [ln for ln in lines if ln.gone is None and not ln.strong]
+    first = next((i for i, ln in enumerate(live) if ln.words >= TITLE_MIN_WORDS), None)
+    if first is None or not _title_like(live[first]):
+        return None
+    key = squash(live[first].text)
+    if not any(squash(ln.text) != key for ln in live[first + 1 :]) and _is_paragraph(live[first]):
+        return None
+    return live[first].text
 
 
 def clean_lines(
@@ -480,10 +512,12 @@ def clean_lines(
     if headline_runs:
         _mark_headline_runs(lines)
 
+    guessed = False
     if title:
         title = " ".join(normalize_text(title).split())
     elif guess_title:
         title = _pick_title(lines)
+        guessed = title is not None
     if guess_title and title:
         key = squash(title)
         head = next((i for i, ln in enumerate(lines) if squash(ln.text) == key), None)
@@ -493,7 +527,10 @@ def clean_lines(
                     ln.gone = Removed(ln.text, "header_navigation", "navigation")
 
     _mark_repeats(lines, [t for t in (title, *headlines) if t])
-    headline = _pick_headline(lines, title, sitename)
+    headline, kept_as_body = _pick_headline(lines, title, sitename)
+    if kept_as_body and guessed:
+        # The guessed title was the page's only paragraph: the page has no title.
+        title = None
 
     paywall = False
     unread: float | None = None
@@ -509,23 +546,33 @@ def clean_lines(
     return LineResult(body, removed, paywall, unread, title, headline)
 
 
-def _pick_headline(lines: list[_Line], title: str | None, sitename: str | None) -> str | None:
-    """Pass 7: the headline paragraph. Its source line, if the title stood as a line, leaves the
-    removals (it is kept, at the top); the other copies stay removed as `repeated_title`."""
+def _pick_headline(lines: list[_Line], title: str | None, sitename: str | None) -> tuple[str | None, bool]:
+    """Pass 7: the headline paragraph, and whether the title's line was kept as the body instead.
+
+    The headline's source line, if the title stood as a line, leaves the removals (it is kept, at the
+    top); the other copies stay removed as `repeated_title`. When no body line would be left besides
+    the title's copies, the first copy stays as the body if it reads as a paragraph (a one-paragraph
+    page whose paragraph was taken for its title); a bare headline alone is no body, so it is left
+    as the headline and the page has nothing else (the page layer refuses it).
+    """
     if not title:
-        return None
+        return None, False
     copies = [ln for ln in lines if ln.gone is not None and ln.gone.rule == "repeated_title"]
     source = copies[0] if copies else None
+    if source is not None and not any(ln.gone is None for ln in lines) and _is_paragraph(source):
+        logger.debug("the title is the page's only paragraph; keeping it as the body: %r", source.text)
+        source.gone = None
+        return None, True
     headline = headline_paragraph(source.text if source else title, sitename=sitename)
     if headline is None:
-        return None
+        return None, False
     if any(headline in ln.text for ln in lines if ln.gone is None):
         logger.debug("the body already holds the headline; not repeating it: %r", headline)
-        return None
+        return None, False
     if source is not None and source.text == headline:
         source.gone = None
         source.headline = True
-    return headline
+    return headline, False
 
 
 def paywall_unread_share(text: str) -> float | None:
