@@ -2,15 +2,25 @@
 
 A frame that breaks its contract never reaches DuckDB: `validate` raises `ContractError` with every
 failure case (lazy validation), which the asset reports and turns into quarantine rows.
+
+Calendar dates (DuckDB DATE columns) are `CalendarDate`: `datetime.date` objects of any year 1..9999 in
+an object column, never pandas' nanosecond datetimes (years 1677-2262 only), so "the 1300s" or a
+manifest's 9999-12-31 is a value like any other, and a bad value fails on its own row.
 """
 
 from __future__ import annotations
 
+import datetime
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from pandera import dtypes
+from pandera.engines import pandas_engine
 from pandera.typing import Series
 
 QUALIFIERS = ["exact", "approx", "at_least", "at_most", "range", "vague"]
@@ -26,7 +36,86 @@ CATEGORIES = [
     "other",
 ]
 ENTITY_TYPES = ["armed_group", "person", "location", "organisation"]
-GRANULARITIES = ["day", "week", "month", "year", "part_of_month", "part_of_year", "season", "range", "decade"]
+GRANULARITIES = [
+    "day",
+    "week",
+    "month",
+    "year",
+    "part_of_month",
+    "part_of_year",
+    "season",
+    "range",
+    "decade",
+    "century",
+]
+
+
+def as_date(value: Any) -> datetime.date | None:
+    """A calendar date from a date, a datetime or pandas Timestamp (its day), a numpy datetime64 or an ISO
+    string; None for a null (None, NaN, NaT, NA). Raises ValueError or TypeError for anything else.
+
+    Readers of DuckDB DATE columns get Timestamps from `.df()` and dates from `.fetchall()`: both work."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, datetime.datetime):  # pd.Timestamp is one
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else value.astype("datetime64[D]").astype(datetime.date)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            return datetime.datetime.fromisoformat(text).date()
+    raise TypeError(f"not a calendar date: {value!r}")
+
+
+@pandas_engine.Engine.register_dtype
+@dtypes.immutable
+class CalendarDate(pandas_engine.DataType):
+    """A DuckDB DATE as pandas holds it here: `datetime.date` objects (any year 1..9999) or None, in an
+    object column. Coercion converts each value on its own (`as_date`) and leaves one that is not a date
+    as it is, so the type check fails on that row alone, never on the whole column."""
+
+    type = np.dtype("object")
+
+    def coerce(self, data_container: pd.Series) -> pd.Series:
+        def one(value: Any) -> Any:
+            try:
+                return as_date(value)
+            except (TypeError, ValueError):
+                return value
+
+        return data_container.map(one).astype(object)
+
+    def coerce_value(self, value: Any) -> datetime.date | None:
+        return as_date(value)
+
+    def check(self, pandera_dtype: Any, data_container: pd.Series | None = None) -> Any:
+        if data_container is None:
+            return str(pandera_dtype) in ("object", str(self))
+        return data_container.map(lambda v: v is None or type(v) is datetime.date)
+
+    def __str__(self) -> str:
+        return "calendar_date"
+
+
+def _ordered(low: pd.Series, high: pd.Series) -> pd.Series:
+    """Row-wise low <= high for calendar dates; true where either is null or is not a date (the column's
+    type check reports those)."""
+
+    def ok(a: Any, b: Any) -> bool:
+        try:
+            a, b = as_date(a), as_date(b)
+        except (TypeError, ValueError):
+            return True
+        return a is None or b is None or a <= b
+
+    return pd.Series([ok(a, b) for a, b in zip(low, high, strict=True)], index=low.index, dtype=bool)
 
 
 class ContractError(ValueError):
@@ -51,7 +140,7 @@ class RawPages(_Model):
     raw_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
     size_bytes: Series[int] = pa.Field(ge=0)
     kind: Series[str] = pa.Field(isin=["html", "text"])
-    published_date: Series[pa.DateTime] = pa.Field(nullable=True)
+    published_date: Series[CalendarDate] = pa.Field(nullable=True)
 
 
 class Documents(_Model):
@@ -59,7 +148,7 @@ class Documents(_Model):
     url: Series[str] = pa.Field(nullable=True)
     outlet: Series[str] = pa.Field(nullable=True)
     title: Series[str] = pa.Field(nullable=True)
-    published_date: Series[pa.DateTime] = pa.Field(nullable=True)
+    published_date: Series[CalendarDate] = pa.Field(nullable=True)
     language: Series[str] = pa.Field(nullable=True)
     clean_text: Series[str] = pa.Field(str_length={"min_value": 1})
     paywall_truncated: Series[bool]
@@ -85,12 +174,12 @@ class Entities(_Model):
     type: Series[str] = pa.Field(isin=ENTITY_TYPES)
     lat: Series[float] = pa.Field(nullable=True, ge=-90, le=90)
     lon: Series[float] = pa.Field(nullable=True, ge=-180, le=180)
-    valid_from: Series[pa.DateTime] = pa.Field(nullable=True)
-    valid_to: Series[pa.DateTime] = pa.Field(nullable=True)
+    valid_from: Series[CalendarDate] = pa.Field(nullable=True)
+    valid_to: Series[CalendarDate] = pa.Field(nullable=True)
 
     @pa.dataframe_check()
     def validity_is_ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["valid_from"].isna() | df["valid_to"].isna() | (df["valid_from"] <= df["valid_to"])
+        return _ordered(df["valid_from"], df["valid_to"])
 
 
 class EntityAliases(_Model):
@@ -101,6 +190,7 @@ class EntityAliases(_Model):
 class EntityLineage(_Model):
     from_entity_id: Series[str] = pa.Field(str_length={"min_value": 1})
     to_entity_id: Series[str] = pa.Field(str_length={"min_value": 1})
+    date: Series[CalendarDate] = pa.Field(nullable=True)
 
 
 class _Span(_Model):
@@ -152,20 +242,22 @@ class Figures(_Span):
 
 class Dates(_Span):
     date_id: Series[str] = pa.Field(unique=True)
-    date_start: Series[pa.DateTime] = pa.Field(nullable=True)
-    date_end: Series[pa.DateTime] = pa.Field(nullable=True)
+    date_start: Series[CalendarDate] = pa.Field(nullable=True)
+    date_end: Series[CalendarDate] = pa.Field(nullable=True)
     granularity: Series[str] = pa.Field(isin=GRANULARITIES)
     resolved: Series[bool]
 
     @pa.dataframe_check()
     def start_le_end(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["date_start"].isna() | df["date_end"].isna() | (df["date_start"] <= df["date_end"])
+        return _ordered(df["date_start"], df["date_end"])
 
 
 class Quarantine(_Model):
     raw_path: Series[str]
     reason: Series[str] = pa.Field(str_length={"min_value": 1})
     stage: Series[str] = pa.Field(str_length={"min_value": 1})
+    check_name: Series[str] = pa.Field(nullable=True)
+    sample: Series[str] = pa.Field(nullable=True)
 
 
 SEVERITIES = ["ERROR", "WARN"]

@@ -1,7 +1,9 @@
 """Contract-checked writes: validate a stage's frames, keep what breaks a contract out of the warehouse.
 
 A document whose rows break a table contract is quarantined whole for that stage (with pandera's failure
-cases as the reason), the other documents are written, all in one transaction.
+cases as the reason, the first failing check as check_name and its value as sample), the other documents
+are written, all in one transaction. A failure that pandera ties to no row (a column that does not coerce, a
+frame-level check) is traced to its documents by validating each document's rows alone.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ class WriteReport:
     quarantined: list[dict] = field(default_factory=list)  # quarantine rows added by this write
 
 
+SAMPLE_CHARS = 200
+FRAME_WIDE = "*"  # the pseudo document of a failure that no single document's rows reproduce
+
+
 def _failing_doc_ids(df: pd.DataFrame, error: ContractError) -> set[str] | None:
     """doc_ids of the failing rows, or None when the failure is not tied to rows (a whole-frame failure)."""
     if "doc_id" not in df.columns or "index" not in error.failures.columns:
@@ -35,6 +41,62 @@ def _failing_doc_ids(df: pd.DataFrame, error: ContractError) -> set[str] | None:
     return {str(d) for d in df.loc[df.index.isin(index.tolist()), "doc_id"]}
 
 
+def _has_index(case: pd.Series) -> bool:
+    idx = case.get("index")
+    return idx is not None and not pd.isna(idx)
+
+
+def _failures_by_doc(table: str, df: pd.DataFrame, failures: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """doc_id -> its failure cases.
+
+    A failure tied to a row belongs to that row's document. A failure tied to no row (a column that does not
+    coerce as a whole, a frame-level check) is looked for by validating each document's rows on their own:
+    only the documents that fail alone are blamed. What no single document reproduces, or any failure of a
+    frame without doc_id, is FRAME_WIDE.
+    """
+    if "doc_id" not in df.columns:
+        return {FRAME_WIDE: failures}
+    tied = failures.apply(_has_index, axis=1) if len(failures) else pd.Series([], dtype=bool)
+    out: dict[str, list[pd.DataFrame]] = {}
+    row_tied = failures[tied]
+    if len(row_tied):
+        docs = df["doc_id"].astype(str)
+        owner = row_tied["index"].map(lambda i: docs.get(i, FRAME_WIDE))
+        for doc, cases in row_tied.groupby(owner, sort=True):
+            out.setdefault(str(doc), []).append(cases)
+    if not tied.all():
+        alone: dict[str, pd.DataFrame] = {}
+        for doc, rows in df.groupby(df["doc_id"].astype(str), sort=True):
+            try:
+                validate(table, rows)
+            except ContractError as error:
+                alone[str(doc)] = error.failures
+        if not alone:
+            out.setdefault(FRAME_WIDE, []).append(failures[~tied])
+        for doc, cases in alone.items():
+            out.setdefault(doc, []).append(cases)
+    return {doc: pd.concat(parts, ignore_index=True).drop_duplicates() for doc, parts in out.items()}
+
+
+def _describe(case: pd.Series) -> str:
+    """One failure case as "column: check (value)" (a frame-level check: "check")."""
+    if case.get("schema_context") == "DataFrameSchema":
+        return str(case.get("check"))
+    return f"{case.get('column')}: {case.get('check')} ({case.get('failure_case')})"
+
+
+def _sample(case: pd.Series, df: pd.DataFrame) -> str:
+    """A short sample of what failed: the value, or for a frame-level check the failing row's span."""
+    idx = case.get("index")
+    if case.get("schema_context") == "DataFrameSchema" and _has_index(case) and idx in df.index:
+        row = df.loc[idx]
+        shown = [f"{c}={row[c]!r}" for c in ("char_start", "char_end", "surface") if c in df.columns]
+        text = ", ".join(shown) or repr(row.to_dict())
+    else:
+        text = f"{case.get('column')}={case.get('failure_case')!r}"
+    return text[:SAMPLE_CHARS]
+
+
 def _quarantine_rows(
     table: str,
     df: pd.DataFrame,
@@ -43,28 +105,29 @@ def _quarantine_rows(
     sources: dict[str, tuple[str, str]],
     what: str = "contract",
 ) -> list[dict]:
-    """One quarantine row per document with failing rows (all documents when the failure is frame-wide)."""
-    bad = _failing_doc_ids(df, ContractError(table, failures))
-    if bad is None:
-        bad = set(df["doc_id"].astype(str)) if "doc_id" in df.columns else {"*"}
-    reasons: dict[str, list[str]] = {}
-    for _, case in failures.iterrows():
-        idx = case.get("index")
-        doc = str(df.loc[idx, "doc_id"]) if idx is not None and not pd.isna(idx) and "doc_id" in df else "*"
-        reasons.setdefault(doc, []).append(
-            f"{case.get('column')}: {case.get('check')} ({case.get('failure_case')})"
-        )
+    """One quarantine row per document with failing rows (every document when the failure is frame-wide):
+    the reason lists the failures, check_name is the first failing check, sample its value."""
+    by_doc = _failures_by_doc(table, df, failures)
+    wide = by_doc.pop(FRAME_WIDE, None)
+    if wide is not None:  # no document is to blame alone: the whole frame is refused
+        docs = sorted(set(df["doc_id"].astype(str))) if "doc_id" in df.columns and len(df) else [FRAME_WIDE]
+        for doc in docs:
+            by_doc[doc] = pd.concat([by_doc.get(doc, wide.iloc[0:0]), wide], ignore_index=True)
     rows = []
-    for doc in sorted(bad):
+    for doc in sorted(by_doc):
+        cases = by_doc[doc]
         raw_path, sha = sources.get(doc, ("", None))
-        detail = "; ".join(sorted(set(reasons.get(doc, []) + reasons.get("*", []))))[:2000]
+        detail = "; ".join(sorted({_describe(c) for _, c in cases.iterrows()}))[:2000]
+        first = cases.iloc[0]
         rows.append(
             {
                 "raw_path": raw_path or doc,
-                "doc_id": None if doc == "*" else doc,
+                "doc_id": None if doc == FRAME_WIDE else doc,
                 "raw_sha256": sha,
                 "stage": stage,
                 "reason": f"{table} {what} failed: {detail}",
+                "check_name": str(first.get("check"))[:SAMPLE_CHARS],
+                "sample": _sample(first, df),
             }
         )
         log.warning("quarantined %s at stage %s: %s", doc, stage, detail)
