@@ -3,8 +3,14 @@
 Recognition is rule-based (token patterns, token lists in tokens.yaml); resolution follows SPEC §4:
 - Granularities: day, month, year, part_of_month, part_of_year, range (SPEC), plus `week` (ISO week
   Monday..Sunday: "this week", "last week", "three weeks ago"; also a weekend, Saturday..Sunday:
-  "last weekend") and `decade` ("the 1990s"; also its parts: "the early 1990s" = years 0-3, mid =
-  4-6, late = 7-9). Seasons are `part_of_year`.
+  "last weekend"), `decade` ("the 1990s"; also its parts: "the early 1990s" = years 0-3, mid =
+  4-6, late = 7-9) and `century` ("the 1300s" = 1300-1399, "the 19th century" = 1800-1899 as TimeML
+  and everyday usage read it; "the 2000s" stays the decade 2000-2009; parts: early = years 0-33, mid =
+  34-66, late = 67-99, halves 0-49 / 50-99; "BC" centuries are not dates here). Seasons are
+  `part_of_year`.
+- Dates are calendar days of years 1..9999 (DuckDB DATE): an expression whose interval would leave that
+  calendar ("the next decade" after "the 9990s", "yesterday" on a page dated 0001-01-01) is kept
+  unresolved (resolved=False, null dates, anchor 'unresolved'), never an error.
 - Relative expressions resolve against the publication date (news mode). A month or day without a
   year is the latest such date not after publication; a bare weekday ("on Monday") the latest such day
   not after publication; "last Monday" the latest strictly before; "next Monday" the earliest after.

@@ -1,9 +1,14 @@
-"""Calendar arithmetic for date intervals: month ends, month shifts, ISO weeks, parts of periods, seasons."""
+"""Calendar arithmetic for date intervals: month ends, month shifts, ISO weeks, parts of periods, seasons.
+
+Dates are `datetime.date`, years 1..9999: an interval that would leave that calendar raises ValueError or
+OverflowError from `datetime`, which `beyond_calendar` recognises.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime
+import re
 from dataclasses import dataclass
 
 D = datetime.date
@@ -38,6 +43,26 @@ def decade_interval(first_year: int) -> Interval:
     return Interval(D(first_year, 1, 1), D(first_year + 9, 12, 31), "decade")
 
 
+def century_interval(first_year: int) -> Interval:
+    """Years first_year .. first_year + 99 ("the 1300s" = 1300-1399); the first century starts in year 1
+    (there is no year 0)."""
+    return Interval(D(max(first_year, 1), 1, 1), D(first_year + 99, 12, 31), "century")
+
+
+def nth_century(n: int) -> Interval:
+    """The n-th century AD as its hundred-years ("the 19th century" = 1800-1899, as TimeML's "18" and
+    everyday usage read it, not the strict 1801-1900)."""
+    return century_interval(100 * (n - 1))
+
+
+_OUT_OF_RANGE = re.compile(r"^(year -?\d+ is out of range|date value out of range)$")
+
+
+def beyond_calendar(exc: Exception) -> bool:
+    """The error `datetime` raises when a date would fall before year 1 or after year 9999."""
+    return isinstance(exc, ValueError | OverflowError) and bool(_OUT_OF_RANGE.match(str(exc)))
+
+
 def week_interval(day: D) -> Interval:
     """The ISO week (Monday..Sunday) containing `day`."""
     monday = day - datetime.timedelta(days=day.isoweekday() - 1)
@@ -67,8 +92,9 @@ def latest_month_not_after(month: int, ref: D) -> int:
 
 
 def part_of(part: str, base: Interval) -> Interval | None:
-    """early/mid/late of a month (1-10/11-20/21-end), a year (Jan-Apr/May-Aug/Sep-Dec) or a decade
-    (years 0-3/4-6/7-9, granularity still `decade`); None for other granularities."""
+    """early/mid/late of a month (1-10/11-20/21-end), a year (Jan-Apr/May-Aug/Sep-Dec), a decade
+    (years 0-3/4-6/7-9, granularity still `decade`) or a century (years 0-33/34-66/67-99, granularity still
+    `century`); None for other granularities."""
     if base.granularity == "month":
         y, m = base.start.year, base.start.month
         bounds = {"early": (1, 10), "mid": (11, 20), "late": (21, month_end(y, m).day)}[part]
@@ -81,11 +107,16 @@ def part_of(part: str, base: Interval) -> Interval | None:
         y = base.start.year
         first, last = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}[part]
         return Interval(D(y + first, 1, 1), D(y + last, 12, 31), "decade")
+    if base.granularity == "century":
+        y = base.end.year - 99
+        first, last = {"early": (0, 33), "mid": (34, 66), "late": (67, 99)}[part]
+        return Interval(D(max(y + first, 1), 1, 1), D(y + last, 12, 31), "century")
     return None
 
 
 def half_of(half: int, base: Interval) -> Interval | None:
-    """First/second half of a year (Jan-Jun / Jul-Dec) or a month (1-15 / 16-end)."""
+    """First/second half of a year (Jan-Jun / Jul-Dec), a month (1-15 / 16-end) or a century (years 0-49 /
+    50-99)."""
     if base.granularity == "year":
         y = base.start.year
         return Interval(D(y, 1 + 6 * (half - 1), 1), month_end(y, 6 * half), "part_of_year")
@@ -93,6 +124,9 @@ def half_of(half: int, base: Interval) -> Interval | None:
         y, m = base.start.year, base.start.month
         lo, hi = (1, 15) if half == 1 else (16, month_end(y, m).day)
         return Interval(D(y, m, lo), D(y, m, hi), "part_of_month")
+    if base.granularity == "century":
+        y = base.end.year - 99 + 50 * (half - 1)
+        return Interval(D(max(y, 1), 1, 1), D(y + 49, 12, 31), "century")
     return None
 
 
@@ -201,6 +235,8 @@ def shift_interval(base: Interval, unit: str, n: int) -> Interval | None:
         return year_interval(y)
     if unit == "decade":
         return decade_interval(base.start.year // 10 * 10 + 10 * n)
+    if unit == "century":
+        return century_interval(base.start.year // 100 * 100 + 100 * n)
     return None
 
 

@@ -38,8 +38,19 @@ _WORD_LISTS = (
     "future_cues",
     "past_cues",
     "weekday_name_words",
+    "era_bc",
+    "era_ad",
 )
-_INT_MAPS = ("halves", "quarters", "seasons", "relative", "text_relative", "number_words", "day_words")
+_INT_MAPS = (
+    "halves",
+    "quarters",
+    "seasons",
+    "relative",
+    "text_relative",
+    "number_words",
+    "day_words",
+    "century_ordinals",
+)
 _UNIT_VALUES = ("day", "week", "month", "year", "decade")
 _PARTS = ("early", "mid", "late")
 
@@ -125,6 +136,8 @@ def parse_lexicon(raw: Any, path: Path = DEFAULT_PATH) -> Lexicon:
         raise _fail(path, "'halves' values must be 1 or 2")
     if any(v not in (1, 2, 3, 4) for v in maps["quarters"].values()):
         raise _fail(path, "'quarters' values must be 1..4")
+    if any(not 1 <= v <= 100 for v in maps["century_ordinals"].values()):
+        raise _fail(path, "'century_ordinals' values must be 1..100")
     return Lexicon(months, weekdays, part_words, units, words, maps)
 
 

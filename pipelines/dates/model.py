@@ -5,9 +5,20 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-# SPEC §4 granularities plus `week` (an ISO week, or its weekend) and `decade` (a decade or its early /
-# mid / late part), as documented in pipelines/dates/__init__.py.
-GRANULARITIES = ("day", "week", "month", "year", "decade", "part_of_month", "part_of_year", "range")
+# SPEC §4 granularities plus `week` (an ISO week, or its weekend), `decade` (a decade or its early /
+# mid / late part) and `century` (a hundred years or a part of them), as documented in
+# pipelines/dates/__init__.py.
+GRANULARITIES = (
+    "day",
+    "week",
+    "month",
+    "year",
+    "decade",
+    "century",
+    "part_of_month",
+    "part_of_year",
+    "range",
+)
 ANCHORS = ("absolute", "publication", "text", "unresolved")
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from pipelines.dates.calendar_math import (
     Interval,
+    beyond_calendar,
+    century_interval,
     day_interval,
     decade_interval,
     edge_of,
@@ -20,6 +22,7 @@ from pipelines.dates.calendar_math import (
     latest_month_not_after,
     month_end,
     month_interval,
+    nth_century,
     part_of,
     quarter_of,
     season_interval,
@@ -206,6 +209,19 @@ class DecadeNode(Node):
 
 
 @dataclass
+class CenturyNode(Node):
+    """ "the 1300s" (first_year 1300) or "the 14th century" (ordinal 14): a hundred years."""
+
+    first_year: int | None = None
+    ordinal: int | None = None
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        if self.ordinal is not None:
+            return Res(nth_century(self.ordinal), "absolute")
+        return Res(century_interval(self.first_year or 0), "absolute")
+
+
+@dataclass
 class SeasonNode(Node):
     """mode: 'year' (label year given), 'this', 'last', 'next', 'implicit' (latest started by publication)."""
 
@@ -320,6 +336,8 @@ def unit_interval(unit: str, day: D, delta: int) -> Interval | None:
         return year_interval(day.year + delta)
     if unit == "decade":
         return decade_interval(day.year // 10 * 10 + 10 * delta)
+    if unit == "century":
+        return century_interval(day.year // 100 * 100 + 100 * delta)
     return None
 
 
@@ -375,6 +393,7 @@ _RANK = {
     "year": 4,
     "range": 4,
     "decade": 5,
+    "century": 6,
 }
 
 
@@ -536,3 +555,14 @@ class QuarterNode(Node):
         year = day.year if first_month <= day.month else day.year - 1
         iv = quarter_of(self.quarter, year_interval(year))
         return None if iv is None else Res(iv, anchor)
+
+
+def resolve_within_calendar(node: Node, ctx: Ctx) -> Res | None:
+    """`node.resolve(ctx)`, or None when the interval would leave the calendar of years 1..9999 ("the next
+    decade" after "the 9990s", "yesterday" on a page dated 0001-01-01): such a mention stays unresolved."""
+    try:
+        return node.resolve(ctx)
+    except (ValueError, OverflowError) as exc:
+        if beyond_calendar(exc):
+            return None
+        raise

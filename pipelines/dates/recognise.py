@@ -20,6 +20,7 @@ from pipelines.dates.model import DateMention
 from pipelines.dates.nodes import (
     IMPLICIT,
     AgoNode,
+    CenturyNode,
     Ctx,
     DayNode,
     DecadeNode,
@@ -39,6 +40,7 @@ from pipelines.dates.nodes import (
     WindowNode,
     YearNode,
     YearRef,
+    resolve_within_calendar,
 )
 
 logger = logging.getLogger(__name__)
@@ -492,12 +494,67 @@ class _Parser:
         y = self.year_at(k, 1000, 2190)
         if y is None and self.is_num(k) and len(self.toks[k].text) == 4:
             y = int(self.toks[k].text)
-        if y is None or y % 10 != 0 or not self.glued(k, k + 1):
+        if not y or y % 10 != 0 or not self.glued(k, k + 1):
             return None
+        # "the 1300s", "the 1800s", "the 1900s" name a century; "the 2000s" is read as its decade, as
+        # current writing mostly means it. Risk: "the 1900s" meaning the decade 1900-1909 becomes a century.
+        node: Node = CenturyNode(first_year=y) if y % 100 == 0 and y != 2000 else DecadeNode(y)
         if self.low(k + 1) == "s":
-            return k + 2, DecadeNode(y)
+            return k + 2, node
         if self.low(k + 1) == "'" and self.low(k + 2) == "s" and self.glued(k + 1, k + 2):
-            return k + 3, DecadeNode(y)
+            return k + 3, node
+        return None
+
+    def p_century(self, i: int, in_range: bool = False) -> Match | None:
+        """ "the 19th century", "the nineteenth century", "19th-century", "the 7th century AD": the n-th
+        hundred years (1800-1899 for the 19th). Before Christ ("the 5th century BC") is no date here."""
+        k = i + 1 if self.low(i) == "the" else i
+        n: int | None = None
+        ordinals = self.m["century_ordinals"]
+        if self.is_num(k) and len(self.toks[k].text) <= 3 and not self.in_identifier(k):
+            if self.low(k + 1) in _ORDINAL_SUFFIXES and self.glued(k, k + 1):
+                n, j = int(self.toks[k].text), k + 2
+        elif self.low(k) in ordinals:
+            n, j = ordinals[self.low(k)], k + 1
+        elif self.low(k + 1) in _DASHES and self.glued(k, k + 1) and self.glued(k + 1, k + 2):
+            word = f"{self.low(k)}-{self.low(k + 2)}"  # "twenty-first"
+            if word in ordinals:
+                n, j = ordinals[word], k + 3
+        if n is None or not 1 <= n <= 100:
+            return None
+        if self.low(j) in _DASHES and self.glued(j - 1, j) and self.glued(j, j + 1):
+            j += 1  # "19th-century houses"
+        if self.low(j) != "century":
+            return None
+        j += 1
+        era = self.era_at(j)
+        if era is not None and era[1] == "bc":
+            return None
+        if era is not None:
+            j = era[0]
+        return j, CenturyNode(ordinal=n)
+
+    def era_at(self, i: int) -> tuple[int, str] | None:
+        """ "BC", "BCE", "B.C.", "AD", "A.D.", "CE" (capitals) at i: (index after it, 'bc' or 'ad')."""
+        if not (0 <= i < self.n) or self.toks[i].kind != "word" or not self.toks[i].text.isupper():
+            return None
+        word, j = self.low(i), i + 1
+        # single capitals joined by stops: "B.C.", "A.D."
+        while (
+            len(self.toks[j - 1].text) == 1
+            and self.low(j) == "."
+            and self.glued(j - 1, j)
+            and self.glued(j, j + 1)
+            and len(self.toks[j + 1].text) == 1
+            and self.toks[j + 1].text.isupper()
+        ):
+            word, j = word + self.low(j + 1), j + 2
+        if len(self.toks[i].text) == 1 and len(word) > 1 and self.low(j) == "." and self.glued(j - 1, j):
+            j += 1  # the closing stop of "B.C."
+        if word in self.w["era_bc"]:
+            return j, "bc"
+        if word in self.w["era_ad"]:
+            return j, "ad"
         return None
 
     def p_season(self, i: int, in_range: bool) -> Match | None:
@@ -715,6 +772,7 @@ class _Parser:
             self.p_month,
             self.p_year,
             self.p_decade,
+            self.p_century,
             self.p_season,
             self.p_relday,
             self.p_weekday,
@@ -724,9 +782,9 @@ class _Parser:
 
     # ----------------------------------------------------------------- parts of periods
     def part_base(self, i: int) -> Match | None:
-        """A period that early/mid/late, halves and quarters apply to: month, year, decade."""
+        """A period that early/mid/late, halves and quarters apply to: month, year, decade, century."""
         cands: list[Match] = []
-        for fn in (self.p_month, self.p_decade):
+        for fn in (self.p_month, self.p_decade, self.p_century):
             r = fn(i, True)
             if r is not None:
                 cands.append(r)
@@ -854,7 +912,7 @@ class _Parser:
         if second is None:
             return None
         node = RangeNode(first[1], second[1])
-        if self.ctx.published is not None and node.resolve(self.ctx) is None:
+        if self.ctx.published is not None and resolve_within_calendar(node, self.ctx) is None:
             return None
         return second[0], node
 
@@ -997,6 +1055,8 @@ def _granularity_hint(node: Node) -> str:
         return "part_of_year"
     if isinstance(node, DecadeNode):
         return "decade"
+    if isinstance(node, CenturyNode):
+        return "century"
     unit = getattr(node, "unit", "year")
     if unit in ("weekend", "latest_weekend"):
         return "week"
@@ -1063,7 +1123,7 @@ def _extract_line(text: str, offset: int, parser: _Parser, ctx: Ctx, out: list[D
         ):
             cued.future = True
         start, end = offset + parser.toks[i].start, offset + parser.toks[j - 1].end
-        res = node.resolve(ctx)
+        res = resolve_within_calendar(node, ctx)  # None, too, beyond the calendar (years 1..9999)
         if isinstance(node, TextShiftNode):  # a duration: no mention, only the narrative moves on
             if res is not None:
                 ctx.text_anchor = res.interval

@@ -1,7 +1,8 @@
 """TimeML (TIMEX3) `value` of a resolved date mention, for scoring against TempEval-style annotations.
 
 The value is read off the interval's shape: a day -> "2019-02-18", a month -> "2019-02", a year ->
-"2019", an ISO week -> "2019-W08" (its weekend "2019-W08-WE"), a decade -> "201", a season ->
+"2019", an ISO week -> "2019-W08" (its weekend "2019-W08-WE"), a decade -> "201", a century (or a part
+of it) -> "18" (1800-1899), a season ->
 "2019-SU", a quarter -> "2019-Q3", a half -> "2019-H1"; other parts of a month or year take the month
 or year they lie in. Ranges and unresolved mentions have no single value (None).
 """
@@ -34,6 +35,8 @@ def timex_value(m: DateMention) -> str | None:
         return f"{year}-W{week:02d}" + ("-WE" if s.isoweekday() == 6 else "")
     if m.granularity == "decade":
         return f"{s.year // 10:03d}"
+    if m.granularity == "century":
+        return f"{s.year // 100:02d}"
     if _whole_months(s, e):
         if s.year == e.year and s.month == e.month:
             return f"{s.year:04d}-{s.month:02d}"
