@@ -12,7 +12,7 @@ setup:  ## install uv if missing, the locked environment, and the Dagster instan
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 	@mkdir -p "$(DAGSTER_HOME)" "$(dir $(LEDGER_WAREHOUSE))"
-	@cp -n dagster.yaml "$(DAGSTER_HOME)/dagster.yaml" 2>/dev/null || true
+	@cp dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"
 
 run: setup  ## the main job on raw/: raw pages -> checked warehouse, then a summary
 	$(RUN) dg launch --job ledger_job --config-json '{"loggers": {"console": {"config": {"log_level": "INFO"}}}}'

@@ -1,16 +1,28 @@
 """Resources: the DuckDB warehouse and the raw landing zone, from LEDGER_WAREHOUSE and LEDGER_RAW_DIR.
 
-Runs execute in one process, so the warehouse resource is set up once per run: it snapshots the warehouse
-file when the run starts and puts it back when any step of the run failed (run-level atomicity).
+Runs execute in one process, so the warehouse resource is set up once per run: it takes the warehouse's
+writer lock and opens the run's staging database (pipelines/storage/staging.py). Every step's
+`get_connection()` is a connection to that staging; the `ledger_runs` asset publishes it to the warehouse
+file in one transaction once every other step and check has passed. A run that fails publishes nothing
+but its check outcomes, so the warehouse stays as it was. Outside a run (a plain function call, a test)
+`get_connection()` opens the warehouse file itself.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 
 from pipelines import settings
-from pipelines.storage.snapshots import drop_snapshot, restore_snapshot, take_snapshot
+from pipelines.storage.staging import RunStage
+
+PUBLISH_STEP = "ledger_runs"  # the asset whose step publishes the run
 
 
 class LedgerPaths(dg.ConfigurableResource):
@@ -28,35 +40,91 @@ class LedgerPaths(dg.ConfigurableResource):
         return Path(self.expectations_dir)
 
 
+def _run_failures(context: dg.InitResourceContext, run_id: str) -> list[str]:
+    if context.instance is None:
+        return []
+    records = context.instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.STEP_FAILURE).records
+    return sorted({r.event_log_entry.step_key for r in records})
+
+
 class LedgerWarehouse(DuckDBResource):
-    """The DuckDB warehouse file; a run that fails leaves it as it was when the run started."""
+    """The DuckDB warehouse file; inside a run, a staging database published at the end in one transaction."""
+
+    raw_dir: str | None = (
+        None  # the raw directory this warehouse is built from (a run from another is refused)
+    )
+    lock_timeout: float = 300.0  # seconds a run waits for another writer (LEDGER_LOCK_TIMEOUT)
+
+    _stage: RunStage | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        if context.run is not None:
-            take_snapshot(Path(self.database), context.run.run_id)
+        if context.run is None:
+            return
+        say = context.log.info if context.log is not None else print
+        self._stage = RunStage(
+            Path(self.database),
+            context.run.run_id,
+            raw_dir=self.raw_dir,
+            lock_timeout=self.lock_timeout,
+            say=say,
+        ).open()
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self._stage is None:
+            with super().get_connection() as con:
+                yield con
+            return
+        cursor = self._stage.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    @property
+    def stage(self) -> RunStage | None:
+        return self._stage
+
+    def publish(self, pages: int | None = None) -> dict[str, int]:
+        """Publish the run's staging to the warehouse file (the `ledger_runs` step calls this)."""
+        if self._stage is None:
+            return {}
+        return self._stage.publish(pages=pages)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        run = context.run
-        if run is None:
+        stage, self._stage = self._stage, None
+        if stage is None:
             return
-        failures = []
-        if context.instance is not None:
-            failures = context.instance.get_records_for_run(
-                run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE
-            ).records
-        if failures:
-            steps = sorted({r.event_log_entry.step_key for r in failures})
-            restore_snapshot(Path(self.database), run.run_id, run_id=run.run_id)
-            context.log.warning(f"run failed in {steps}: warehouse restored to its state before the run")
-        else:
-            drop_snapshot(Path(self.database), run.run_id)
+        log = context.log
+        try:
+            failed = _run_failures(context, stage.run_id)
+            if failed:
+                if not stage.published:
+                    n = stage.publish_check_results()
+                    if log:
+                        log.warning(
+                            f"run failed in {failed}: nothing published, the warehouse is as before the run "
+                            f"({n} check outcomes kept in dq_results)"
+                        )
+            elif not stage.published and stage.staged_tables():
+                # a run of a subset of assets has no ledger_runs step: publish what it wrote now
+                stage.publish()
+        except Exception as exc:  # the run's steps are over: say so loudly, the warehouse is unchanged
+            if log:
+                log.error(f"publishing at the end of the run failed, the warehouse is unchanged: {exc}")
+        finally:
+            stage.close()
 
 
 def ledger_resources(raw_dir: Path, warehouse: Path, expectations_dir: Path | None = None) -> dict:
     """The resources for a given raw directory and warehouse file (used by the code location and tests)."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     return {
-        "duckdb": LedgerWarehouse(database=str(warehouse)),
+        "duckdb": LedgerWarehouse(
+            database=str(warehouse),
+            raw_dir=str(Path(raw_dir).resolve()),
+            lock_timeout=settings.lock_timeout(),
+        ),
         "ledger": LedgerPaths(
             raw_dir=str(raw_dir), expectations_dir=str(expectations_dir or settings.expectations_dir())
         ),
@@ -67,6 +135,6 @@ def ledger_resources(raw_dir: Path, warehouse: Path, expectations_dir: Path | No
 def defs() -> dg.Definitions:
     return dg.Definitions(
         resources=ledger_resources(settings.raw_dir(), settings.warehouse_path()),
-        # one process per run: the steps share one DuckDB writer, and the warehouse snapshot is per run
+        # one process per run: the steps share the run's staging database and one warehouse lock
         executor=dg.in_process_executor,
     )

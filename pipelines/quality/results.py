@@ -12,7 +12,7 @@ import logging
 import duckdb
 
 from pipelines.storage.contracts import validate
-from pipelines.storage.warehouse import ensure_schema, frame
+from pipelines.storage.warehouse import ensure_table, frame
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def record_check_result(
         "total_rows": None if total_rows is None else int(total_rows),
     }
     df = validate("dq_results", frame("dq_results", [row]))
-    ensure_schema(con)
+    ensure_table(con, "dq_results")
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(

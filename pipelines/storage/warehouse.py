@@ -46,6 +46,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("author", "VARCHAR"),
         ("sitename", "VARCHAR"),
         ("n_removed", "INTEGER"),
+        ("decode_warning", "VARCHAR"),  # what decoding guessed or replaced (invalid bytes, UTF-16 without BOM)
     ],
     "removed_spans": [
         ("doc_id", "VARCHAR"),
@@ -160,24 +161,95 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("check_name", "VARCHAR"),  # the contract, check or cap that refused the document
         ("sample", "VARCHAR"),  # a short sample of what failed (values, the offending line)
     ],
+    # One row per published run: what it read, what it wrote. A warehouse is built from one raw directory.
+    "ledger_runs": [
+        ("run_id", "VARCHAR"),
+        ("raw_dir", "VARCHAR"),
+        ("started_at", "TIMESTAMP"),
+        ("published_at", "TIMESTAMP"),
+        ("pages", "BIGINT"),
+        ("documents", "BIGINT"),
+        ("quarantined", "BIGINT"),
+        ("tables", "VARCHAR"),  # the tables this run replaced, comma-separated
+    ],
 }
 
 
+# Inside a run, a connection is to the run's staging database (in memory), with the published warehouse
+# attached read-only under this name: a table the run has not written yet is read from there (and copied in
+# when the run changes only some of its rows). See pipelines/storage/staging.py.
+PUBLISHED = "published"
+STAGING = "memory"
+# Tables a run appends to, keyed by run: staging holds only this run's rows, publishing replaces them by key.
+APPEND_ONLY: dict[str, str] = {"dq_results": "run_id", "ledger_runs": "run_id"}
+
+
+def _current_database(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("SELECT current_database()").fetchone()[0]
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str, database: str | None = None) -> bool:
+    database = database or _current_database(con)
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main' "
+            "AND table_name = ?",
+            [database, table],
+        ).fetchone()[0]
+    )
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, database: str) -> None:
+    have = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' "
+            "AND table_name = ?",
+            [database, table],
+        ).fetchall()
+    }
+    for name, kind in TABLES[table]:
+        if name not in have:
+            log.info("adding column %s.%s", table, name)
+            con.execute(f'ALTER TABLE "{database}".main."{table}" ADD COLUMN "{name}" {kind}')
+
+
+def ensure_table(con: duckdb.DuckDBPyConnection, table: str, keep_published_rows: bool = False) -> None:
+    """Create `table` (or add the columns an older one lacks) in the connection's own database.
+
+    In a run's staging database, `keep_published_rows` first copies the published table's rows in (for a
+    write that replaces only some rows of it); otherwise the staged table starts empty.
+    """
+    database = _current_database(con)
+    if not table_exists(con, table, database):
+        if (
+            keep_published_rows
+            and table not in APPEND_ONLY
+            and database == STAGING
+            and _attached(con, PUBLISHED)
+            and table_exists(con, table, PUBLISHED)
+        ):
+            con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM {PUBLISHED}.main."{table}"')
+        else:
+            cols = ", ".join(f'"{name}" {kind}' for name, kind in TABLES[table])
+            con.execute(f'CREATE TABLE IF NOT EXISTS "{database}".main."{table}" ({cols})')
+    _add_missing_columns(con, table, database)
+
+
+def _attached(con: duckdb.DuckDBPyConnection, database: str) -> bool:
+    return bool(
+        con.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = ?", [database]).fetchone()[
+            0
+        ]
+    )
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables and add columns that an older warehouse lacks."""
-    for table, columns in TABLES.items():
-        cols = ", ".join(f'"{name}" {kind}' for name, kind in columns)
-        con.execute(f'CREATE TABLE IF NOT EXISTS "{table}" ({cols})')
-        have = {
-            r[0]
-            for r in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
-            ).fetchall()
-        }
-        for name, kind in columns:
-            if name not in have:
-                log.info("adding column %s.%s", table, name)
-                con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {kind}')
+    """Create missing tables and add columns that an older warehouse lacks (a warehouse file, not staging)."""
+    if _current_database(con) == STAGING:
+        return  # staging creates each table when it is first written or read
+    for table in TABLES:
+        ensure_table(con, table)
 
 
 def empty_frame(table: str) -> pd.DataFrame:
@@ -205,8 +277,9 @@ def replace_tables(
     `where` narrows the replacement of a table to the rows whose column equals a value (e.g. one stage's
     quarantine rows); other tables are replaced whole.
     """
-    ensure_schema(con)
     where = where or {}
+    for table in frames:
+        ensure_table(con, table, keep_published_rows=table in where)
     con.execute("BEGIN TRANSACTION")
     try:
         for table, df in frames.items():
@@ -227,6 +300,9 @@ def replace_tables(
 
 
 def read_table(con: duckdb.DuckDBPyConnection, table: str, where: str = "") -> pd.DataFrame:
-    """A table as a DataFrame (empty, with the right columns, when it does not exist yet)."""
-    ensure_schema(con)
+    """A table as a DataFrame (empty, with the right columns, when it does not exist yet).
+
+    In a run's staging database a table the run has not written yet is copied in from the published one.
+    """
+    ensure_table(con, table, keep_published_rows=True)
     return con.execute(f'SELECT * FROM "{table}" {where}').df()

@@ -11,7 +11,7 @@ from dagster_duckdb import DuckDBResource
 from pipelines.cleaning import UnparseablePage, clean_page
 from pipelines.defs.metadata import markdown_preview, table_metadata
 from pipelines.defs.resources import LedgerPaths
-from pipelines.ingest import UndecodablePage, decode_page
+from pipelines.ingest import PageRefused, decode_page_bytes, read_page
 from pipelines.storage.contracts import REFERENCES
 from pipelines.storage.warehouse import frame, read_table
 from pipelines.storage.writes import write_stage
@@ -76,7 +76,6 @@ def _document_row(page: dict, content: str) -> tuple[dict, list[dict]]:
             "Nothing is dropped silently.",
         ),
     ],
-    pool="duckdb",
 )
 def documents(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb: DuckDBResource):
     with duckdb.get_connection() as con:
@@ -94,10 +93,16 @@ def documents(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb: Du
             "stage": "documents",
         }
         try:
-            content = decode_page(path.read_bytes(), path.name, charset=page.get("charset"))
-            doc, spans = _document_row(page, content)
-        except (UndecodablePage, UnparseablePage) as exc:
-            quarantined.append({**q, "reason": f"{type(exc).__name__}: {exc}"})
+            decoded = decode_page_bytes(
+                read_page(ledger.raw, page["raw_path"]), path.name, page.get("charset")
+            )
+            doc, spans = _document_row(page, decoded.text)
+            doc["decode_warning"] = decoded.warning
+        except (PageRefused, UnparseablePage) as exc:  # PageRefused: a cap, binary bytes, no encoding
+            check, sample = getattr(exc, "check_name", None), getattr(exc, "sample", None)
+            quarantined.append(
+                {**q, "reason": f"{type(exc).__name__}: {exc}", "check_name": check, "sample": sample}
+            )
             context.log.warning(f"quarantined {page['raw_path']}: {exc}")
             continue
         except FileNotFoundError:
@@ -107,6 +112,8 @@ def documents(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb: Du
             quarantined.append({**q, "reason": f"unexpected {type(exc).__name__}: {exc}"})
             context.log.error(f"cleaning {page['raw_path']} failed:\n{traceback.format_exc()}")
             continue
+        if decoded.warning:
+            context.log.warning(f"{page['raw_path']}: {decoded.warning}")
         docs.append(doc)
         removed.extend(spans)
         context.log.info(f"{page['doc_id']}: {len(doc['clean_text'])} chars kept, {len(spans)} spans removed")

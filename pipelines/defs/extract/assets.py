@@ -17,7 +17,7 @@ from pipelines.storage.contracts import REFERENCES
 from pipelines.storage.warehouse import frame, read_table
 from pipelines.storage.writes import write_stage
 
-EXTRACT = {"group_name": "extract", "kinds": {"python", "duckdb"}, "pool": "duckdb"}
+EXTRACT = {"group_name": "extract", "kinds": {"python", "duckdb"}}
 
 
 def _documents(duckdb: DuckDBResource) -> list[dict]:
@@ -67,6 +67,7 @@ def entities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
     ents, aliases, lineage = kb.entity_rows(), kb.alias_rows(), kb.lineage_rows()
     with duckdb.get_connection() as con:
         write_stage(con, "entities", {"entities": ents, "entity_aliases": aliases, "entity_lineage": lineage})
+        read_table(con, "mentions", "LIMIT 0")  # the views read mentions: the table must exist first
         for statement in lineage_view_sql():
             con.execute(statement)
     df = frame("entities", ents)

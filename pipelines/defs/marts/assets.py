@@ -27,7 +27,6 @@ order by documents desc, mentions desc, name
     deps=["mentions"],
     group_name="marts",
     kinds={"duckdb"},
-    pool="duckdb",
     description="Names found in the text that the knowledge base does not know (unlinked mentions), grouped "
     "by their provisional cluster key and ranked by how many documents use them: the list of names an "
     "analyst should add to pipelines/entities/kb/.",

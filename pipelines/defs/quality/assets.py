@@ -31,7 +31,6 @@ def reports_dir(duckdb: DuckDBResource) -> Path:
     deps=["figures", "documents", "dates"],
     group_name="quality",
     kinds={"python", "duckdb"},
-    pool="duckdb",
     description="One row per finding of the figure-level checks (figure_id, check_name, severity, reason, "
     "other_figure_id): parts larger than their whole, breakdowns over their total, figures dated after "
     "publication, cross-source disagreement, syndicated copies, outliers against an actor's history. "

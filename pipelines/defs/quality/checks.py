@@ -86,7 +86,6 @@ def _provenance_check(table: str) -> dg.AssetChecksDefinition:
 
     @dg.multi_asset_check(
         name=f"{table}_provenance",
-        pool="duckdb",  # checks write dq_results: one DuckDB writer at a time
         specs=[
             dg.AssetCheckSpec(
                 surface_check,
@@ -144,7 +143,6 @@ def _suite_check(table: str) -> dg.AssetChecksDefinition | None:
 
     @dg.multi_asset_check(
         name=f"{table}_expectations",
-        pool="duckdb",  # checks write dq_results: one DuckDB writer at a time
         specs=[
             dg.AssetCheckSpec(
                 s.check_name,
@@ -203,7 +201,6 @@ suite_checks = [c for c in (_suite_check(t) for t in suite_tables()) if c]
 
 @dg.multi_asset_check(
     name="figure_flag_checks",
-    pool="duckdb",  # checks write dq_results: one DuckDB writer at a time
     specs=[
         dg.AssetCheckSpec(
             name, asset="figure_flags", blocking=False, description=f"[figure check, WARN] {about}"

@@ -1,0 +1,274 @@
+"""A run's staging database, published to the warehouse file in one transaction at the end.
+
+A run writes nothing to the warehouse file until it publishes: its stages write into an in-memory DuckDB
+database (the staging), where the published warehouse is attached read-only. Reading a table the run has
+not written yet reads the published one (copied into staging on first use). `publish` then swaps every
+staged table into the warehouse file inside ONE DuckDB transaction: a reader, or a crash at any moment
+(SIGKILL included), sees the warehouse exactly as before the run or exactly as after it. Nothing is copied
+on disk, and whatever a killed run held (the staging, the folder lock) dies with its process.
+
+Tables listed in `APPEND_ONLY` (`dq_results`, `ledger_runs`) hold only this run's rows in staging;
+publishing replaces the rows of this run's key. A failed run publishes its `dq_results` alone
+(`publish_check_results`), so why it failed stays queryable.
+
+One warehouse, one writer: a run holds `WarehouseLock` from start to end; a second run waits (bounded,
+logged) and then fails. A warehouse is built from one raw directory: a run from another one is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from pipelines.storage.lock import WarehouseLock, retry_busy
+from pipelines.storage.warehouse import APPEND_ONLY, PUBLISHED, STAGING, TABLES, ensure_table, table_exists
+
+log = logging.getLogger(__name__)
+
+TARGET = "target"  # the warehouse file, attached read-write while publishing
+SPILL_PREFIX = "ledger-staging-"
+FAILPOINT = "LEDGER_FAILPOINT"  # crash tests: "publish" stops a run inside its publishing transaction
+
+
+class RawDirMismatch(RuntimeError):
+    """The warehouse was built from another raw directory than the one this run reads."""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _sweep_dead_spills() -> None:
+    """Remove the spill folders of runs whose process is gone (a killed run cannot remove its own)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SPILL_PREFIX}*"):
+        try:
+            os.kill(int(folder.name.removeprefix(SPILL_PREFIX)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (ValueError, PermissionError):
+            continue
+
+
+def _failpoint(name: str, say: Callable[[str], None]) -> None:
+    """Crash tests stop a run here (LEDGER_FAILPOINT=name): it says so and waits to be killed."""
+    if os.environ.get(FAILPOINT) == name:
+        say(f"failpoint {name} reached: waiting to be killed")
+        print(f"LEDGER_FAILPOINT {name} reached", flush=True)
+        while True:
+            time.sleep(1)
+
+
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+class RunStage:
+    """The staging database of one run over one warehouse file (see the module docstring)."""
+
+    def __init__(
+        self,
+        warehouse: Path,
+        run_id: str,
+        raw_dir: str | None = None,
+        lock_timeout: float = 300.0,
+        say: Callable[[str], None] = log.info,
+    ):
+        self.warehouse = Path(warehouse)
+        self.run_id = run_id
+        self.raw_dir = raw_dir
+        self.lock_timeout = lock_timeout
+        self.say = say
+        self.started_at = _now()
+        self.published = False
+        self._lock = WarehouseLock(self.warehouse)
+        # where DuckDB spills staging that outgrows memory (made only if it does; a dead run's is swept)
+        self._spill = Path(tempfile.gettempdir()) / f"{SPILL_PREFIX}{os.getpid()}"
+        self.con: duckdb.DuckDBPyConnection | None = None
+
+    # -- life cycle -------------------------------------------------------------------------------------
+    def open(self) -> RunStage:
+        """Take the warehouse lock, open the staging and attach the published warehouse read-only."""
+        self._lock.acquire(self.lock_timeout, say=self.say)
+        try:
+            self.con = duckdb.connect(":memory:")
+            self.con.execute("SET python_enable_replacements = false")  # a name is a table, never a variable
+            _sweep_dead_spills()
+            self.con.execute(f"SET temp_directory = '{_quote(self._spill)}'")
+            if self.warehouse.exists():
+                retry_busy(
+                    lambda: self.con.execute(f"ATTACH '{_quote(self.warehouse)}' AS {PUBLISHED} (READ_ONLY)"),
+                    f"reading {self.warehouse}",
+                    self.lock_timeout,
+                    say=self.say,
+                )
+                self.con.execute(f"SET search_path = '{STAGING}.main,{PUBLISHED}.main'")
+            self._check_raw_dir()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        self._lock.release()
+        shutil.rmtree(self._spill, ignore_errors=True)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        if self.con is None:
+            raise RuntimeError("the run's staging database is closed")
+        return self.con.cursor()
+
+    # -- guards -----------------------------------------------------------------------------------------
+    def _check_raw_dir(self) -> None:
+        if not self.raw_dir or not table_exists(self.con, "ledger_runs", PUBLISHED):
+            return
+        row = self.con.execute(
+            f"SELECT raw_dir FROM {PUBLISHED}.main.ledger_runs WHERE raw_dir IS NOT NULL "
+            "ORDER BY published_at DESC LIMIT 1"
+        ).fetchone()
+        if row and Path(row[0]) != Path(self.raw_dir):
+            raise RawDirMismatch(
+                f"{self.warehouse} was built from the raw directory {row[0]}, and this run reads "
+                f"{self.raw_dir}: one warehouse holds one raw directory. Point LEDGER_WAREHOUSE at another "
+                "file for this raw directory, or LEDGER_RAW_DIR back at the first one."
+            )
+
+    # -- what the run wrote -----------------------------------------------------------------------------
+    def staged_tables(self) -> list[str]:
+        rows = self.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main'",
+            [STAGING],
+        ).fetchall()
+        return [t for (t,) in rows if t in TABLES]
+
+    def _staged_views(self) -> list[tuple[str, str]]:
+        return self.con.execute(
+            "SELECT view_name, sql FROM duckdb_views() WHERE database_name = ? AND NOT internal "
+            "ORDER BY view_oid",
+            [STAGING],
+        ).fetchall()
+
+    def _count(self, sql: str) -> int | None:
+        try:
+            return int(self.con.execute(sql).fetchone()[0])
+        except duckdb.Error:
+            return None
+
+    # -- publishing -------------------------------------------------------------------------------------
+    def _attach_target(self) -> None:
+        attached = {r[0] for r in self.con.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
+        if PUBLISHED in attached:
+            self.con.execute("SET search_path = 'memory.main'")
+            self.con.execute(f"DETACH {PUBLISHED}")
+        self.warehouse.parent.mkdir(parents=True, exist_ok=True)
+        retry_busy(
+            lambda: self.con.execute(f"ATTACH '{_quote(self.warehouse)}' AS {TARGET}"),
+            f"publishing to {self.warehouse}",
+            self.lock_timeout,
+            say=self.say,
+        )
+
+    def _detach_target(self) -> None:
+        self.con.execute(f"USE {STAGING}")
+        self.con.execute(f"DETACH {TARGET}")
+
+    def _copy(self, table: str) -> int:
+        """Replace `table` of the target by the staged one (by run key for append-only tables)."""
+        names = ", ".join(f'"{name}"' for name, _ in TABLES[table])
+        key = APPEND_ONLY.get(table)
+        if key:
+            self.con.execute(
+                f'DELETE FROM {TARGET}.main."{table}" WHERE "{key}" IN '
+                f'(SELECT "{key}" FROM {STAGING}.main."{table}")'
+            )
+        else:
+            self.con.execute(f'DELETE FROM {TARGET}.main."{table}"')
+        self.con.execute(
+            f'INSERT INTO {TARGET}.main."{table}" ({names}) SELECT {names} FROM {STAGING}.main."{table}"'
+        )
+        return int(self.con.execute(f'SELECT count(*) FROM {STAGING}.main."{table}"').fetchone()[0])
+
+    def publish(self, pages: int | None = None) -> dict[str, int]:
+        """Swap every staged table (and view) into the warehouse file in one transaction."""
+        if self.published:
+            raise RuntimeError("this run has already published")
+        documents = self._count(f"SELECT count(*) FROM {STAGING}.main.documents")
+        quarantined = self._count(f"SELECT count(DISTINCT raw_path) FROM {STAGING}.main.quarantine")
+        tables = self.staged_tables()
+        views = self._staged_views()
+        self._attach_target()
+        counts: dict[str, int] = {}
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                self.con.execute(f"USE {TARGET}")
+                for table in TABLES:
+                    ensure_table(self.con, table)
+                self.con.execute(f"USE {STAGING}")
+                for table in tables:
+                    if table != "ledger_runs":
+                        counts[table] = self._copy(table)
+                self.con.execute(
+                    f"INSERT INTO {TARGET}.main.ledger_runs BY NAME SELECT ? AS run_id, ? AS raw_dir, "
+                    "? AS started_at, ? AS published_at, ? AS pages, ? AS documents, ? AS quarantined, "
+                    "? AS tables",
+                    [
+                        self.run_id,
+                        self.raw_dir,
+                        self.started_at,
+                        _now(),
+                        pages,
+                        documents,
+                        quarantined,
+                        ",".join(t for t in tables if t not in APPEND_ONLY),
+                    ],
+                )
+                self.con.execute(f"USE {TARGET}")
+                self.con.execute(f"SET search_path = '{TARGET}.main'")
+                for _, sql in views:
+                    self.con.execute(sql.replace("CREATE VIEW", "CREATE OR REPLACE VIEW", 1))
+                _failpoint("publish", self.say)
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            finally:
+                self.con.execute("SET search_path = 'memory.main'")
+        finally:
+            self._detach_target()
+        self.published = True
+        self.say(
+            f"published {len(counts)} tables to {self.warehouse} in one transaction: "
+            + ", ".join(f"{t} {n}" for t, n in counts.items())
+        )
+        return counts
+
+    def publish_check_results(self) -> int:
+        """A failed run's check outcomes (`dq_results`) alone, appended; the rest stays unpublished."""
+        if not table_exists(self.con, "dq_results", STAGING):
+            return 0
+        self._attach_target()
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                self.con.execute(f"USE {TARGET}")
+                ensure_table(self.con, "dq_results")
+                self.con.execute(f"USE {STAGING}")
+                n = self._copy("dq_results")
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+        finally:
+            self._detach_target()
+        return n
