@@ -560,7 +560,7 @@ def _not_a_figure(tokens: Sequence[Token], q: Quantity, np: _NP, lex: Lexicon) -
     head_person = np.head_class not in (None, "thing", "unknown", "pronoun")
     if nums and all(_YEAR_RE.match(t.text) for t in nums) and not head_person:
         return True
-    if any(len(t.text.replace(",", "").split(".")[0]) > 9 for t in nums):
+    if any(sum(ch.isdigit() for ch in t.text.split(".")[0]) > 9 for t in nums):
         return True
     prev = tokens[cs - 1] if cs > 0 else None
     nxt = tokens[ce] if ce < n else None

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipelines.figures.lexicon import Lexicon, load_lexicon
-from pipelines.figures.tokens import NUMBER_RE, Token, match_any, match_phrase, tokenize
+from pipelines.figures.tokens import NUMBER_RE, Token, match_any, match_phrase, number_value, tokenize
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def _range(start: int, a: Quantity, b: Quantity) -> Quantity:
 
 
 def _digits_value(text: str) -> float:
-    return float(text.replace(",", ""))
+    return number_value(text)
 
 
 def _word_number(tokens: Sequence[Token], i: int, lex: Lexicon) -> tuple[int, float] | None:

@@ -7,13 +7,29 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# A token is a run of letters or a number (digits with , or . separators), possibly joined to further
-# runs by hyphens or apostrophes ("al-Aqsa", "twenty-five", "100-150", "JFS's"); any other
-# non-space character is a token of its own.
+# Thousands separated by a space: a space, NO-BREAK SPACE, NARROW NO-BREAK SPACE or THIN SPACE (clean
+# text has the last three folded to a space already). Only a group of exactly three digits after a head
+# of one to three digits counts ("7 000 people", "12 500 displaced", "1 250 000"), so a year before a
+# count stays two numbers ("in 2014 2,000 people"). FP risk: two separate numbers written side by side,
+# the second of exactly three digits ("on March 5 200 people", "400 737 jets"), read as one.
+THOUSANDS_SPACES = " \u00a0\u202f\u2009"
+_SPACED_NUMBER = rf"(?<![\d.,])\d{{1,3}}(?:[{THOUSANDS_SPACES}]\d{{3}})+(?:\.\d+)?(?![\w%]|[.,]\d)"
+# A token is a run of letters or a number (digits with , or . separators, or space-separated thousands),
+# possibly joined to further runs by hyphens or apostrophes ("al-Aqsa", "twenty-five", "100-150",
+# "JFS's"); any other non-space character is a token of its own.
 _TOKEN_RE = re.compile(
-    r"(?:\d+(?:[.,]\d+)*|[^\W\d_]+)(?:[-‐'’](?:\d+(?:[.,]\d+)*|[^\W_]+))*|\S",
+    rf"{_SPACED_NUMBER}|(?:\d+(?:[.,]\d+)*|[^\W\d_]+)(?:[-‐'’](?:\d+(?:[.,]\d+)*|[^\W_]+))*|\S",
 )
-NUMBER_RE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+NUMBER_RE = re.compile(
+    rf"^(?:\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:[{THOUSANDS_SPACES}]\d{{3}})+|\d+)(?:\.\d+)?$",
+)
+_SEPARATORS = str.maketrans("", "", "," + THOUSANDS_SPACES)
+
+
+def number_value(text: str) -> float:
+    """The value of a number token: "7,000", "7 000" (any thousands space) and "7000" are 7000.0."""
+    return float(text.translate(_SEPARATORS))
+
 
 _ABBREVIATIONS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr st gen col lt sgt capt maj no vs etc "

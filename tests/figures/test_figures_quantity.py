@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipelines.figures import parse_quantity
+from pipelines.figures import extract_figures, parse_quantity
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,59 @@ def test_parse_quantity_rejects_what_is_not_one_whole_quantity(phrase):
 )
 def test_words_and_digits_agree(words, digits):
     assert parse_quantity(words) == parse_quantity(digits)
+
+
+NBSP, NNBSP, THIN = "\u00a0", "\u202f", "\u2009"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("7 000", (7000, 7000, 7000, "exact")),
+        (f"5{NBSP}000", (5000, 5000, 5000, "exact")),
+        (f"12{NNBSP}500", (12500, 12500, 12500, "exact")),
+        (f"12{THIN}500", (12500, 12500, 12500, "exact")),
+        ("1 250 000", (1_250_000, 1_250_000, 1_250_000, "exact")),
+        ("more than 12 500", (12500, 12500, None, "at_least")),
+        ("between 5 000 and 7 000", (None, 5000, 7000, "range")),
+        ("5 000-6 000", (None, 5000, 6000, "range")),
+        ("7 000.5", (7000.5, 7000.5, 7000.5, "exact")),
+    ],
+)
+def test_space_as_thousands_separator(phrase, expected):
+    assert parse_quantity(phrase) == expected
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "2014 2,000",  # a year, then a count: two numbers, not one
+        "2014 000",  # a four-digit head is no thousands head
+        "7 0001",  # a group of four digits is no thousands group
+        "7 00",  # nor one of two
+        "74 100%",  # a group glued to a percent sign or letters is its own number
+    ],
+)
+def test_numbers_side_by_side_stay_apart(phrase):
+    assert parse_quantity(phrase) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value", "category"),
+    [
+        ("At least 7 000 people were displaced.", "At least 7 000 people", 7000, "displaced"),
+        ("Some 5 000 fighters joined.", "Some 5 000 fighters", 5000, "fighters"),
+        (
+            f"About 12{NBSP}500 displaced people arrived.",
+            f"About 12{NBSP}500 displaced people",
+            12500,
+            "displaced",
+        ),
+        ("In 2014 2,000 people fled the town.", "2,000 people", 2000, "displaced"),
+        ("In 2014 2 000 people fled the town.", "2 000 people", 2000, "displaced"),
+    ],
+)
+def test_spaced_thousands_in_running_text(text, surface, value, category):
+    found = [f for f in extract_figures(text) if f.category != "other"]
+    assert [(f.surface, f.value, f.category) for f in found] == [(surface, value, category)]
+    assert text[found[0].start : found[0].end] == surface
