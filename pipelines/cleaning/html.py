@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from lxml import html as lxml_html
 from lxml.etree import _Element
 
+from .htmltree import load_tree
+from .limits import DEFAULT_MAX_TREE_ELEMENTS
 from .lines import paywall_notices, paywall_unread_share
 from .model import Removed, UnparseablePage
 from .rules import PruneRule, prune_rules, split_name
@@ -329,13 +331,13 @@ def _dropped_blocks(tree: _Element, kept_text: str) -> list[Removed]:
     return removed
 
 
-def extract_html(content: str, *, url: str | None = None) -> HtmlExtraction:
-    """Prune, extract and read metadata from one HTML page."""
+def extract_html(
+    content: str, *, url: str | None = None, max_elements: int = DEFAULT_MAX_TREE_ELEMENTS
+) -> HtmlExtraction:
+    """Prune, extract and read metadata from one HTML page (a tree of at most `max_elements`)."""
     import trafilatura
 
-    tree = trafilatura.load_html(content)
-    if tree is None:
-        raise UnparseablePage("the HTML could not be parsed")
+    tree = load_tree(content, max_elements=max_elements)
     language = _language(tree)
     headlines = _headlines(tree)
     pruned, notices = prune(tree)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
+from .limits import DEFAULT_MAX_TREE_ELEMENTS, max_clean_seconds, page_time_limit
 from .lines import clean_lines
 from .model import CleanedPage, UnparseablePage
 from .textnorm import normalize_text
@@ -26,16 +27,33 @@ def clean_page(
     kind: Literal["html", "text"],
     url: str | None = None,
     title_hint: str | None = None,
+    max_seconds: float | None = None,
+    max_tree_elements: int = DEFAULT_MAX_TREE_ELEMENTS,
 ) -> CleanedPage:
-    """Clean one page. Raises UnparseablePage (with the reason) when no article body is left."""
+    """Clean one page. Raises UnparseablePage (with the reason) when no article body is left, and its
+    subclasses `PageTooSlow` past `max_seconds` (default: `limits.max_clean_seconds()`, 0 = no cap) and
+    `TreeTooLarge` for an HTML tree of more than `max_tree_elements` elements."""
     if kind not in ("html", "text"):
         raise ValueError(f"kind must be 'html' or 'text', not {kind!r}")
     if not content or not content.strip():
         raise UnparseablePage("the page is empty")
+    seconds = max_clean_seconds() if max_seconds is None else max_seconds
+    with page_time_limit(seconds):
+        return _clean(content, kind=kind, url=url, title_hint=title_hint, max_tree_elements=max_tree_elements)
+
+
+def _clean(
+    content: str,
+    *,
+    kind: Literal["html", "text"],
+    url: str | None,
+    title_hint: str | None,
+    max_tree_elements: int,
+) -> CleanedPage:
     if kind == "html":
         from .html import extract_html
 
-        page = extract_html(content, url=url)
+        page = extract_html(content, url=url, max_elements=max_tree_elements)
         result = clean_lines(
             page.lines,
             title=title_hint or page.title,
