@@ -1,4 +1,4 @@
-"""Fetch pages listed in a sources file (URLs and RSS/Atom feeds) into the raw landing zone, politely.
+"""Fetch the pages and RSS/Atom feeds a sources file lists into the raw landing zone, politely and safely.
 
 The sources file (YAML) has two lists, `urls:` and `feeds:`; each entry is a URL string or a mapping
 (`{url, outlet, published, language}` for a page, `{url, outlet, language}` for a feed). Every item link
@@ -8,9 +8,36 @@ Pages land in `<raw>/fetched/<sha1(url)[:16]>.html` (`.txt` for text/plain; `.gz
 sent a gzip body anyway) with their bytes exactly as received, beside a `manifest.csv` that
 `pipelines.ingest.raw` reads (its `charset` column holds the charset parameter of the response's
 Content-Type, so a page that declares its encoding only in the HTTP header still decodes), and a
-`fetch_log.csv` with one row per attempt (fetched, skipped, failed and why). robots.txt is obeyed, each
-host is asked at most once per `delay` seconds, only http(s) is spoken, only HTML or plain-text bodies up
-to `max_bytes` are kept, and one bad URL never stops the others.
+`fetch_log.csv` with one row per attempt (fetched, skipped, failed and why). One bad URL never stops the
+others. What is refused, each time with its reason in fetch_log.csv:
+
+- anything but http(s); what robots.txt disallows, read as RFC 9309 says (protego: `*` and `$` wildcards,
+  the longest matching rule wins; a 4xx robots.txt means no rules, 401/403, 5xx or no answer mean no fetch).
+  Each host is asked at most once per `delay` seconds (or its Crawl-delay, capped at 30 s).
+- addresses: a URL's host is resolved (getaddrinfo) before anything is sent, and the connection goes to the
+  address that was checked (no second lookup, no proxy). A loopback, private, link-local, multicast,
+  reserved, unspecified or otherwise non-global address (IPv4 or IPv6, IPv4-mapped included) is refused
+  before connecting, unless the sources file itself lists that host and port: a feed item, a redirect or a
+  robots.txt redirect cannot reach into the local network.
+- time: `timeout` for connecting and for each read; `deadline` for the whole response, from connecting to
+  its last byte (a server that drips its headers or body is cut off when the deadline passes).
+- size: more than `max_bytes` received, or more than `max_bytes` once decoded. A gzip body is decompressed
+  as it arrives, a bounded piece at a time, only to count its decoded size (a gzip bomb is refused once
+  its output passes the cap, never expanded in memory); the stored bytes stay as received. Other
+  content encodings are refused. Only HTML and plain-text bodies are kept as pages.
+- feeds: parsed with defusedxml, so a feed that declares XML entities (billion laughs, external
+  entities) is refused, never expanded; at most `max_feed_items` items of a feed are fetched, the others are
+  logged as skipped.
+
+The manifest: a row read from manifest.csv names a file the fetcher may replace or delete only if that
+name is a page file (`.html`/`.txt`, optionally `.gz`) directly inside `fetched/` that is not a symbolic
+link, a dot file or a directory, checked after resolving the path. Any other row (`../x`, an absolute
+path, a link to elsewhere) is logged as failed in fetch_log.csv, kept in the manifest as it is, and its
+path is never touched. A page fetched for the first time gets its row appended to manifest.csv at once
+(flushed, no rewrite); a row a refresh changed is written when the run ends, by one atomic rewrite, so the
+manifest holds exactly one row per file at every moment (reading, the fetcher lets the last row of a file
+win, and that rewrite removes such duplicates). Page files are written atomically (temporary file, fsync,
+rename); a lock file keeps two fetches out of one landing zone.
 """
 
 from __future__ import annotations
@@ -19,26 +46,32 @@ import csv
 import datetime as dt
 import email.utils
 import fcntl
+import gzip
 import hashlib
 import http.client
 import io
+import ipaddress
 import logging
 import os
 import secrets
+import socket
+import ssl
+import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-import urllib.robotparser
 import xml.etree.ElementTree as ET
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import defusedxml
+import defusedxml.ElementTree as SafeET
 import yaml
+from protego import Protego
 
-from pipelines.ingest.raw import MANIFEST_COLUMNS, MANIFEST_NAME, read_manifest
+from pipelines.ingest.raw import MANIFEST_COLUMNS, MANIFEST_NAME, ManifestError
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +85,16 @@ ROBOTS_AGENT = "conflict-ledger-fetcher"  # the product token robots.txt rules a
 
 # Response content types kept as pages, and the file suffix each is stored under.
 PAGE_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt"}
+# The names of files the fetcher writes as pages: only such files named by a manifest row are replaced.
+PAGE_FILE_SUFFIXES = (".html", ".txt", ".html.gz", ".txt.gz")
+GZIP_ENCODINGS = ("gzip", "x-gzip")
 ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9"
 FEED_ACCEPT = "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5"
 MAX_REDIRECTS = 5
 MAX_CRAWL_DELAY = 30.0  # a robots.txt Crawl-delay above this is capped (a feed of 50 items stays < 30 min)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+READ_SIZE = 65536  # bytes asked of the socket at a time
+GZIP_STEP = 1 << 20  # at most this many decoded bytes exist at once while a gzip body is measured
 
 URL_KEYS = {"url", "outlet", "published", "language"}
 FEED_KEYS = {"url", "outlet", "language"}
@@ -67,6 +106,10 @@ class SourcesError(ValueError):
 
 class FetchBusy(RuntimeError):
     """Another fetch holds the lock on the same raw directory."""
+
+
+class LandingZoneError(RuntimeError):
+    """The landing zone cannot be written safely (its manifest or log is a link, a directory, ...)."""
 
 
 class FetchFailure(Exception):
@@ -103,10 +146,19 @@ class Sources:
 @dataclass(frozen=True)
 class FetchSettings:
     user_agent: str = USER_AGENT
-    timeout: float = 30.0  # seconds: for the connection, for each read and for the whole download
-    max_bytes: int = 5_000_000  # a larger body is refused
+    timeout: float = 30.0  # seconds: to connect, and for each read
+    deadline: float = 120.0  # seconds: for a whole response, from connecting to its last byte
+    max_bytes: int = 5_000_000  # a larger body (as received, or once decoded) is refused
     delay: float = 1.0  # seconds between two requests to the same host
     refresh: bool = False  # fetch again URLs already in the manifest
+    max_feed_items: int = 200  # items of one feed that are fetched; the others are logged as skipped
+
+    def __post_init__(self) -> None:
+        for name in ("timeout", "deadline", "max_bytes"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"FetchSettings.{name} must be positive, got {getattr(self, name)!r}")
+        if self.delay < 0 or self.max_feed_items < 0:
+            raise ValueError("FetchSettings.delay and FetchSettings.max_feed_items must not be negative")
 
 
 @dataclass(frozen=True)
@@ -121,7 +173,7 @@ class Attempt:
     file: str = ""
     bytes: int | None = None
     sha256: str = ""
-    kind: str = "page"  # page | feed (not a log column: a feed's row has no file)
+    kind: str = "page"  # page | feed | manifest (not a log column: a feed's row has no file)
 
     def row(self) -> dict[str, str]:
         return {k: "" if getattr(self, k) is None else str(getattr(self, k)) for k in LOG_COLUMNS}
@@ -285,15 +337,29 @@ def _atom_link(entry: ET.Element) -> str | None:
     return None
 
 
+def _parse_xml(data: bytes) -> ET.Element:
+    """The root element of a feed's XML, parsed without expanding entities (defusedxml)."""
+    try:
+        return SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except defusedxml.EntitiesForbidden as exc:
+        raise FetchFailure(
+            f"feed refused: it declares the XML entity {exc.name!r} (entities are never expanded)"
+        ) from exc
+    except defusedxml.DefusedXmlException as exc:
+        raise FetchFailure(
+            f"feed refused: {type(exc).__name__} (external references are never followed)"
+        ) from exc
+    except ET.ParseError as exc:
+        raise FetchFailure(f"feed unparsable: not well-formed XML ({exc})") from exc
+
+
 def parse_feed(data: bytes, base_url: str) -> Feed:
     """The items of an RSS 2.0 (or RSS 1.0) or Atom feed; relative links are resolved against `base_url`.
 
-    Raises FetchFailure('feed unparsable: ...') for bytes that are not such a feed.
+    Raises FetchFailure('feed unparsable: ...') for bytes that are not such a feed, and
+    FetchFailure('feed refused: ...') for a feed that declares XML entities (none is ever expanded).
     """
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise FetchFailure(f"feed unparsable: not well-formed XML ({exc})") from exc
+    root = _parse_xml(data)
     kind = _local(root.tag)
     items: list[PageSource] = []
     if kind in ("rss", "rdf"):
@@ -335,14 +401,7 @@ def parse_feed(data: bytes, base_url: str) -> Feed:
     return Feed(title=title, language=language, items=tuple(items))
 
 
-# --- HTTP -------------------------------------------------------------------------------------------
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Redirects come back as 3xx errors, so each hop is checked (scheme, robots.txt, delay) by us."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001
-        return None
+# --- addresses --------------------------------------------------------------------------------------
 
 
 def check_url(url: str) -> str:
@@ -367,6 +426,185 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
+def host_port(url: str) -> tuple[str, int]:
+    """The host (lower case, IPv6 without brackets) and port (the scheme's default if none) of a URL."""
+    parts = urllib.parse.urlsplit(url)
+    return (parts.hostname or "", parts.port or DEFAULT_PORTS.get(parts.scheme, 0))
+
+
+def listed_hosts(sources: Sources) -> frozenset[tuple[str, int]]:
+    """The (host, port) pairs the sources file names itself: the only ones allowed a non-global address."""
+    pairs = set()
+    for entry in (*sources.urls, *sources.feeds):
+        try:
+            pairs.add(host_port(entry.url))
+        except ValueError:  # a bad port: the URL fails check_url later
+            continue
+    return frozenset(pairs)
+
+
+def address_kind(address: str) -> str | None:
+    """What makes an IP address one the fetcher does not connect to ('loopback', 'private', ...), or None.
+
+    An IPv4-mapped IPv6 address is judged as the IPv4 address it maps; a 6to4 or Teredo address by the
+    IPv4 address it carries too.
+    """
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        candidates += [v4 for v4 in (ip.sixtofour, *(ip.teredo or ())) if v4 is not None]
+    for candidate in candidates:
+        for kind, flag in (
+            ("unspecified", candidate.is_unspecified),
+            ("loopback", candidate.is_loopback),
+            ("link-local", candidate.is_link_local),
+            ("multicast", candidate.is_multicast),
+            ("reserved", candidate.is_reserved),
+            ("private", candidate.is_private),
+            ("non-global", not candidate.is_global),
+        ):
+            if flag:
+                return kind
+    return None
+
+
+# --- HTTP -------------------------------------------------------------------------------------------
+
+
+def _connect(address: tuple, family: int, timeout: float) -> socket.socket:
+    """A TCP connection to one resolved (and checked) socket address."""
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect(address)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+class _Deadline:
+    """The deadline of one response: when it passes, the connection's socket is shut down, so a read that
+    is blocked (in the headers or the body, however slowly the server drips) returns at once."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+        self.passed = False
+        self._lock = threading.Lock()
+        self._over = False  # the response is done: the socket may be closed and its number reused
+        self._timer: threading.Timer | None = None
+
+    def watch(self, sock: socket.socket) -> None:
+        fd, family, kind = sock.fileno(), sock.family, sock.type
+
+        def shut_down() -> None:
+            with self._lock:
+                if self._over:
+                    return
+                self.passed = True
+                try:  # a duplicate of the descriptor: shutting it down ends the connection for both
+                    dup = socket.fromfd(fd, family, kind)
+                except OSError:
+                    return
+                try:
+                    dup.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                finally:
+                    dup.close()
+
+        self._timer = threading.Timer(max(self.ends - time.monotonic(), 0.0), shut_down)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def check(self) -> None:
+        if self.passed or time.monotonic() > self.ends:
+            self.passed = True
+            raise FetchFailure(self.reason())
+
+    def reason(self) -> str:
+        return f"deadline of {self.seconds:g} s passed (response not finished)"
+
+    def stop(self) -> None:
+        with self._lock:
+            self._over = True
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection to addresses resolved and checked beforehand (the Host header names the URL's
+    host); no second name lookup, so the address that was checked is the one connected to."""
+
+    def __init__(self, host: str, port: int, addresses: list, timeout: float, deadline: _Deadline):
+        super().__init__(host, port, timeout=timeout)
+        self._addresses = addresses
+        self._deadline = deadline
+
+    def _tcp(self) -> socket.socket:
+        error: OSError | None = None
+        for family, _type, _proto, _name, address in self._addresses:
+            try:
+                sock = _connect(address, family, self.timeout)
+            except OSError as exc:
+                error = exc
+                continue
+            self._deadline.watch(sock)
+            return sock
+        raise error or OSError("no address to connect to")
+
+    def connect(self) -> None:
+        self.sock = self._tcp()
+
+
+class _PinnedHTTPSConnection(_PinnedHTTPConnection):
+    default_port = 443
+
+    def __init__(self, *args, context: ssl.SSLContext, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._ssl = context
+
+    def connect(self) -> None:
+        self.sock = self._ssl.wrap_socket(self._tcp(), server_hostname=self.host)
+
+
+class _GzipSize:
+    """The decoded size of a gzip body, measured as its bytes arrive: decompressed at most GZIP_STEP
+    bytes at a time and thrown away; FetchFailure once the size passes `limit` or the gzip is corrupt."""
+
+    def __init__(self, limit: int, http_status: int):
+        self.limit = limit
+        self.http_status = http_status
+        self.size = 0
+        self._received = False
+        self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+    def feed(self, data: bytes) -> None:
+        self._received = self._received or bool(data)
+        while data:
+            if self._inflate.eof:  # RFC 1952: another member may follow
+                if not data.strip(b"\x00"):
+                    return  # zero padding after the last member, as gzip readers accept
+                self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            try:
+                out = self._inflate.decompress(data, min(GZIP_STEP, self.limit + 1 - self.size))
+            except zlib.error as exc:
+                raise FetchFailure(f"corrupt gzip body: {exc}", self.http_status) from None
+            self.size += len(out)
+            if self.size > self.limit:
+                raise FetchFailure(
+                    f"too large: decoded (gzip) body exceeds limit {self.limit} bytes", self.http_status
+                )
+            data = self._inflate.unused_data if self._inflate.eof else self._inflate.unconsumed_tail
+
+    def finish(self) -> None:
+        if self._received and not self._inflate.eof:
+            raise FetchFailure("corrupt gzip body: it ends before its gzip stream does", self.http_status)
+
+
 @dataclass(frozen=True)
 class Response:
     url: str  # after redirects
@@ -376,17 +614,31 @@ class Response:
     charset: str | None  # the Content-Type's charset parameter, lower case
     content_encoding: str
     content_language: str | None
-    body: bytes
+    body: bytes  # as received (a gzip body stays gzipped)
+    decoded_bytes: int  # its size once decoded (the same as len(body) without a content encoding)
+
+
+# Characters left as they are in a request target; anything else (non-ASCII, controls) is %-encoded.
+_TARGET_SAFE = "".join(chr(c) for c in range(33, 127))
+
+
+def _request_target(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return urllib.parse.quote(target, safe=_TARGET_SAFE)
 
 
 class Client:
-    """HTTP GETs with a User-Agent, a timeout, a size limit, robots.txt (cached per host), per-host delays."""
+    """HTTP GETs with a User-Agent, checked addresses, a timeout and a deadline, size limits, robots.txt
+    (cached per host) and per-host delays. `listed` are the (host, port) pairs allowed a non-global address.
+    """
 
-    def __init__(self, settings: FetchSettings):
+    def __init__(self, settings: FetchSettings, listed: frozenset[tuple[str, int]] = frozenset()):
         self.settings = settings
-        self._opener = urllib.request.build_opener(_NoRedirect)
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | FetchFailure] = {}
+        self.listed = listed
+        self._robots: dict[str, Protego | FetchFailure] = {}
         self._last_request: dict[str, float] = {}
+        self._ssl: ssl.SSLContext | None = None
 
     def _wait_for(self, origin: str, extra_delay: float = 0.0) -> None:
         delay = max(self.settings.delay, extra_delay)
@@ -397,70 +649,125 @@ class Client:
                 time.sleep(pause)
         self._last_request[origin] = time.monotonic()
 
-    def _get_once(self, url: str, accept: str, extra_delay: float = 0.0) -> Response:
-        """One request, no redirect followed (a 3xx raises FetchFailure with its Location as reason)."""
-        self._wait_for(_origin(url), extra_delay)
-        request = urllib.request.Request(
-            url,
-            headers={"User-Agent": self.settings.user_agent, "Accept": accept, "Accept-Encoding": "identity"},
-        )
-        started = time.monotonic()
+    def addresses(self, url: str) -> list:
+        """The resolved addresses of the URL's host (getaddrinfo), every one allowed; FetchFailure if not."""
+        host, port = host_port(url)
         try:
-            with self._opener.open(request, timeout=self.settings.timeout) as response:
-                return self._read(response, started)
-        except FetchFailure:
-            raise
-        except urllib.error.HTTPError as exc:
-            exc.close()
-            if 300 <= exc.code < 400:
-                location = exc.headers.get("Location")
-                if not location:
-                    raise FetchFailure(f"HTTP {exc.code} redirect without a Location", exc.code) from None
-                raise _Redirect(urllib.parse.urljoin(url, location), exc.code) from None
-            raise FetchFailure(f"HTTP {exc.code} {exc.reason}".strip(), exc.code) from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                raise FetchFailure(f"timeout after {self.settings.timeout:g} s") from None
-            raise FetchFailure(f"connection failed: {exc.reason}") from None
-        except TimeoutError:
-            raise FetchFailure(f"timeout after {self.settings.timeout:g} s") from None
-        except (OSError, http.client.HTTPException) as exc:  # reset connections, broken responses
-            raise FetchFailure(f"connection failed: {type(exc).__name__}: {exc}") from None
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            raise FetchFailure(f"connection failed: cannot resolve {host}: {exc}") from None
+        if (host, port) in self.listed:
+            return infos
+        for info in infos:
+            address = info[4][0]
+            kind = address_kind(address)
+            if kind is not None:
+                what = f"{address} is" if address == host else f"{host} resolves to {address},"
+                shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+                article = "an" if kind[0] in "aeiou" else "a"
+                raise FetchFailure(
+                    f"address refused: {what} {article} {kind} address "
+                    f"({shown} is not listed in the sources file)"
+                )
+        return infos
 
-    def _read(self, response, started: float) -> Response:  # noqa: ANN001
+    def _connection(self, url: str, addresses: list, deadline: _Deadline) -> _PinnedHTTPConnection:
+        host, port = host_port(url)
+        args = (host, port, addresses, self.settings.timeout, deadline)
+        if urllib.parse.urlsplit(url).scheme == "https":
+            if self._ssl is None:
+                self._ssl = ssl.create_default_context()
+            return _PinnedHTTPSConnection(*args, context=self._ssl)
+        return _PinnedHTTPConnection(*args)
+
+    def _get_once(self, url: str, accept: str, extra_delay: float = 0.0) -> Response:
+        """One request, no redirect followed (a 3xx raises _Redirect with its Location)."""
+        addresses = self.addresses(url)  # refused before waiting for the host's turn
+        self._wait_for(_origin(url), extra_delay)
+        deadline = _Deadline(self.settings.deadline)
+        connection = self._connection(url, addresses, deadline)
+        response: http.client.HTTPResponse | None = None
+        try:
+            connection.connect()
+            connection.request(
+                "GET",
+                _request_target(url),
+                headers={
+                    "User-Agent": self.settings.user_agent,
+                    "Accept": accept,
+                    "Accept-Encoding": "identity",
+                    "Connection": "close",
+                },
+            )
+            response = connection.getresponse()
+            if 300 <= response.status < 400:
+                location = response.headers.get("Location")
+                if not location:
+                    raise FetchFailure(f"HTTP {response.status} redirect without a Location", response.status)
+                raise _Redirect(urllib.parse.urljoin(url, location.strip()), response.status)
+            if not 200 <= response.status < 300:
+                raise FetchFailure(f"HTTP {response.status} {response.reason}".strip(), response.status)
+            return self._read(response, url, deadline)
+        except FetchFailure:
+            if deadline.passed:  # e.g. a body cut short by the deadline's shutdown of the socket
+                raise FetchFailure(deadline.reason()) from None
+            raise
+        except (OSError, http.client.HTTPException) as exc:  # timeouts, resets, broken responses
+            if deadline.passed:
+                raise FetchFailure(deadline.reason()) from None
+            if isinstance(exc, TimeoutError):
+                raise FetchFailure(f"timeout after {self.settings.timeout:g} s") from None
+            raise FetchFailure(f"connection failed: {type(exc).__name__}: {exc}") from None
+        finally:
+            deadline.stop()  # before anything is closed: the socket's number may be reused
+            if response is not None:
+                response.close()
+            connection.close()
+
+    def _read(self, response: http.client.HTTPResponse, url: str, deadline: _Deadline) -> Response:
         headers = response.headers
         header = headers.get("Content-Type", "")
         media = header.split(";", 1)[0].strip().lower()
+        encoding = (headers.get("Content-Encoding") or "identity").strip().lower()
+        if encoding not in ("identity", "", *GZIP_ENCODINGS):
+            raise FetchFailure(f"unsupported Content-Encoding: {encoding}", response.status)
         length = headers.get("Content-Length")
+        declared = int(length) if length and length.strip().isdigit() else None
         limit = self.settings.max_bytes
-        if length and length.strip().isdigit() and int(length) > limit:
-            raise FetchFailure(
-                f"too large: Content-Length {int(length)} bytes > limit {limit}", response.status
-            )
+        if declared is not None and declared > limit:
+            raise FetchFailure(f"too large: Content-Length {declared} bytes > limit {limit}", response.status)
+        gzip_size = _GzipSize(limit, response.status) if encoding in GZIP_ENCODINGS else None
         chunks, size = [], 0
         while True:
-            if time.monotonic() - started > self.settings.timeout:
-                raise FetchFailure(f"timeout after {self.settings.timeout:g} s (download not finished)")
-            chunk = response.read(min(65536, limit + 1 - size))
+            deadline.check()
+            chunk = response.read1(min(READ_SIZE, limit + 1 - size))  # one socket read at most
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:
                 raise FetchFailure(f"too large: body exceeds limit {limit} bytes", response.status)
+            if gzip_size is not None:
+                gzip_size.feed(chunk)
+        deadline.check()  # a socket shut down by the deadline ends the body early: not a whole page
+        if declared is not None and size < declared:
+            raise FetchFailure(f"connection failed: body ended after {size} of {declared} bytes")
+        if gzip_size is not None:
+            gzip_size.finish()
         language = (headers.get("Content-Language") or "").split(",")[0].strip() or None
         return Response(
-            url=response.geturl(),
+            url=url,
             status=response.status,
             content_type=media,
             content_type_header=header.strip(),
             charset=headers.get_content_charset() or None,
-            content_encoding=(headers.get("Content-Encoding") or "identity").strip().lower(),
+            content_encoding=encoding,
             content_language=language,
             body=b"".join(chunks),
+            decoded_bytes=gzip_size.size if gzip_size is not None else size,
         )
 
-    def robots(self, url: str) -> urllib.robotparser.RobotFileParser:
+    def robots(self, url: str) -> Protego:
         """The parsed robots.txt of the URL's host (fetched once per host); FetchFailure when unreachable."""
         origin = _origin(url)
         if origin not in self._robots:
@@ -470,8 +777,7 @@ class Client:
             raise cached
         return cached
 
-    def _fetch_robots(self, origin: str) -> urllib.robotparser.RobotFileParser | FetchFailure:
-        parser = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
+    def _fetch_robots(self, origin: str) -> Protego | FetchFailure:
         url = origin + "/robots.txt"
         try:
             for _ in range(MAX_REDIRECTS + 1):
@@ -487,20 +793,20 @@ class Client:
             # Like Python's robotparser we also read 401/403 as "disallowed" (the cautious reading).
             status = exc.http_status
             if status is not None and 400 <= status < 500 and status not in (401, 403):
-                parser.allow_all = True
-                parser.modified()
-                return parser
+                return Protego.parse("")
             return FetchFailure(f"robots.txt unavailable ({exc.reason}): not fetching", exc.http_status)
-        parser.parse(response.body.decode("utf-8", "replace").splitlines())
-        parser.modified()
-        return parser
+        body = response.body
+        if response.content_encoding in GZIP_ENCODINGS:  # its decoded size was checked while it arrived
+            body = gzip.decompress(body)
+        return Protego.parse(body.decode("utf-8", "replace"))
 
     def get(self, url: str, accept: str) -> Response:
-        """GET a URL, following up to MAX_REDIRECTS redirects, each hop checked against robots.txt."""
+        """GET a URL, following up to MAX_REDIRECTS redirects, each hop's address and robots.txt checked."""
         for _ in range(MAX_REDIRECTS + 1):
             check_url(url)
+            self.addresses(url)  # before anything, robots.txt included, is sent to the host
             rules = self.robots(url)
-            if not rules.can_fetch(ROBOTS_AGENT, url):
+            if not rules.can_fetch(url, ROBOTS_AGENT):
                 raise FetchFailure(f"robots disallow: {urllib.parse.urlsplit(url).path or '/'}")
             crawl_delay = min(float(rules.crawl_delay(ROBOTS_AGENT) or 0), MAX_CRAWL_DELAY)
             try:
@@ -526,6 +832,42 @@ def page_file_stem(url: str) -> str:
     return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
 
 
+def _name_stem(name: str) -> str:
+    """A page file name without its suffixes ('abc.html.gz' -> 'abc')."""
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    return name.rsplit(".", 1)[0]
+
+
+def unsafe_name(folder: Path, name: str) -> str | None:
+    """Why a file name read from a manifest is not a page file directly inside `folder`, or None when it is.
+
+    Only such names are ever replaced or deleted: a plain name (no separator, not `.`/`..`, no dot file)
+    with a page suffix, which resolves (symbolic links resolved) to itself inside `folder`, and which is
+    not a symbolic link, a directory or anything but a regular file when it exists.
+    """
+    if not name:
+        return "an empty file name"
+    if "/" in name or "\\" in name or "\x00" in name or name in (".", ".."):
+        return "not a plain file name (a path)"
+    if name.startswith("."):
+        return "a dot file"
+    if not name.lower().endswith(PAGE_FILE_SUFFIXES):
+        return "not a page file name (.html or .txt, optionally .gz)"
+    path = folder / name
+    if path.is_symlink():
+        return "a symbolic link"
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError) as exc:
+        return f"a path that does not resolve ({exc})"
+    if resolved != folder.resolve() / name:
+        return f"a path that resolves outside {folder} ({resolved})"
+    if path.exists() and not path.is_file():
+        return "not a regular file"
+    return None
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write to a dot-named temporary file beside `path` (never taken for a page), then rename it over."""
     tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
@@ -541,23 +883,66 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def _manifest_bytes(rows: dict[str, dict]) -> bytes:
+def _append(path: Path, data: bytes) -> None:
+    """Append bytes to a file (created if missing) in one write, never through a symbolic link."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def _csv_lines(rows: list[dict[str, str]], columns: tuple[str, ...], header: bool) -> bytes:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for name, meta in rows.items():
-        published = meta.get("published")
-        writer.writerow(
-            {
-                "file": name,
-                "url": meta.get("url") or "",
-                "outlet": meta.get("outlet") or "",
-                "language": meta.get("language") or "",
-                "published": published.isoformat() if published else "",
-                "charset": meta.get("charset") or "",
-            }
-        )
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    if header:
+        writer.writeheader()
+    writer.writerows(rows)
     return out.getvalue().encode("utf-8")
+
+
+@dataclass(frozen=True)
+class ManifestRows:
+    rows: dict[str, dict[str, str]]  # file name -> {column: text}; the last row of a file wins
+    duplicates: int  # rows that repeated a file listed above them
+    appendable: bool  # the header is MANIFEST_COLUMNS and the text ends with a line break
+
+
+def read_fetched_manifest(path: Path) -> ManifestRows:
+    """Read `fetched/manifest.csv` as the fetcher does: every row kept as text, the last row of a file wins.
+
+    Raises ManifestError (naming the file) for a manifest that is not UTF-8 or has no `file` column.
+    """
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"{path}: not UTF-8 ({exc}); the fetcher does not write to it") from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames or "file" not in reader.fieldnames:
+        raise ManifestError(f"{path}: needs a header row with a 'file' column (columns: {MANIFEST_COLUMNS})")
+    rows: dict[str, dict[str, str]] = {}
+    duplicates = 0
+    for row in reader:
+        values = {c: (row.get(c) or "").strip() for c in MANIFEST_COLUMNS}
+        if values["file"] in rows:
+            duplicates += 1
+            del rows[values["file"]]  # the later row wins, in its own place
+        rows[values["file"]] = values
+    appendable = list(reader.fieldnames) == list(MANIFEST_COLUMNS) and text.endswith("\n")
+    return ManifestRows(rows=rows, duplicates=duplicates, appendable=appendable)
+
+
+def stored_pages(raw_dir: Path) -> list[str]:
+    """The files of `<raw_dir>/fetched/` that its manifest lists as pages and that are there (safe names)."""
+    folder = Path(raw_dir) / FETCHED_DIR
+    manifest = folder / MANIFEST_NAME
+    if not manifest.is_file():
+        return []
+    names = read_fetched_manifest(manifest).rows
+    return [n for n in names if unsafe_name(folder, n) is None and (folder / n).is_file()]
 
 
 @contextmanager
@@ -574,59 +959,98 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 class LandingZone:
-    """`<raw>/fetched/`: the pages, their manifest.csv (rows updated, never lost) and fetch_log.csv."""
+    """`<raw>/fetched/`: the pages, their manifest.csv (one row per file, rows never lost) and fetch_log.csv.
+
+    A first row for a file is appended at once; a changed row waits for close(), which rewrites the
+    manifest once (atomically) when anything but appending changed it.
+    """
 
     def __init__(self, raw_dir: Path):
         self.folder = Path(raw_dir) / FETCHED_DIR
         self.manifest_path = self.folder / MANIFEST_NAME
         self.log_path = self.folder / LOG_NAME
-        self.rows: dict[str, dict] = {}
-        self._written = b""
+        self.rows: dict[str, dict[str, str]] = {}
+        self.ignored: dict[str, str] = {}  # file name of a manifest row -> why its path is never touched
+        self._appendable = False
+        self._dirty = False  # self.rows differ from the manifest on disk in a way appending cannot say
 
     def open(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
+        for path in (self.manifest_path, self.log_path):
+            if path.is_symlink() or (path.exists() and not path.is_file()):
+                raise LandingZoneError(f"{path} is a symbolic link or not a regular file: not writing to it")
         if self.manifest_path.exists():
-            self.rows = read_manifest(self.manifest_path)
-        self._written = _manifest_bytes(self.rows)
+            manifest = read_fetched_manifest(self.manifest_path)
+            self.rows, self._appendable = manifest.rows, manifest.appendable
+            self._dirty = manifest.duplicates > 0  # the run's rewrite leaves one row per file
+        for name in self.rows:
+            why = unsafe_name(self.folder, name)
+            if why is not None:
+                self.ignored[name] = why
 
     def file_for(self, url: str) -> str | None:
-        """The stored file of a URL fetched before (still on disk), if any."""
-        for name, meta in self.rows.items():
-            if meta.get("url") == url and (self.folder / name).is_file():
+        """The stored file of a URL fetched before (still on disk, under a safe name), if any."""
+        for name, row in self.rows.items():
+            if row["url"] == url and name not in self.ignored and (self.folder / name).is_file():
                 return name
         return None
 
     def store(
         self, source: PageSource, body: bytes, suffix: str, language: str | None, charset: str | None = None
     ) -> str:
-        name = page_file_stem(source.url) + suffix
+        stem = page_file_stem(source.url)
+        name = stem + suffix
+        why = unsafe_name(self.folder, name)
+        if why is not None:
+            raise FetchFailure(f"cannot store the page: {FETCHED_DIR}/{name} is {why} (left untouched)")
         _write_atomically(self.folder / name, body)
-        for old in [n for n, m in self.rows.items() if m.get("url") == source.url and n != name]:
-            (self.folder / old).unlink(missing_ok=True)  # a refresh that changed the kind (.html -> .txt)
-            del self.rows[old]
-        self.rows[name] = {
+        for old, row in list(self.rows.items()):  # a refresh that changed the kind (.html -> .txt)
+            if (
+                row["url"] == source.url
+                and old != name
+                and _name_stem(old) == stem
+                and old not in self.ignored
+            ):
+                if unsafe_name(self.folder, old) is None:
+                    (self.folder / old).unlink(missing_ok=True)
+                    del self.rows[old]
+                    self._dirty = True
+        row = {
+            "file": name,
             "url": source.url,
-            "outlet": source.outlet,
-            "language": source.language or language,
-            "published": source.published,
-            "charset": charset,
+            "outlet": source.outlet or "",
+            "language": source.language or language or "",
+            "published": source.published.isoformat() if source.published else "",
+            "charset": charset or "",
         }
-        self.save_manifest()
+        before = self.rows.get(name)
+        self.rows[name] = row
+        self.ignored.pop(name, None)
+        if before is None:
+            self._append_row(row)
+        elif before != row:
+            self._dirty = True  # written by close(): the manifest never holds two rows for one file
         return name
 
+    def _append_row(self, row: dict[str, str]) -> None:
+        if self._appendable:
+            _append(self.manifest_path, _csv_lines([row], MANIFEST_COLUMNS, header=False))
+        else:  # no manifest yet, or one with other columns: write it whole, with this row
+            self.save_manifest()
+
     def save_manifest(self) -> None:
-        data = _manifest_bytes(self.rows)
-        if data != self._written:  # unchanged manifests keep their mtime, so the raw_dir sensor stays quiet
-            _write_atomically(self.manifest_path, data)
-            self._written = data
+        """Rewrite the manifest atomically from the rows in memory (one row per file)."""
+        _write_atomically(self.manifest_path, _csv_lines(list(self.rows.values()), MANIFEST_COLUMNS, True))
+        self._appendable, self._dirty = True, False
+
+    def close(self) -> None:
+        """End of a run: the one rewrite of the manifest, if a refresh changed rows (else it is untouched)."""
+        if self._dirty:
+            self.save_manifest()
 
     def record(self, attempt: Attempt) -> None:
         new = not self.log_path.exists() or self.log_path.stat().st_size == 0
-        with self.log_path.open("a", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=LOG_COLUMNS, lineterminator="\n")
-            if new:
-                writer.writeheader()
-            writer.writerow(attempt.row())
+        _append(self.log_path, _csv_lines([attempt.row()], LOG_COLUMNS, header=new))
 
 
 # --- the fetcher ------------------------------------------------------------------------------------
@@ -641,7 +1065,7 @@ def _page_suffix(response: Response) -> str:
     if suffix is None:
         shown = response.content_type or "no Content-Type"
         raise FetchFailure(f"not a page content-type: {shown}", response.status)
-    if response.content_encoding in ("gzip", "x-gzip"):
+    if response.content_encoding in GZIP_ENCODINGS:
         return suffix + ".gz"  # raw.py reads gzipped pages; the bytes stay as the server sent them
     if response.content_encoding not in ("identity", ""):
         raise FetchFailure(f"unsupported Content-Encoding: {response.content_encoding}", response.status)
@@ -662,7 +1086,7 @@ class Fetcher:
         return attempt
 
     def feed(self, source: FeedSource) -> list[PageSource]:
-        """The pages a feed links to (none when it fails; the failure is logged)."""
+        """The pages a feed links to, at most max_feed_items (none when it fails; the failure is logged)."""
         try:
             response = self.client.get(source.url, FEED_ACCEPT)
             if response.content_encoding not in ("identity", ""):
@@ -674,24 +1098,33 @@ class Fetcher:
             return []
         outlet = source.outlet or feed.title
         language = source.language or feed.language
+        cap, total = self.settings.max_feed_items, len(feed.items)
         pages = []
         for i, item in enumerate(feed.items):
+            if i >= cap:
+                self._attempt(
+                    item.url or source.url,
+                    "skipped",
+                    reason=f"feed item {i + 1} of {total} in {source.url}: beyond max_feed_items={cap}",
+                )
+                continue
             if not item.url:
                 self._attempt(source.url, "failed", reason=f"feed item {i} has no link", kind="feed")
                 continue
             pages.append(replace(item, outlet=outlet, language=language))
             if item.title:
                 self.report.titles[item.url] = item.title
+        capped = f"; {total - cap} beyond max_feed_items={cap} skipped" if total > cap else ""
         self._attempt(
             source.url,
             "fetched",
             http_status=response.status,
-            reason=f"feed with {len(feed.items)} items",
+            reason=f"feed with {total} items{capped}",
             bytes=len(response.body),
             sha256=hashlib.sha256(response.body).hexdigest(),
             kind="feed",
         )
-        log.info("feed %s: %d items", source.url, len(feed.items))
+        log.info("feed %s: %d items%s", source.url, total, capped)
         return pages
 
     def page(self, source: PageSource) -> Attempt:
@@ -713,6 +1146,8 @@ class Fetcher:
             log.error("failed %s: cannot store the page: %s", source.url, exc)
             return self._attempt(source.url, "failed", reason=f"cannot store the page: {exc}")
         notes = [response.content_type_header or response.content_type]
+        if response.content_encoding in GZIP_ENCODINGS:
+            notes.append(f"{response.content_encoding}, {response.decoded_bytes} bytes decoded")
         if response.url != source.url:
             notes.append(f"redirected to {response.url}")
         log.info("fetched %s%s -> %s (%d bytes)", source.url, title, name, len(response.body))
@@ -731,21 +1166,13 @@ class Fetcher:
             log.info("no URLs or feeds in the sources file: nothing to fetch")
             return self.report
         self.zone.folder.mkdir(parents=True, exist_ok=True)
+        self.client.listed = listed_hosts(sources)
         with _locked(self.zone.folder):
             self.zone.open()
-            pages: list[PageSource] = list(sources.urls)
-            for feed in sources.feeds:
-                pages.extend(self.feed(feed))
-            seen: set[str] = set()
-            for page in pages:
-                if page.url in seen:  # listed twice (or in two feeds): the first entry wins
-                    continue
-                seen.add(page.url)
-                try:
-                    self.page(page)
-                except Exception as exc:  # one bad URL never stops the others
-                    log.exception("failed %s: unexpected error", page.url)
-                    self._attempt(page.url, "failed", reason=f"unexpected error: {type(exc).__name__}: {exc}")
+            try:
+                self._run(sources)
+            finally:
+                self.zone.close()
         report = self.report
         log.info(
             "fetch done: %d pages fetched, %d skipped, %d failed; %d feeds read, %d failed (log: %s)",
@@ -757,6 +1184,30 @@ class Fetcher:
             self.zone.log_path,
         )
         return report
+
+    def _run(self, sources: Sources) -> None:
+        for name, why in self.zone.ignored.items():
+            url = self.zone.rows[name]["url"]
+            log.warning("%s: row for %r ignored: %s", self.zone.manifest_path, name, why)
+            self._attempt(
+                url,
+                "failed",
+                reason=f"manifest row ignored: file {name!r} is {why}; it is never deleted or written",
+                kind="manifest",
+            )
+        pages: list[PageSource] = list(sources.urls)
+        for feed in sources.feeds:
+            pages.extend(self.feed(feed))
+        seen: set[str] = set()
+        for page in pages:
+            if page.url in seen:  # listed twice (or in two feeds): the first entry wins
+                continue
+            seen.add(page.url)
+            try:
+                self.page(page)
+            except Exception as exc:  # one bad URL never stops the others
+                log.exception("failed %s: unexpected error", page.url)
+                self._attempt(page.url, "failed", reason=f"unexpected error: {type(exc).__name__}: {exc}")
 
 
 def fetch_sources(sources: Sources, raw_dir: Path, settings: FetchSettings | None = None) -> FetchReport:
