@@ -13,7 +13,7 @@ from pipelines.definitions import defs
 from pipelines.defs.ingest.fetch import FetchConfig, fetched_pages
 from pipelines.defs.ingest.sensors import listing_fingerprint
 from pipelines.defs.resources import LedgerPaths, ledger_resources
-from pipelines.ingest.fetch import page_file_stem
+from pipelines.ingest.fetch import FetchSettings, page_file_stem
 
 ARTICLE = (settings.PROJECT_ROOT / "tests" / "cleaning" / "fixtures" / "001_analysis.html").read_bytes()
 
@@ -24,6 +24,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "/robots.txt": ("text/plain", b"User-agent: *\nDisallow: /private/\n"),
             "/analysis.html": ("text/html; charset=utf-8", ARTICLE),
             "/private/page.html": ("text/html", b"<p>not for robots</p>"),
+            "/feed.xml": (
+                "application/rss+xml",
+                b"<rss><channel><title>Loopback Feed</title><item><link>/analysis.html</link></item>"
+                b"<item><link>/gone.html</link></item><item><link>/private/page.html</link></item>"
+                b"</channel></rss>",
+            ),
         }
         if self.path not in routes:
             self.send_error(404, "Not Found")
@@ -147,3 +153,34 @@ def test_fetch_job_reads_ledger_sources_and_the_pipeline_takes_the_page_in(
         con.close()
     assert row[:3] == (f"{site}/analysis.html", "Loopback Review", dt.date(2024, 2, 20))
     assert row[3] > 200
+
+
+def test_fetch_config_limits_reach_the_fetcher(tmp_path, site):
+    defaults = FetchConfig()
+    settings_defaults = FetchSettings()
+    assert (defaults.deadline_seconds, defaults.max_feed_items, defaults.max_bytes) == (
+        settings_defaults.deadline,
+        settings_defaults.max_feed_items,
+        settings_defaults.max_bytes,
+    )
+    feed = tmp_path / "feed.yaml"
+    feed.write_text(f"feeds:\n  - {site}/feed.xml\n")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    result = dg.materialize(
+        [fetched_pages],
+        resources=ledger_resources(raw, tmp_path / "wh" / "ledger.duckdb"),
+        run_config=dg.RunConfig(
+            {
+                "fetched_pages": FetchConfig(
+                    sources_file=str(feed), delay_seconds=0, deadline_seconds=5, max_feed_items=1
+                )
+            }
+        ),
+    )
+    assert result.success
+    (materialization,) = result.asset_materializations_for_node("fetched_pages")
+    meta = materialization.metadata
+    # the first item is fetched; the two beyond max_feed_items=1 are skipped, never requested
+    assert (meta["fetched"].value, meta["skipped"].value, meta["failed"].value) == (1, 2, 0)
+    assert meta["feeds_read"].value == 1 and meta["dagster/row_count"].value == 1

@@ -1,7 +1,9 @@
 """fetched_pages: fetches the URLs and feeds of the sources file into `<raw>/fetched/` (run by fetch_job).
 
 It is not part of ledger_job, so `make run` never touches the network; raw_dir_sensor notices the new pages
-and runs the pipeline on them. Its check `no_fetch_failures` warns with the failed URLs and their reasons.
+and runs the pipeline on them. Its check `no_fetch_failures` warns with the failed URLs and their reasons
+(and with manifest rows the fetcher ignored because their file is not a page inside `fetched/`).
+The limits (time, size, feed items) are FetchSettings' (pipelines/ingest/fetch.py), its defaults here too.
 """
 
 from pathlib import Path
@@ -13,8 +15,16 @@ from pydantic import Field
 from pipelines import settings
 from pipelines.defs.metadata import markdown_preview
 from pipelines.defs.resources import LedgerPaths
-from pipelines.ingest.fetch import FETCHED_DIR, LOG_COLUMNS, LOG_NAME, FetchSettings, fetch_from_file
-from pipelines.ingest.raw import MANIFEST_NAME, read_manifest
+from pipelines.ingest.fetch import (
+    FETCHED_DIR,
+    LOG_COLUMNS,
+    LOG_NAME,
+    FetchSettings,
+    fetch_from_file,
+    stored_pages,
+)
+
+_DEFAULTS = FetchSettings()
 
 
 class FetchConfig(dg.Config):
@@ -26,9 +36,20 @@ class FetchConfig(dg.Config):
         "empty: LEDGER_SOURCES, else sources.yaml",
     )
     refresh: bool = Field(default=False, description="fetch again URLs that were fetched before")
-    delay_seconds: float = Field(default=1.0, description="pause between two requests to one host")
-    timeout_seconds: float = Field(default=30.0, description="for the connection, each read, the download")
-    max_bytes: int = Field(default=5_000_000, description="a larger page is refused")
+    delay_seconds: float = Field(
+        default=_DEFAULTS.delay, description="pause between two requests to one host"
+    )
+    timeout_seconds: float = Field(default=_DEFAULTS.timeout, description="to connect, and for each read")
+    deadline_seconds: float = Field(
+        default=_DEFAULTS.deadline, description="for a whole response, from connecting to its last byte"
+    )
+    max_bytes: int = Field(
+        default=_DEFAULTS.max_bytes, description="a larger page (as received, or once decoded) is refused"
+    )
+    max_feed_items: int = Field(
+        default=_DEFAULTS.max_feed_items,
+        description="items fetched per feed; the others are logged as skipped",
+    )
 
     def sources_path(self) -> Path:
         if not self.sources_file:
@@ -45,7 +66,8 @@ class FetchConfig(dg.Config):
             "no_fetch_failures",
             asset="fetched_pages",
             description="Every URL and feed of the sources file was fetched or skipped; failures are listed "
-            "with their reason (HTTP status, timeout, robots.txt, content type, size, bad URL, bad feed).",
+            "with their reason (HTTP status, timeout or deadline, robots.txt, refused address, content type, "
+            "size, bad URL, bad or refused feed, ignored manifest row).",
         )
     ],
     description="Pages of the URLs and RSS/Atom feeds listed in the sources file, stored byte for byte "
@@ -63,7 +85,9 @@ def fetched_pages(
             refresh=config.refresh,
             delay=config.delay_seconds,
             timeout=config.timeout_seconds,
+            deadline=config.deadline_seconds,
             max_bytes=config.max_bytes,
+            max_feed_items=config.max_feed_items,
         ),
     )
     attempts = pd.DataFrame([a.row() for a in report.attempts], columns=list(LOG_COLUMNS))
@@ -78,8 +102,7 @@ def fetched_pages(
     }
     context.log.info("fetch done: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
 
-    manifest = ledger.raw / FETCHED_DIR / MANIFEST_NAME
-    pages_kept = len(read_manifest(manifest)) if manifest.exists() else 0
+    pages_kept = len(stored_pages(ledger.raw))
     failure_table = markdown_preview(failures, ["url", "http_status", "reason"], rows=50, width=100)
     return dg.MaterializeResult(
         metadata={
