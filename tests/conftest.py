@@ -38,6 +38,7 @@ def materialize_all(
     instance: dg.DagsterInstance | None = None,
     expectations_dir: Path | None = None,
     raise_on_error: bool = True,
+    tags: dict[str, str] | None = None,
 ):
     """What `make run` does: ledger_job's assets and checks (fetching, which goes online, is left out)."""
     return dg.materialize(
@@ -46,6 +47,7 @@ def materialize_all(
         resources=ledger_resources(raw_dir, warehouse, expectations_dir),
         instance=instance,
         raise_on_error=raise_on_error,
+        tags=tags,
     )
 
 
