@@ -3,7 +3,17 @@
 Each asset reads the earlier stage's table (never its internals), extracts per document, and replaces its
 table in one transaction. Row ids are derived from the document and the span, so they are stable across
 re-runs of the same input.
+
+One document never stops a stage: an extractor that raises on a document quarantines that document for the
+stage (check_name `extractor_error`, the exception as reason, where it was raised as sample) and the rest of
+the batch is written. A document quarantined at mentions or dates is not given to figures, which needs both:
+figures records it as quarantined too (check_name `upstream_quarantined`), so every stage accounts for
+every document of `documents`.
 """
+
+import traceback
+from collections.abc import Callable
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
@@ -13,28 +23,121 @@ from pipelines.dates import date_for_span, extract_dates
 from pipelines.defs.metadata import table_metadata
 from pipelines.entities import find_mentions, lineage_view_sql, load_kb
 from pipelines.figures import extract_figures
-from pipelines.storage.contracts import REFERENCES
+from pipelines.storage.contracts import REFERENCES, as_date
 from pipelines.storage.warehouse import frame, read_table
 from pipelines.storage.writes import write_stage
 
 EXTRACT = {"group_name": "extract", "kinds": {"python", "duckdb"}}
 
 
+# Stages a stage needs, for "consistently downstream": a document quarantined at one of them is skipped.
+NEEDS: dict[str, tuple[str, ...]] = {"mentions": (), "dates": (), "figures": ("mentions", "dates")}
+EXTRACTOR_ERROR = "extractor_error"
+UPSTREAM_QUARANTINED = "upstream_quarantined"
+_PROJECT = Path(__file__).resolve().parents[3]
+
+
 def _documents(duckdb: DuckDBResource) -> list[dict]:
+    """The documents, publication dates as datetime.date (DuckDB hands DATE over as Timestamps or dates)."""
     with duckdb.get_connection() as con:
         docs = read_table(con, "documents", "ORDER BY doc_id")
     out = []
     for d in docs.to_dict("records"):
-        pub = d["published_date"]
-        d["published_date"] = (
-            None if pub is None or pub != pub else (pub.date() if hasattr(pub, "date") else pub)
-        )
+        d["published_date"] = as_date(d["published_date"])
         out.append(d)
     return out
 
 
 def _sources(docs: list[dict]) -> dict[str, tuple[str, str]]:
     return {d["doc_id"]: (d["raw_path"], d["raw_sha256"]) for d in docs}
+
+
+def _quarantine_row(doc: dict, stage: str, reason: str, check_name: str, sample: str | None) -> dict:
+    return {
+        "raw_path": doc["raw_path"],
+        "doc_id": doc["doc_id"],
+        "raw_sha256": doc["raw_sha256"],
+        "stage": stage,
+        "reason": reason[:2000],
+        "check_name": check_name,
+        "sample": None if sample is None else sample[:200],
+    }
+
+
+def _raised_at(exc: BaseException) -> str:
+    """The last traceback line: where the exception was raised ("pipelines/x.py:12 in f: code")."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return type(exc).__name__
+    last = frames[-1]
+    path = Path(last.filename)
+    shown = path.relative_to(_PROJECT) if path.is_relative_to(_PROJECT) else path
+    return f"{shown}:{last.lineno} in {last.name}: {(last.line or '').strip()}"
+
+
+def per_document(
+    context: dg.AssetExecutionContext,
+    stage: str,
+    docs: list[dict],
+    extract: Callable[[dict], list[dict]],
+    quarantined: list[dict],
+) -> list[dict]:
+    """Rows of `extract(doc)` for every document; a document whose extraction raises is quarantined for
+    `stage` (appended to `quarantined`, logged with its traceback) and contributes no row."""
+    rows: list[dict] = []
+    for d in docs:
+        try:
+            found = extract(d)
+        except Exception as exc:  # one document's failure is that document's quarantine, not the run's
+            context.log.error(
+                f"{stage}: extraction failed on {d['doc_id']} ({d['raw_path']}), quarantined:\n"
+                + "".join(traceback.format_exception(exc))
+            )
+            quarantined.append(
+                _quarantine_row(d, stage, f"{type(exc).__name__}: {exc}", EXTRACTOR_ERROR, _raised_at(exc))
+            )
+            continue
+        rows += found
+        context.log.info(f"{d['doc_id']}: {len(found)} {stage}")
+    return rows
+
+
+def without_upstream_quarantine(
+    duckdb: DuckDBResource, stage: str, docs: list[dict], quarantined: list[dict]
+) -> list[dict]:
+    """The documents no stage that `stage` needs has quarantined; the others are quarantined for `stage` too,
+    naming the stage that refused them."""
+    needs = NEEDS.get(stage, ())
+    if not needs:
+        return docs
+    marks = ", ".join("?" * len(needs))
+    with duckdb.get_connection() as con:
+        read_table(con, "quarantine", "LIMIT 0")  # creates the table on a new warehouse
+        refused = con.execute(
+            f"SELECT doc_id, stage, reason FROM quarantine WHERE doc_id IS NOT NULL AND stage IN ({marks}) "
+            "ORDER BY stage",
+            list(needs),
+        ).fetchall()
+    by_doc: dict[str, list[tuple[str, str]]] = {}
+    for doc_id, upstream, reason in refused:
+        by_doc.setdefault(doc_id, []).append((upstream, reason))
+    kept = []
+    for d in docs:
+        upstream = by_doc.get(d["doc_id"])
+        if upstream is None:
+            kept.append(d)
+            continue
+        stages = " and ".join(sorted({u for u, _ in upstream}))
+        quarantined.append(
+            _quarantine_row(
+                d,
+                stage,
+                f"not extracted: quarantined at {stages}, which {stage} needs",
+                UPSTREAM_QUARANTINED,
+                f"{upstream[0][0]}: {upstream[0][1]}",
+            )
+        )
+    return kept
 
 
 def span_id(doc_id: str, kind: str, start: int, end: int) -> str:
@@ -93,10 +196,11 @@ def entities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
 def mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     kb = load_kb()
     docs = _documents(duckdb)
-    rows = []
-    for d in docs:
+    quarantined: list[dict] = []
+
+    def extract(d: dict) -> list[dict]:
         found = find_mentions(d["clean_text"], kb, d["published_date"])
-        rows += span_rows(
+        return span_rows(
             d["doc_id"],
             "m",
             "mention_id",
@@ -106,10 +210,16 @@ def mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
             method="method",
             cluster_id="cluster",
         )
-        context.log.info(f"{d['doc_id']}: {len(found)} mentions")
+
+    rows = per_document(context, "mentions", docs, extract, quarantined)
     with duckdb.get_connection() as con:
         report = write_stage(
-            con, "mentions", {"mentions": rows}, sources=_sources(docs), references=REFERENCES
+            con,
+            "mentions",
+            {"mentions": rows},
+            quarantine=quarantined,
+            sources=_sources(docs),
+            references=REFERENCES,
         )
     df = frame("mentions", rows)
     linked = float(df["entity_id"].notna().mean()) if len(df) else 0.0
@@ -117,6 +227,7 @@ def mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
         metadata={
             **table_metadata(df, ["doc_id", "surface", "entity_type", "entity_id"]),
             "dagster/row_count": report.written["mentions"],
+            "quarantined": len(report.quarantined),
             "linked_share": linked,
             "unlinked": int(df["entity_id"].isna().sum()) if len(df) else 0,
         }
@@ -132,10 +243,11 @@ def mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
 )
 def dates(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     docs = _documents(duckdb)
-    rows = []
-    for d in docs:
+    quarantined: list[dict] = []
+
+    def extract(d: dict) -> list[dict]:
         found = extract_dates(d["clean_text"], d["published_date"])
-        rows += span_rows(
+        return span_rows(
             d["doc_id"],
             "d",
             "date_id",
@@ -146,14 +258,23 @@ def dates(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mater
             resolved="resolved",
             anchor="anchor",
         )
-        context.log.info(f"{d['doc_id']}: {len(found)} dates")
+
+    rows = per_document(context, "dates", docs, extract, quarantined)
     with duckdb.get_connection() as con:
-        report = write_stage(con, "dates", {"dates": rows}, sources=_sources(docs), references=REFERENCES)
+        report = write_stage(
+            con,
+            "dates",
+            {"dates": rows},
+            quarantine=quarantined,
+            sources=_sources(docs),
+            references=REFERENCES,
+        )
     df = frame("dates", rows)
     return dg.MaterializeResult(
         metadata={
             **table_metadata(df, ["doc_id", "surface", "date_start", "date_end", "granularity"]),
             "dagster/row_count": report.written["dates"],
+            "quarantined": len(report.quarantined),
             "unresolved": int((~df["resolved"].astype(bool)).sum()) if len(df) else 0,
         }
     )
@@ -179,6 +300,37 @@ def _by_doc(df: pd.DataFrame) -> dict[str, list[_Span]]:
     return out
 
 
+def _figure_rows(d: dict, doc_mentions: list[_Span], doc_dates: list[_Span]) -> list[dict]:
+    """One document's figures as rows, each linked to the date its sentence names."""
+    text, doc_id = d["clean_text"], d["doc_id"]
+    found = extract_figures(text, doc_mentions)
+    ids = [span_id(doc_id, "f", f.start, f.end) for f in found]
+    rows = []
+    for i, f in enumerate(found):
+        date_index = date_for_span(doc_dates, f.start, f.end, text) if doc_dates else None
+        rows.append(
+            {
+                "figure_id": ids[i],
+                "doc_id": doc_id,
+                "char_start": f.start,
+                "char_end": f.end,
+                "surface": f.surface,
+                "value": f.value,
+                "low": f.low,
+                "high": f.high,
+                "qualifier": f.qualifier,
+                "category": f.category,
+                "unit": f.unit,
+                "actor_entity_id": f.actor_entity_id,
+                "location_entity_id": f.location_entity_id,
+                "part_of_figure_id": ids[f.part_of] if f.part_of is not None else None,
+                "repeat_of_figure_id": ids[f.repeat_of] if f.repeat_of is not None else None,
+                "date_id": doc_dates[date_index].date_id if date_index is not None else None,
+            }
+        )
+    return rows
+
+
 @dg.asset(
     deps=["documents", "mentions", "dates"],
     description="Every number about people in clean_text: value/low/high, qualifier, category (fighters, "
@@ -187,7 +339,9 @@ def _by_doc(df: pd.DataFrame) -> dict[str, list[_Span]]:
     **EXTRACT,
 )
 def figures(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    docs = _documents(duckdb)
+    quarantined: list[dict] = []
+    all_docs = _documents(duckdb)
+    docs = without_upstream_quarantine(duckdb, "figures", all_docs, quarantined)
     with duckdb.get_connection() as con:
         read_table(con, "entities", "LIMIT 0")  # creates the tables on a new warehouse
         mention_rows = _by_doc(
@@ -196,37 +350,20 @@ def figures(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mat
             ).df()
         )
         date_rows = _by_doc(read_table(con, "dates"))
-    rows = []
-    for d in docs:
-        text, doc_id = d["clean_text"], d["doc_id"]
-        doc_dates = date_rows.get(doc_id, [])
-        found = extract_figures(text, mention_rows.get(doc_id, []))
-        ids = [span_id(doc_id, "f", f.start, f.end) for f in found]
-        for i, f in enumerate(found):
-            date_index = date_for_span(doc_dates, f.start, f.end, text) if doc_dates else None
-            rows.append(
-                {
-                    "figure_id": ids[i],
-                    "doc_id": doc_id,
-                    "char_start": f.start,
-                    "char_end": f.end,
-                    "surface": f.surface,
-                    "value": f.value,
-                    "low": f.low,
-                    "high": f.high,
-                    "qualifier": f.qualifier,
-                    "category": f.category,
-                    "unit": f.unit,
-                    "actor_entity_id": f.actor_entity_id,
-                    "location_entity_id": f.location_entity_id,
-                    "part_of_figure_id": ids[f.part_of] if f.part_of is not None else None,
-                    "repeat_of_figure_id": ids[f.repeat_of] if f.repeat_of is not None else None,
-                    "date_id": doc_dates[date_index].date_id if date_index is not None else None,
-                }
-            )
-        context.log.info(f"{doc_id}: {len(found)} figures")
+
+    def extract(d: dict) -> list[dict]:
+        return _figure_rows(d, mention_rows.get(d["doc_id"], []), date_rows.get(d["doc_id"], []))
+
+    rows = per_document(context, "figures", docs, extract, quarantined)
     with duckdb.get_connection() as con:
-        report = write_stage(con, "figures", {"figures": rows}, sources=_sources(docs), references=REFERENCES)
+        report = write_stage(
+            con,
+            "figures",
+            {"figures": rows},
+            quarantine=quarantined,
+            sources=_sources(all_docs),
+            references=REFERENCES,
+        )
     df = frame("figures", rows)
     people = df[df["category"] != "other"] if len(df) else df
     return dg.MaterializeResult(
@@ -246,6 +383,7 @@ def figures(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mat
                 ],
             ),
             "dagster/row_count": report.written["figures"],
+            "quarantined": len(report.quarantined),
             "people_figures": len(people),
             "by_category": dg.MetadataValue.json(
                 people["category"].value_counts().to_dict() if len(people) else {}
