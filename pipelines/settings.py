@@ -43,8 +43,8 @@ def lock_timeout() -> float:
     return float(os.environ.get("LEDGER_LOCK_TIMEOUT", "300"))
 
 
-# Caps on what one raw page may cost (pipelines/ingest/): each refused page is quarantined with the cap's name.
-MiB = 1024 * 1024
+# Caps on what one raw page may cost (pipelines/ingest/); a refused page is quarantined with the cap's name.
+_MIB = 1024 * 1024
 
 
 def _positive_int(name: str, default: int) -> int:
@@ -63,16 +63,16 @@ def _positive_int(name: str, default: int) -> int:
 def max_page_bytes() -> int:
     """Bytes read from one page file at most (LEDGER_MAX_PAGE_BYTES, default 20 MiB); a larger page is
     quarantined unread (check `max_page_bytes`)."""
-    return _positive_int("LEDGER_MAX_PAGE_BYTES", 20 * MiB)
+    return _positive_int("LEDGER_MAX_PAGE_BYTES", 20 * _MIB)
 
 
 def max_gzip_output_bytes() -> int:
     """Bytes a gzipped page may expand to (LEDGER_MAX_GZIP_OUTPUT_BYTES, default 20 MiB); decompression
     stops past it and the page is quarantined (check `max_gzip_output`)."""
-    return _positive_int("LEDGER_MAX_GZIP_OUTPUT_BYTES", 20 * MiB)
+    return _positive_int("LEDGER_MAX_GZIP_OUTPUT_BYTES", 20 * _MIB)
 
 
 def max_manifest_bytes() -> int:
     """Bytes read from one manifest.csv at most (LEDGER_MAX_MANIFEST_BYTES, default 64 MiB); a larger one is
     not read and its pages are registered without manifest metadata."""
-    return _positive_int("LEDGER_MAX_MANIFEST_BYTES", 64 * MiB)
+    return _positive_int("LEDGER_MAX_MANIFEST_BYTES", 64 * _MIB)

@@ -1,52 +1,79 @@
-"""The raw landing zone: which files are pages, what their manifest says, and how their bytes become text.
+"""The raw landing zone: every page entry registered or refused, with its manifest entry and content hash.
 
-A page is any `.html`, `.htm` or `.txt` file (optionally gzipped) under the raw directory, at any depth.
-A `manifest.csv` beside pages (columns `file,url,outlet,language,published,charset`, all but `file`
-optional) describes them. Each page is identified by its file stem (`doc_id`) and its content hash (`sha256`).
+A page is any `.html`, `.htm` or `.txt` file (optionally gzipped) under the raw directory, at any depth
+(entries.py says which entries count, and how a symlink is judged). A `manifest.csv` beside pages
+describes them (manifest.py). How bytes become text is decode.py.
 
-`charset` is the character encoding the page was served with (the charset parameter of its HTTP
-Content-Type, as the fetcher records it). decode_page reads a page's bytes as: the encoding of a
-byte-order mark if there is one, else UTF-8 if the bytes are valid UTF-8, else the manifest `charset`,
-else the `<meta charset>` of the HTML head; a page none of these decodes is undecodable.
+scan_raw_dir accounts for every page entry exactly once: either a RawPage or a refusal (a quarantine row
+at stage `raw_pages`, its raw_path the page's path). Refused: a symlink resolving outside the raw
+directory, a dangling or looping symlink, anything that is not a regular file, an unreadable file, a file
+over settings.max_page_bytes() (not read), and a page whose manifest row is bad (the reason names the
+manifest file and line). Besides, notices record what is no page: a manifest that cannot be used (its
+pages are registered without metadata), a manifest row naming a file that is not a page beside it, a
+row naming no file, a directory that cannot be listed or a symlinked directory leaving raw/.
+
+doc_id: a page's file stem (the name without `.gz` and the page suffix). When several page entries share
+a stem, each of them is identified by its path without those suffixes (`2024/05/report`), or its whole
+path when even that is shared (`a.txt` beside `a.html`); an id that still collides gets `~2`, `~3`, ... in
+path order. So an id depends only on the set of page paths, never on contents or on which pages are refused.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import gzip
-import hashlib
 import logging
-import re
-import zlib
-from dataclasses import dataclass
-from pathlib import Path
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from pipelines import settings
+from pipelines.ingest.decode import UndecodablePage, decode_page
+from pipelines.ingest.entries import (
+    MANIFEST_NAME,
+    PAGE_SUFFIXES,
+    hash_file,
+    page_kind,
+    read_file,
+    resolve_page,
+    walk_raw_dir,
+)
+from pipelines.ingest.manifest import (
+    FILE_EXISTS,
+    MANIFEST_COLUMNS,
+    Manifest,
+    ManifestError,
+    ManifestProblem,
+    parse_manifest_bytes,
+    read_manifest,
+)
+from pipelines.ingest.refusal import PageRefused, Refusal, merged
 
 log = logging.getLogger(__name__)
 
-# Suffixes we treat as pages; `.gz` may wrap any of them.
-PAGE_SUFFIXES = {".html": "html", ".htm": "html", ".txt": "text"}
-MANIFEST_NAME = "manifest.csv"
-MANIFEST_COLUMNS = ("file", "url", "outlet", "language", "published", "charset")
+STAGE = "raw_pages"
 
-# A charset declared in an HTML head, used when the bytes are not UTF-8.
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-
-
-class ManifestError(ValueError):
-    """A manifest.csv that cannot be read as documented (names the file and line)."""
-
-
-class UndecodablePage(ValueError):
-    """A page whose bytes cannot become text: empty, binary, corrupt gzip or an unknown encoding."""
+__all__ = [
+    "MANIFEST_COLUMNS",
+    "MANIFEST_NAME",
+    "PAGE_SUFFIXES",
+    "STAGE",
+    "ManifestError",
+    "RawPage",
+    "ScanResult",
+    "UndecodablePage",
+    "assign_doc_ids",
+    "decode_page",
+    "page_kind",
+    "read_manifest",
+    "scan_raw_dir",
+]
 
 
 @dataclass(frozen=True)
 class RawPage:
     doc_id: str
     raw_path: str  # relative to the raw directory, POSIX separators
-    abs_path: Path
+    abs_path: Path  # the resolved file (a symlink's target inside the raw directory)
     sha256: str
     size_bytes: int
     kind: str  # "html" | "text"
@@ -57,185 +84,184 @@ class RawPage:
     charset: str | None = None  # the manifest's (the HTTP Content-Type's) character encoding
 
     def read_bytes(self) -> bytes:
-        return self.abs_path.read_bytes()
+        """The page's bytes, at most settings.max_page_bytes() (PageRefused past it)."""
+        return read_file(self.abs_path, settings.max_page_bytes())
 
     def text(self) -> str:
         """The page's text (decode_page with its manifest charset); raises UndecodablePage."""
         return decode_page(self.read_bytes(), self.abs_path.name, self.charset)
 
 
-def page_kind(path: Path) -> str | None:
-    """The page kind for a file name, or None when the file is not a page."""
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes = suffixes[:-1]
-    return PAGE_SUFFIXES.get(suffixes[-1]) if suffixes else None
+@dataclass
+class ScanResult:
+    """What scan_raw_dir found. Iterating it (or len, indexing) gives the registered pages, as a list did."""
+
+    pages: list[RawPage] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)  # one per page entry that is not registered
+    notices: list[Refusal] = field(default_factory=list)  # records about things that are no page entry
+    warnings: list[str] = field(default_factory=list)  # for the log: guessed encodings, unknown columns
+
+    def __iter__(self):
+        return iter(self.pages)
+
+    def __len__(self) -> int:
+        return len(self.pages)
+
+    def __getitem__(self, index):
+        return self.pages[index]
+
+    def quarantine_rows(self, stage: str = STAGE) -> list[dict]:
+        """The refused pages and the notices as quarantine rows."""
+        return [r.quarantine_row(stage) for r in self.refused + self.notices]
 
 
-def _stem(path: Path) -> str:
-    name = path.name
+def _stem(raw_path: str) -> str:
+    name = PurePosixPath(raw_path).name
     if name.lower().endswith(".gz"):
         name = name[:-3]
     return name.rsplit(".", 1)[0]
 
 
-def _parse_date(value: str, where: str) -> dt.date | None:
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError as exc:
-        raise ManifestError(f"{where}: published {value!r} is not an ISO date (YYYY-MM-DD)") from exc
+def _without_suffix(raw_path: str) -> str:
+    parent = PurePosixPath(raw_path).parent.as_posix()
+    return _stem(raw_path) if parent == "." else f"{parent}/{_stem(raw_path)}"
 
 
-def read_manifest(path: Path) -> dict[str, dict]:
-    """Read one manifest.csv into {file name: {url, outlet, language, published, charset}}.
+def assign_doc_ids(raw_paths: list[str]) -> dict[str, str]:
+    """{raw_path: doc_id} for a set of page paths (the rule is in the module docstring)."""
+    paths = sorted(raw_paths)
+    stems = Counter(_stem(p) for p in paths)
+    shared = [p for p in paths if stems[_stem(p)] > 1]
+    longer = Counter(_without_suffix(p) for p in shared)
+    ids: dict[str, str] = {}
+    for p in paths:
+        if stems[_stem(p)] == 1:
+            ids[p] = _stem(p)
+        else:
+            ids[p] = _without_suffix(p) if longer[_without_suffix(p)] == 1 else p
+    used: set[str] = set()
+    for p in paths:
+        doc_id, n = ids[p], 1
+        while doc_id in used:
+            n += 1
+            doc_id = f"{ids[p]}~{n}"
+        ids[p] = doc_id
+        used.add(doc_id)
+    return ids
 
-    Every column but `file` is optional (a manifest written before `charset` existed reads as before).
-    """
-    entries: dict[str, dict] = {}
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        if not reader.fieldnames or "file" not in reader.fieldnames:
-            raise ManifestError(
-                f"{path}: needs a header row with a 'file' column (columns: {MANIFEST_COLUMNS})"
+
+def _read_manifests(raw_dir: Path, entries, result: ScanResult) -> dict[str, Manifest]:
+    """{folder (POSIX, "." for the top): usable manifest}; an unusable one is a notice."""
+    manifests: dict[str, Manifest] = {}
+    for entry in entries:
+        folder = PurePosixPath(entry.raw_path).parent.as_posix()
+        fallback = "its pages are registered without manifest metadata"
+        try:
+            data = read_file(
+                resolve_page(raw_dir, entry.path), settings.max_manifest_bytes(), "LEDGER_MAX_MANIFEST_BYTES"
             )
-        unknown = set(reader.fieldnames) - set(MANIFEST_COLUMNS)
-        if unknown:
-            log.warning("%s: ignoring unknown manifest columns %s", path, sorted(unknown))
-        for line_no, row in enumerate(reader, start=2):
-            name = (row.get("file") or "").strip()
-            if not name:
-                raise ManifestError(f"{path}:{line_no}: empty 'file' value")
-            if name in entries:
-                raise ManifestError(f"{path}:{line_no}: file {name!r} listed twice")
-            entries[name] = {
-                "url": (row.get("url") or "").strip() or None,
-                "outlet": (row.get("outlet") or "").strip() or None,
-                "language": (row.get("language") or "").strip() or None,
-                "published": _parse_date(row.get("published") or "", f"{path}:{line_no}"),
-                "charset": (row.get("charset") or "").strip().strip("\"'").strip() or None,
-            }
-    return entries
+        except (PageRefused, OSError) as exc:
+            check = getattr(exc, "check_name", "page_is_readable")
+            result.notices.append(Refusal(entry.raw_path, f"{entry.raw_path}: {exc}; {fallback}", check))
+            continue
+        manifest = parse_manifest_bytes(data, entry.raw_path)
+        result.warnings.extend(manifest.warnings)
+        if manifest.unusable is not None:
+            bad = manifest.unusable
+            result.notices.append(
+                Refusal(entry.raw_path, f"{bad.reason}; {fallback}", bad.check_name, bad.sample)
+            )
+            continue
+        manifests[folder] = manifest
+    return manifests
 
 
-def scan_raw_dir(raw_dir: Path) -> list[RawPage]:
-    """Every page under `raw_dir`, sorted by path, with its manifest entry and content hash.
+def _join(folder: str, name: str) -> str:
+    return name if folder == "." else f"{folder}/{name}"
 
-    Two files with the same stem get distinct doc_ids: the first (by path) keeps the stem, later ones
-    get the stem plus a short content hash, so ids stay stable as long as the files do.
-    """
+
+def scan_raw_dir(raw_dir: Path) -> ScanResult:
+    """Every page entry under `raw_dir`, registered (sorted by path, with its manifest entry and content
+    hash) or refused, plus notices about manifests and directories (see the module docstring)."""
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw directory {raw_dir} does not exist")
-    manifests: dict[Path, dict[str, dict]] = {}
-    for manifest in sorted(raw_dir.rglob(MANIFEST_NAME)):
-        manifests[manifest.parent] = read_manifest(manifest)
-    pages: list[RawPage] = []
-    seen_ids: set[str] = set()
-    for path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
-        kind = page_kind(path)
-        if kind is None or any(part.startswith(".") for part in path.relative_to(raw_dir).parts):
+    listing = walk_raw_dir(raw_dir)
+    result = ScanResult(notices=list(listing.notices), warnings=list(listing.warnings))
+    manifests = _read_manifests(raw_dir, listing.manifests, result)
+    ids = assign_doc_ids([e.raw_path for e in listing.pages])
+    on_disk = {e.raw_path for e in listing.pages}
+
+    page_problems: dict[str, list[ManifestProblem]] = {}
+    for folder, manifest in manifests.items():
+        for problem in manifest.problems:
+            target = _join(folder, problem.file) if problem.file else None
+            if target in on_disk:
+                page_problems.setdefault(target, []).append(problem)
+            else:  # a bad row that names no page: recorded against the file it names, or the manifest
+                reason = (
+                    f"{problem.reason} (and no page {problem.file!r} is beside it)"
+                    if target
+                    else problem.reason
+                )
+                result.notices.append(
+                    Refusal(target or manifest.label, reason, problem.check_name, problem.sample)
+                )
+        for name, (line, row) in manifest.lines.items():
+            if _join(folder, name) not in on_disk:
+                result.notices.append(
+                    Refusal(
+                        _join(folder, name),
+                        f"{manifest.label}:{line}: names {name!r}, which is not a page in "
+                        f"{'the raw directory' if folder == '.' else folder + '/'}",
+                        FILE_EXISTS,
+                        row,
+                    )
+                )
+
+    max_bytes = settings.max_page_bytes()
+    for entry in listing.pages:
+        doc_id = ids[entry.raw_path]
+        problems = page_problems.get(entry.raw_path, [])
+        try:
+            real = resolve_page(raw_dir, entry.path)
+            sha, size = hash_file(real, max_bytes)
+        except (PageRefused, FileNotFoundError) as exc:
+            check = getattr(exc, "check_name", "page_is_readable")
+            reason = str(exc) if isinstance(exc, PageRefused) else "vanished during the scan"
+            reason = "; ".join([reason, *(p.reason for p in problems)])
+            result.refused.append(
+                Refusal(entry.raw_path, reason, check, getattr(exc, "sample", None), doc_id)
+            )
             continue
-        data = path.read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        doc_id = _stem(path)
-        if doc_id in seen_ids:
-            doc_id = f"{doc_id}_{sha[:8]}"
-        seen_ids.add(doc_id)
-        meta = manifests.get(path.parent, {}).get(path.name, {})
-        pages.append(
+        if problems:
+            result.refused.append(
+                Refusal(
+                    entry.raw_path,
+                    "; ".join(p.reason for p in problems),
+                    problems[0].check_name,
+                    problems[0].sample,
+                    doc_id,
+                    sha,
+                )
+            )
+            continue
+        folder = PurePosixPath(entry.raw_path).parent.as_posix()
+        manifest = manifests.get(folder)
+        meta = manifest.entries.get(entry.path.name, {}) if manifest else {}
+        result.pages.append(
             RawPage(
                 doc_id=doc_id,
-                raw_path=path.relative_to(raw_dir).as_posix(),
-                abs_path=path.resolve(),
+                raw_path=entry.raw_path,
+                abs_path=real,
                 sha256=sha,
-                size_bytes=len(data),
-                kind=kind,
+                size_bytes=size,
+                kind=page_kind(entry.path.name) or "text",
                 **meta,
             )
         )
-    for folder, entries in manifests.items():
-        present = {p.abs_path.name for p in pages if p.abs_path.parent == folder.resolve()}
-        for missing in sorted(set(entries) - present):
-            log.warning("%s lists %s, which is not in the raw directory", folder / MANIFEST_NAME, missing)
-    return pages
-
-
-def _looks_binary(data: bytes) -> bool:
-    sample = data[:4096]
-    if b"\x00" in sample:
-        return True
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return control > len(sample) * 0.05
-
-
-# Byte-order marks and the codec each means (UTF-32 before UTF-16: FF FE 00 00 starts with FF FE).
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def _decode_as(data: bytes, charset: str, source: str) -> tuple[str | None, str]:
-    """(text, "") when `charset` decodes `data`, else (None, why not) naming the charset and its source."""
-    try:
-        return data.decode(charset), ""
-    except LookupError:  # no such codec, or one that is not a text encoding ('base64', 'rot13')
-        return None, f"unknown charset {charset!r} ({source})"
-    except UnicodeDecodeError as exc:
-        return None, f"charset {charset!r} ({source}) does not decode the page: {exc}"
-
-
-def decode_page(data: bytes, name: str, charset: str | None = None) -> str:
-    """The text of a page's bytes; raises UndecodablePage with the reason when there is none.
-
-    `charset` is the page's manifest charset (the HTTP Content-Type's), tried when the bytes are not
-    UTF-8, before the page's own `<meta charset>`; a byte-order mark outranks both.
-    """
-    if name.lower().endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise UndecodablePage(f"corrupt gzip: {exc}") from exc
-    bom = next((codec for mark, codec in _BOMS if data.startswith(mark)), None)
-    if bom is not None:
-        try:
-            text = data.decode(bom)
-        except UnicodeDecodeError as exc:
-            raise UndecodablePage(f"starts with a {bom} byte-order mark but is not {bom}: {exc}") from exc
-        if not text.strip():
-            raise UndecodablePage("empty page (no bytes or only white space)")
-        if "\x00" in text[:4096]:
-            raise UndecodablePage(f"binary content (NUL characters after a {bom} byte-order mark)")
-        return text
-    if not data.strip():
-        raise UndecodablePage("empty page (no bytes or only white space)")
-    if _looks_binary(data):
-        raise UndecodablePage("binary content (NUL or control bytes), not a text or HTML page")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as utf8_error:
-        declared: list[tuple[str, str]] = []
-        if charset and charset.strip():
-            declared.append((charset.strip(), "from the manifest's charset column"))
-        meta = _META_CHARSET.search(data[:4096])
-        if meta:
-            declared.append((meta.group(1).decode("ascii", "replace"), "declared in the page's <meta>"))
-        if not declared:
-            raise UndecodablePage(
-                f"not valid UTF-8 (byte {utf8_error.start}) and no charset in the manifest or the page"
-            ) from utf8_error
-        reasons = []
-        for label, source in declared:
-            text, why = _decode_as(data, label, source)
-            if text is not None:
-                return text
-            reasons.append(why)
-        raise UndecodablePage(
-            f"not valid UTF-8 (byte {utf8_error.start}); " + "; ".join(reasons)
-        ) from utf8_error
+    result.refused = merged(result.refused)
+    result.notices = merged(result.notices)
+    for warning in result.warnings:
+        log.warning(warning)
+    return result
