@@ -1,10 +1,12 @@
 import codecs
+import datetime as dt
 import gzip
 import hashlib
 
 import pytest
 
 from pipelines.ingest import ManifestError, UndecodablePage, decode_page, read_manifest, scan_raw_dir
+from pipelines.ingest.raw import assign_doc_ids
 
 
 def test_scan_finds_pages_with_manifest_and_hash(tmp_path):
@@ -27,15 +29,36 @@ def test_same_stem_in_two_folders_gets_distinct_stable_ids(tmp_path):
     for folder in ("x", "y"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "page.txt").write_text(f"text {folder}")
-    first = [p.doc_id for p in scan_raw_dir(tmp_path)]
-    assert first[0] == "page" and first[1].startswith("page_") and len(set(first)) == 2
-    assert [p.doc_id for p in scan_raw_dir(tmp_path)] == first
+    (tmp_path / "x" / "other.txt").write_text("a stem of its own")
+    first = {p.raw_path: p.doc_id for p in scan_raw_dir(tmp_path)}
+    assert first == {"x/other.txt": "other", "x/page.txt": "x/page", "y/page.txt": "y/page"}
+    (tmp_path / "y" / "page.txt").write_text("edited: the id depends on the path, not the content")
+    assert {p.raw_path: p.doc_id for p in scan_raw_dir(tmp_path)} == first
 
 
-def test_bad_manifest_date_names_file_and_line(tmp_path):
-    (tmp_path / "manifest.csv").write_text("file,published\na.txt,26/02/2019\n")
+def test_doc_ids_stay_distinct_when_stems_and_paths_collide():
+    paths = ["a.txt", "a.html", "a.txt.txt", "sub/a.html.gz", "sub/b.txt", "c.htm"]
+    ids = assign_doc_ids(paths)
+    assert len(set(ids.values())) == len(paths)
+    assert ids["sub/b.txt"] == "b" and ids["c.htm"] == "c"
+    assert ids["a.html"] == "a.html" and ids["sub/a.html.gz"] == "sub/a"  # 'a' and 'a' beside each other
+    assert ids["a.txt.txt"] == "a.txt~2"  # its stem is 'a.txt', the whole path of another page
+    assert assign_doc_ids(list(reversed(paths))) == ids
+
+
+def test_a_bad_manifest_date_quarantines_its_page_and_names_file_and_line(tmp_path):
+    (tmp_path / "a.txt").write_text("Body a.")
+    (tmp_path / "b.txt").write_text("Body b.")
+    (tmp_path / "manifest.csv").write_text("file,published\na.txt,26/02/2019\nb.txt,2019-02-26\n")
+    scan = scan_raw_dir(tmp_path)
+    assert [(p.raw_path, p.published) for p in scan.pages] == [("b.txt", dt.date(2019, 2, 26))]
+    (refused,) = scan.refused
+    assert refused.raw_path == "a.txt" and refused.doc_id == "a"
+    assert refused.reason.startswith("manifest.csv:2: published '26/02/2019' is not an ISO date")
+    assert (refused.check_name, refused.sample) == ("manifest_row_has_valid_date", "a.txt,26/02/2019")
+    assert refused.sha256 == hashlib.sha256(b"Body a.").hexdigest()
     with pytest.raises(ManifestError, match=r"manifest.csv:2: published"):
-        scan_raw_dir(tmp_path)
+        read_manifest(tmp_path / "manifest.csv")  # the strict reader (the fetcher's) still refuses it
 
 
 def test_missing_raw_dir_is_a_clear_error(tmp_path):
@@ -138,3 +161,89 @@ def test_a_manifest_without_the_charset_column_still_reads(tmp_path):
     (page,) = scan_raw_dir(tmp_path)
     assert (page.url, page.charset) == ("http://x/a", None)
     assert "caf\u00e9" in page.text()
+
+
+ARTICLE = "\n\n".join(
+    f"Paragraph {i}. Local sources said shelling continued through the night near the town, and rescue "
+    "teams reached the damaged houses only after dawn, according to the civil defence."
+    for i in range(5)
+)
+
+
+def _hostile_raw_dir(raw, outside):
+    (raw / "a").mkdir(parents=True)
+    (raw / "b").mkdir()
+    outside.mkdir()
+    (outside / "passwd.txt").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    for name in ("far.txt", "old.txt", "bad_date.txt", "twice.txt", "a/report.txt", "b/report.txt"):
+        (raw / name).write_text(ARTICLE)
+    data = ARTICLE.encode()
+    (raw / "damaged.txt").write_bytes(data[:200] + b"\xff\xfe\x81" + data[200:])
+    (raw / "wide.txt").write_bytes(ARTICLE.encode("utf-16-le"))
+    (raw / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (raw / "bomb.html.gz").write_bytes(gzip.compress(b"<p>" + b" " * 3_000_000))
+    (raw / "huge.txt").write_bytes(b"x" * 60_000)
+    (raw / "passwd.txt").symlink_to(outside / "passwd.txt")
+    (raw / "dangling.txt").symlink_to(raw / "nowhere.txt")
+    (raw / "manifest.csv").write_text(
+        "file,url,outlet,language,published\n"
+        "far.txt,http://x/far,Outlet,en,9999-12-31\n"
+        "old.txt,http://x/old,Outlet,en,1500-01-01\n"
+        "bad_date.txt,http://x/bad,Outlet,en,2019-02-30\n"
+        "twice.txt,http://x/1,Outlet,en,\n"
+        "twice.txt,http://x/2,Outlet,en,\n"
+        "missing.txt,http://x/missing,Outlet,en,\n"
+    )
+
+
+def test_raw_pages_and_documents_account_for_every_page_entry(tmp_path, monkeypatch):
+    """End to end on a real warehouse file: each page entry is in exactly one of documents or quarantine."""
+    import dagster as dg
+    from dagster_duckdb import DuckDBResource
+
+    from pipelines.defs.clean.assets import documents
+    from pipelines.defs.ingest.assets import raw_pages
+    from pipelines.defs.resources import LedgerPaths
+    from pipelines.ingest import page_entries
+
+    raw, warehouse = tmp_path / "raw", tmp_path / "ledger.duckdb"
+    _hostile_raw_dir(raw, tmp_path / "outside")
+    monkeypatch.setenv("LEDGER_MAX_PAGE_BYTES", "50000")
+    monkeypatch.setenv("LEDGER_MAX_GZIP_OUTPUT_BYTES", "1000000")
+    result = dg.materialize(
+        [raw_pages, documents],
+        resources={
+            "duckdb": DuckDBResource(database=str(warehouse)),
+            "ledger": LedgerPaths(raw_dir=str(raw), expectations_dir=str(tmp_path)),
+        },
+    )
+    assert result.success
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        docs = dict(con.execute("select raw_path, decode_warning from documents").fetchall())
+        doc_ids = dict(con.execute("select raw_path, doc_id from documents").fetchall())
+        quarantine = con.execute(
+            "select raw_path, stage, check_name, doc_id, reason from quarantine order by raw_path"
+        ).fetchall()
+        dates = dict(con.execute("select raw_path, published_date from raw_pages").fetchall())
+    pages = [q for q in quarantine if q[0] in set(page_entries(raw))]
+    assert sorted([*docs, *(q[0] for q in pages)]) == page_entries(raw)  # exactly once each
+    assert {q[0]: (q[1], q[2]) for q in pages} == {
+        "bad_date.txt": ("raw_pages", "manifest_row_has_valid_date"),
+        "bomb.html.gz": ("documents", "max_gzip_output"),
+        "dangling.txt": ("raw_pages", "symlink_target_exists"),
+        "huge.txt": ("raw_pages", "max_page_bytes"),
+        "image.html": ("documents", "page_is_text"),
+        "passwd.txt": ("raw_pages", "symlink_stays_inside_raw"),
+        "twice.txt": ("raw_pages", "manifest_row_is_unique"),
+    }
+    notices = [q for q in quarantine if q[0] not in set(page_entries(raw))]
+    assert [(q[0], q[1], q[2], q[3]) for q in notices] == [
+        ("missing.txt", "raw_pages", "manifest_file_exists", None)
+    ]
+    assert docs["damaged.txt"].startswith("3 invalid utf-8 byte sequence(s) replaced")
+    assert docs["wide.txt"] == "UTF-16-LE without a byte-order mark (recognised by its NUL bytes)"
+    assert docs["far.txt"] is None
+    assert (doc_ids["a/report.txt"], doc_ids["b/report.txt"]) == ("a/report", "b/report")
+    assert (dates["far.txt"], dates["old.txt"]) == (dt.date(9999, 12, 31), dt.date(1500, 1, 1))
