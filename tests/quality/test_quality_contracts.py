@@ -223,3 +223,45 @@ def test_dq_results_refuse_a_bad_outcome(tmp_path, kw):
     }
     with pytest.raises(ContractError):
         record_check_result(con, **args)
+
+
+def _page(doc, published):
+    return {
+        "doc_id": doc,
+        "raw_path": f"{doc}.txt",
+        "raw_sha256": SHA,
+        "size_bytes": 10,
+        "kind": "text",
+        "published_date": published,
+    }
+
+
+@pytest.mark.parametrize("published", [dt.date(1500, 1, 1), dt.date(9999, 12, 31), dt.date(1, 1, 1), None])
+def test_publication_dates_of_any_year_keep_their_page(published):
+    """A manifest row dated 9999-12-31 or 1500-01-01 used to fail the whole column's coercion."""
+    rows = [_page("a", dt.date(2020, 1, 1)), _page("b", published)]
+    out = validate("raw_pages", frame("raw_pages", rows))
+    assert out["published_date"].tolist() == [dt.date(2020, 1, 1), published]
+    doc = {"doc_id": "b", "clean_text": TEXT, "paywall_truncated": False, "raw_path": "b.txt"}
+    out = validate("documents", frame("documents", [{**doc, "raw_sha256": SHA, "published_date": published}]))
+    assert out["published_date"].tolist() == [published]
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "valid_to", "ok"),
+    [
+        (dt.date(1300, 1, 1), dt.date(1399, 12, 31), True),
+        (dt.date(1300, 1, 1), None, True),
+        (None, dt.date(9999, 12, 31), True),
+        (dt.date(1399, 12, 31), dt.date(1300, 1, 1), False),  # validity_is_ordered
+        ("not a date", None, False),
+    ],
+)
+def test_entity_validity_dates(valid_from, valid_to, ok):
+    row = {"entity_id": "grp:x", "name": "X", "type": "armed_group", "valid_from": valid_from}
+    df = frame("entities", [{**row, "valid_to": valid_to}])
+    if ok:
+        assert validate("entities", df)["valid_from"].tolist() == [valid_from]
+    else:
+        with pytest.raises(ContractError):
+            validate("entities", df)
