@@ -3,19 +3,21 @@
 In order:
 1. `.gz` pages (and gzip bytes under another name) are decompressed incrementally; past
    settings.max_gzip_output_bytes() decompression stops and the page is refused (`max_gzip_output`).
-2. A byte-order mark names the encoding (UTF-8, UTF-16, UTF-32).
+2. A byte-order mark names the encoding (UTF-8, UTF-16, UTF-32); invalid sequences after it are
+   replaced and flagged.
 3. Known binary formats (PDF, images, archives, executables) are refused by their signature, before
    anything else might read them as text.
 4. UTF-16 or UTF-32 without a byte-order mark is recognised by its NUL bytes (in text, every ASCII
    character has a NUL byte beside it, always on the same side).
 5. Other bytes with NUL or many control bytes are binary and refused.
-6. Valid UTF-8; then the manifest `charset` (the HTTP Content-Type's), then the `<meta charset>` of the
-   HTML head, each only if it decodes every byte.
-7. A few bad bytes do not lose the page: it is decoded with U+FFFD replacement characters and flagged
-   (DecodedPage.warning), as UTF-8 when its bad sequences are no more than its valid non-ASCII UTF-8
-   characters (a UTF-8 page with damage, whatever it declares) or, failing a declared charset, at most
-   1% of its bytes; a declared charset that fails on at most 1% of the bytes is used the same way.
-   More than that, with no charset that fits, is an unknown encoding: the page is refused with the reasons.
+6. Valid UTF-8.
+7. Damaged UTF-8: when its invalid sequences are no more than its valid non-ASCII UTF-8 characters, the
+   page is UTF-8 with a few bad bytes, whatever charset it declares (a single-byte one would garble it
+   all): decoded as UTF-8 with U+FFFD replacement characters and flagged (DecodedPage.warning).
+8. The manifest `charset` (the HTTP Content-Type's), then the `<meta charset>` of the HTML head, each
+   if it decodes every byte; then each if it fails on at most 1% of the bytes (replaced, flagged).
+9. UTF-8 with replacement when at most 1% of the bytes are bad (flagged). More than that, with no
+   charset that fits, is an unknown encoding: refused with the reasons (a legacy page needs its charset).
 
 Every refusal is an UndecodablePage (a PageRefused) carrying its check name and a short sample.
 """

@@ -89,7 +89,7 @@ class RawPage:
 
     def text(self) -> str:
         """The page's text (decode_page with its manifest charset); raises UndecodablePage."""
-        return decode_page(self.read_bytes(), self.abs_path.name, self.charset)
+        return decode_page(self.read_bytes(), PurePosixPath(self.raw_path).name, self.charset)
 
 
 @dataclass
