@@ -98,21 +98,25 @@ _BLOCK = frozenset(
 def load_tree(content: str, *, max_elements: int) -> _Element:
     """The page's lxml tree (trafilatura's parser), re-parsed with its nesting limited when the parser
     cut it; `TreeTooLarge` when it holds more than `max_elements` elements."""
+    tree = _parse(content)
+    if _depth(tree, max_elements) >= PARSER_MAX_DEPTH:
+        logger.info("HTML nested past the parser's limit; parsed again nested at most %d deep", MAX_NESTING)
+        tree = _parse(limit_nesting(content, MAX_NESTING))
+        if _depth(tree, max_elements) >= PARSER_MAX_DEPTH:
+            raise UnparseablePage(f"the HTML is nested deeper than {PARSER_MAX_DEPTH} levels")
+    return tree
+
+
+def _parse(content: str) -> _Element:
+    """trafilatura's parse of the page, as the whole document: for a fragment ("<svg><p>...") the parser
+    hands back the fragment's element inside a generated <html><body>, and extraction code that copies
+    and prunes that element alone fails on it (a copied root has no parent to be dropped from)."""
     import trafilatura
 
     tree = trafilatura.load_html(content)
     if tree is None:
         raise UnparseablePage("the HTML could not be parsed")
-    if _depth(tree, max_elements) >= PARSER_MAX_DEPTH:
-        logger.info(
-            "HTML nested past the parser's limit; parsing again with nesting limited to %d", MAX_NESTING
-        )
-        tree = trafilatura.load_html(limit_nesting(content, MAX_NESTING))
-        if tree is None:
-            raise UnparseablePage("the HTML could not be parsed once its nesting was limited")
-        if _depth(tree, max_elements) >= PARSER_MAX_DEPTH:
-            raise UnparseablePage(f"the HTML is nested deeper than {PARSER_MAX_DEPTH} levels")
-    return tree
+    return tree.getroottree().getroot()
 
 
 def _depth(tree: _Element, max_elements: int) -> int:

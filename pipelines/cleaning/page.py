@@ -11,7 +11,7 @@ import logging
 from typing import Literal
 
 from .limits import DEFAULT_MAX_TREE_ELEMENTS, max_clean_seconds, page_time_limit
-from .lines import clean_lines
+from .lines import clean_lines, count_words
 from .model import CleanedPage, UnparseablePage
 from .textnorm import normalize_text
 
@@ -94,6 +94,8 @@ def _clean(
         )
     if not cleaned.body.strip():
         raise UnparseablePage("nothing is left of the page after removing boilerplate")
+    if not count_words(cleaned.body):
+        raise UnparseablePage("no word is left of the page, only marks, symbols or control characters")
     return cleaned
 
 

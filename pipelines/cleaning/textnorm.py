@@ -12,14 +12,19 @@ _SPACE_CHARS = (
     + "\t\x0b\x0c"
 )
 _SPACE_TABLE = {ord(c): " " for c in _SPACE_CHARS}
-# Invisible characters that carry no text: ZERO WIDTH SPACE / (NON-)JOINER, BOM, SOFT HYPHEN.
+# Invisible characters that carry no text: ZERO WIDTH SPACE, BOM, SOFT HYPHEN. The zero-width (non-)joiners
+# stay: they shape Arabic and Indic script and emoji; so do the bidirectional marks (LRM, RLM, embeddings).
 _INVISIBLE_TABLE = {ord(c): None for c in "\u200b\ufeff\u00ad"}
 _LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x85")
+# A surrogate code point is no character: no UTF-8 encoder (nor the warehouse) accepts one. A decoder
+# never yields one; a page decoded with "surrogateescape" or "surrogatepass" may.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def normalize_text(text: str) -> str:
-    """NFC, unify line breaks to "\\n", fold Unicode spaces to " ", drop invisible characters."""
-    text = unicodedata.normalize("NFC", text)
+    """NFC, unify line breaks to "\\n", fold Unicode spaces to " ", drop invisible characters; a
+    surrogate code point becomes U+FFFD REPLACEMENT CHARACTER."""
+    text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", text))
     text = _LINE_BREAKS.sub("\n", text)
     text = text.translate(_SPACE_TABLE)
     return text.translate(_INVISIBLE_TABLE)
