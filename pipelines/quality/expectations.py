@@ -44,6 +44,9 @@ class ExpectationOutcome:
     element_count: int | None
     sample: list
     unexpected_counts: list[dict] | None = None  # [{"value": v, "count": n}] of the unexpected values
+    # the documents whose rows the expectation did not expect ({doc_id: a sample value}); None when the
+    # failure is not tied to rows (a table-level expectation) or the table has no doc_id
+    unexpected_docs: dict[str, str] | None = None
 
 
 def suite_path(expectations_dir: Path, table: str) -> Path:
@@ -106,7 +109,13 @@ def run_suite(path: Path, df: pd.DataFrame) -> list[ExpectationOutcome]:
         name=raw.get("name", Path(path).stem),
         expectations=[{k: v for k, v in e.items() if k != "id"} for e in raw["expectations"]],
     )
-    result = batch_def.get_batch(batch_parameters={"dataframe": df}).validate(suite)
+    by_doc = "doc_id" in df.columns
+    result_format = (
+        {"result_format": "COMPLETE", "unexpected_index_column_names": ["doc_id"]} if by_doc else "SUMMARY"
+    )
+    result = batch_def.get_batch(batch_parameters={"dataframe": df}).validate(
+        suite, result_format=result_format
+    )
     by_name = {}
     for r in result.results:
         cfg = r.expectation_config
@@ -126,5 +135,18 @@ def run_suite(path: Path, df: pd.DataFrame) -> list[ExpectationOutcome]:
                 for c in (details.get("partial_unexpected_counts") or [])[:10]
             ]
             or None,
+            unexpected_docs=_unexpected_docs(details) if by_doc and not r.success else None,
         )
     return [by_name[e["meta"]["check_name"]] for e in raw["expectations"]]
+
+
+def _unexpected_docs(details: dict) -> dict[str, str] | None:
+    """{doc_id: a sample of the unexpected value} from a COMPLETE result, None when rows are not named."""
+    index = details.get("unexpected_index_list")
+    if not index or not isinstance(index[0], dict) or "doc_id" not in index[0]:
+        return None
+    docs: dict[str, str] = {}
+    for row in index:
+        value = "; ".join(f"{k}={v!s:.80}" for k, v in row.items() if k != "doc_id")
+        docs.setdefault(str(row["doc_id"]), value)
+    return docs

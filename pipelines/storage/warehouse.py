@@ -54,6 +54,9 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("rule", "VARCHAR"),
         ("span_no", "INTEGER"),
         ("kind", "VARCHAR"),
+        # where the removed text stood: the offset in clean_text at which it was cut out (null: unknown,
+        # e.g. a block dropped from the HTML tree before the text was laid out)
+        ("char_at", "INTEGER"),
     ],
     "entities": [
         ("entity_id", "VARCHAR"),

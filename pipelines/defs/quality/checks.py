@@ -1,13 +1,17 @@
 """Asset checks: provenance of every extracted row, the Great Expectations suites in expectations/, and the
 figure-level checks whose findings the `figure_flags` asset writes.
 
-Provenance checks are blocking (ERROR): a row that does not point at its exact text, or that stands on
-text the cleaner removed, is a defect. Each expectation of a suite is its own check, named by its
-`meta.check_name`, with its GX severity mapped to ERROR (critical, blocking: downstream assets do not run)
-or WARN (warning, info). Figure checks (plausibility, consistency, disagreement) warn and never block.
-Every check appends its outcome to the `dq_results` table, keyed by the run id.
+One document never stops a run: when a provenance check or a critical expectation fails on some documents'
+rows, those documents are quarantined for the stage (their rows leave the stage's tables; the quarantine
+row names the check) and the check reports WARN with what it quarantined. A check blocks (ERROR:
+downstream assets and publishing do not run) only for systemic breakage: a failure not tied to documents
+(a table-level expectation, a broken schema), or a stage that refused more than the share of its batch set
+in expectations/batch_checks.yaml. Each expectation of a suite is its own check, named by its
+`meta.check_name`; `warning`/`info` expectations only warn. Figure checks (plausibility, consistency,
+disagreement) warn and never block. Every check appends its outcome to `dq_results`, keyed by the run id.
 """
 
+import datetime as dt
 import logging
 
 import dagster as dg
@@ -16,10 +20,18 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines import settings
 from pipelines.defs.metadata import markdown_preview
-from pipelines.defs.resources import LedgerPaths
-from pipelines.quality.expectations import run_suite, suite_path, suite_specs
+from pipelines.defs.resources import LedgerPaths, LedgerWarehouse
+from pipelines.quality.accounting import page_files, unaccounted
+from pipelines.quality.expectations import ExpectationOutcome, run_suite, suite_path, suite_specs
 from pipelines.quality.figure_checks import CHECKS as FIGURE_CHECKS
-from pipelines.quality.provenance import spans_in_removed_text, surface_mismatches
+from pipelines.quality.isolation import (
+    BATCH_CHECKS_FILE,
+    STAGE_OF_TABLE,
+    load_batch_checks,
+    quarantine_documents,
+    share_is_systemic,
+)
+from pipelines.quality.provenance import spans_across_removals, surface_mismatches
 from pipelines.quality.results import record_check_result
 from pipelines.storage.warehouse import read_table
 
@@ -80,6 +92,46 @@ def _result(
     )
 
 
+def _share_spec(table: str) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(
+        f"{table}_quarantined_share_is_below_threshold",
+        asset=table,
+        blocking=True,
+        description=f"the {STAGE_OF_TABLE[table][0]} stage refused at most the share of its batch set in "
+        f"expectations/{BATCH_CHECKS_FILE} (more is systemic breakage and stops the run)",
+    )
+
+
+def _share_result(
+    context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource, ledger: LedgerPaths, table: str
+) -> dg.AssetCheckResult:
+    limits = load_batch_checks(ledger.expectations / BATCH_CHECKS_FILE)
+    with duckdb.get_connection() as con:
+        quarantined, entered = _stage_share(con, table)
+        stage = STAGE_OF_TABLE[table][0]
+        reasons = con.execute(
+            "SELECT coalesce(check_name, '') AS check_name, left(reason, 120) AS reason, count(*) AS pages "
+            "FROM quarantine WHERE stage = ? GROUP BY ALL ORDER BY pages DESC LIMIT 10",
+            [stage],
+        ).df()
+    systemic = share_is_systemic(quarantined, entered, limits)
+    result = dg.AssetCheckResult(
+        asset_key=table,
+        check_name=f"{table}_quarantined_share_is_below_threshold",
+        passed=not systemic,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=f"{quarantined} of {entered} documents quarantined at {stage}"
+        + (f" (over {limits.max_quarantined_share:.0%}: systemic)" if systemic else ""),
+        metadata={
+            "quarantined": quarantined,
+            "entered": entered,
+            "max_quarantined_share": limits.max_quarantined_share,
+            "top_reasons": markdown_preview(reasons, ["check_name", "reason", "pages"], width=120),
+        },
+    )
+    return _record(context, duckdb, result, quarantined, entered)
+
+
 def _provenance_check(table: str) -> dg.AssetChecksDefinition:
     surface_check = f"{table}_surfaces_match_clean_text"
     removed_check = f"no_{table}_from_removed_text"
@@ -91,17 +143,20 @@ def _provenance_check(table: str) -> dg.AssetChecksDefinition:
                 surface_check,
                 asset=table,
                 blocking=True,
-                description=f"every {table} row's surface equals clean_text[char_start:char_end]",
+                description=f"every {table} row's surface equals clean_text[char_start:char_end] (a document "
+                "with a row that does not is quarantined)",
             ),
             dg.AssetCheckSpec(
                 removed_check,
                 asset=table,
                 blocking=True,
-                description=f"no {table} row stands on text the cleaner removed as boilerplate",
+                description=f"no {table} row spans an offset of clean_text where the cleaner cut boilerplate "
+                "out (a document with one is quarantined)",
             ),
+            _share_spec(table),
         ],
     )
-    def _check(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
+    def _check(context: dg.AssetCheckExecutionContext, ledger: LedgerPaths, duckdb: DuckDBResource):
         spans, documents, removed = _read(duckdb, table, "documents", "removed_spans")
         cols = ["doc_id", "char_start", "char_end", "surface"]
         for name, failures, what in (
@@ -112,18 +167,76 @@ def _provenance_check(table: str) -> dg.AssetChecksDefinition:
             ),
             (
                 removed_check,
-                spans_in_removed_text(spans, documents, removed),
-                "rows inside removed boilerplate",
+                spans_across_removals(spans, removed),
+                "rows across a place where boilerplate was cut out",
             ),
         ):
-            yield _record(
-                context, duckdb, _result(table, name, failures, cols, what), len(failures), len(spans)
-            )
+            if failures.empty:
+                yield _record(context, duckdb, _result(table, name, failures, cols, what), 0, len(spans))
+                continue
+            docs = {
+                str(d): f"{g['surface'].iloc[0]!s:.80} at {g['char_start'].iloc[0]}"
+                for d, g in failures.groupby("doc_id")
+            }
+            n, systemic = _isolate(context, duckdb, ledger, table, name, docs, what)
+            result = _isolated_result(table, name, n, systemic, what, markdown_preview(failures, cols))
+            yield _record(context, duckdb, result, len(failures), len(spans))
+        yield _share_result(context, duckdb, ledger, table)
 
     return _check
 
 
 provenance_checks = [_provenance_check(t) for t in SPAN_TABLES]
+
+
+def _stage_share(con, table: str) -> tuple[int, int]:
+    """(documents the table's stage quarantined, documents that entered the stage) in this run's tables."""
+    stage, _ = STAGE_OF_TABLE[table]
+    quarantine = read_table(con, "quarantine")
+    refused = quarantine.loc[quarantine["stage"] == stage, "raw_path"].nunique()
+    if stage == "raw_pages":
+        return refused, len(read_table(con, "raw_pages")) + refused
+    if stage == "documents":
+        return refused, len(read_table(con, "raw_pages"))
+    return refused, len(read_table(con, "documents"))
+
+
+def _isolate(
+    context: dg.AssetCheckExecutionContext,
+    duckdb: DuckDBResource,
+    ledger: LedgerPaths,
+    table: str,
+    check_name: str,
+    docs: dict[str, str],
+    what: str,
+) -> tuple[int, bool]:
+    """Quarantine `docs` ({doc_id: sample}) for `table`'s stage; (how many, whether the share is systemic)."""
+    limits = load_batch_checks(ledger.expectations / BATCH_CHECKS_FILE)
+    with duckdb.get_connection() as con:
+        n = quarantine_documents(
+            con, table, set(docs), check_name, f"check {check_name} failed: {what}", docs
+        )
+        quarantined, entered = _stage_share(con, table)
+    if n:
+        context.log.warning(f"{check_name}: quarantined {n} document(s) of {table}: {sorted(docs)[:10]}")
+    return n, share_is_systemic(quarantined, entered, limits)
+
+
+def _isolated_result(
+    asset: str, name: str, n: int, systemic: bool, what: str, preview: dg.MetadataValue
+) -> dg.AssetCheckResult:
+    """A check that failed on `n` documents which were quarantined: WARN, or ERROR when systemic."""
+    return dg.AssetCheckResult(
+        asset_key=asset,
+        check_name=name,
+        passed=False,
+        severity=dg.AssetCheckSeverity.ERROR if systemic else dg.AssetCheckSeverity.WARN,
+        description=(
+            f"{n} document(s) quarantined ({what})"
+            + ("; the stage refused more than its threshold of the batch: systemic" if systemic else "")
+        ),
+        metadata={"quarantined_documents": n, "systemic": systemic, "failures": preview},
+    )
 
 
 def _unexpected_table(sample: list, counts: list | None) -> dg.MetadataValue:
@@ -133,6 +246,16 @@ def _unexpected_table(sample: list, counts: list | None) -> dg.MetadataValue:
     else:
         df = pd.DataFrame({"value": [str(v) for v in sample]})
     return markdown_preview(df, ["value", "count"])
+
+
+def _isolatable(outcome: ExpectationOutcome, table: str) -> bool:
+    """A failed critical expectation whose unexpected rows name their documents: quarantine those."""
+    return (
+        not outcome.success
+        and outcome.severity == "critical"
+        and bool(outcome.unexpected_docs)
+        and table in STAGE_OF_TABLE
+    )
 
 
 def _suite_check(table: str) -> dg.AssetChecksDefinition | None:
@@ -158,6 +281,15 @@ def _suite_check(table: str) -> dg.AssetChecksDefinition | None:
         (df,) = _read(duckdb, table)
         for o in run_suite(suite_path(ledger.expectations, table), df):
             failing = o.unexpected_count if o.unexpected_count is not None else (0 if o.success else 1)
+            total = o.element_count if o.element_count is not None else len(df)
+            if _isolatable(o, table):
+                what = f"[GX critical] {o.type} on {o.kwargs.get('column') or o.kwargs}"
+                n, systemic = _isolate(context, duckdb, ledger, table, o.check_name, o.unexpected_docs, what)
+                result = _isolated_result(
+                    table, o.check_name, n, systemic, what, _unexpected_table(o.sample, o.unexpected_counts)
+                )
+                yield _record(context, duckdb, result, failing, total)
+                continue
             result = dg.AssetCheckResult(
                 asset_key=table,
                 check_name=o.check_name,
@@ -177,11 +309,58 @@ def _suite_check(table: str) -> dg.AssetChecksDefinition | None:
                     "failures": _unexpected_table(o.sample, o.unexpected_counts),
                 },
             )
-            yield _record(
-                context, duckdb, result, failing, o.element_count if o.element_count is not None else len(df)
-            )
+            yield _record(context, duckdb, result, failing, total)
 
     return _check
+
+
+@dg.multi_asset_check(
+    name="page_accounting",
+    specs=[
+        dg.AssetCheckSpec(
+            "every_page_is_accounted_for",
+            asset="documents",
+            blocking=True,
+            description="every page file under the raw directory (symlinks, unreadable and oversized files "
+            "included) is in exactly one of documents or quarantine",
+        ),
+        _share_spec("documents"),
+    ],
+    description="Nothing is dropped silently: every page is a document or quarantined, and the documents "
+    "stage refused no more than its threshold.",
+)
+def page_accounting(context: dg.AssetCheckExecutionContext, ledger: LedgerPaths, duckdb: LedgerWarehouse):
+    started = duckdb.stage.started_at.replace(tzinfo=dt.UTC).timestamp() if duckdb.stage else None
+    pages = page_files(ledger.raw, arrived_before=started)
+    documents, quarantine = _read(duckdb, "documents", "quarantine")
+    problems = unaccounted(pages, documents, quarantine)
+    result = dg.AssetCheckResult(
+        asset_key="documents",
+        check_name="every_page_is_accounted_for",
+        passed=problems.empty,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=f"{len(problems)} of {len(pages)} page files not accounted for"
+        if len(problems)
+        else None,
+        metadata={
+            "page_files": len(pages),
+            "documents": len(documents),
+            "failing_rows": len(problems),
+            "failures": markdown_preview(problems, ["raw_path", "problem"]),
+        },
+    )
+    yield _record(context, duckdb, result, len(problems), len(pages))
+    yield _share_result(context, duckdb, ledger, "documents")
+
+
+@dg.asset_check(
+    asset="raw_pages",
+    name="raw_pages_quarantined_share_is_below_threshold",
+    blocking=True,
+    description=_share_spec("raw_pages").description,
+)
+def raw_pages_share(context: dg.AssetCheckExecutionContext, ledger: LedgerPaths, duckdb: DuckDBResource):
+    return _share_result(context, duckdb, ledger, "raw_pages")
 
 
 def suite_tables(expectations_dir=None) -> list[str]:
