@@ -534,8 +534,12 @@ def clean_lines(
 
     paywall = False
     unread: float | None = None
+    kept = 0
     for ln in lines:
+        if ln.gone is None and not ln.headline:
+            kept += 1
         if ln.gone is not None:
+            ln.gone.body_line = kept
             removed.append(ln.gone)
             if ln.rule is not None and ln.rule.paywall and ln.gone.rule == ln.rule.id:
                 paywall = True

@@ -27,6 +27,10 @@ class Removed:
     text: str
     rule: str
     kind: str
+    # where it stood: the index of the first body line kept after it (None: unknown, e.g. cut inside a line
+    # or pruned from the HTML tree); `char_at` is that place as an offset of clean_text, set by clean_page
+    body_line: int | None = None
+    char_at: int | None = None
 
 
 @dataclass

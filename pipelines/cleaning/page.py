@@ -94,9 +94,22 @@ def _clean(
         )
     if not cleaned.body.strip():
         raise UnparseablePage("nothing is left of the page after removing boilerplate")
+    _place_removals(cleaned.removed, result.lines, cleaned.body_start)
     if not count_words(cleaned.body):
         raise UnparseablePage("no word is left of the page, only marks, symbols or control characters")
     return cleaned
+
+
+def _place_removals(removed: list, body: list[str], body_start: int) -> None:
+    """Set each removed line's `char_at`: the offset of clean_text where it was cut out (the start of the
+    first body paragraph kept after it, or the end of the text)."""
+    starts = [body_start]
+    for line in body:
+        starts.append(starts[-1] + len(line) + len(PARAGRAPH_SEPARATOR))
+    end = starts[-1] - len(PARAGRAPH_SEPARATOR) if body else body_start
+    for r in removed:
+        if r.body_line is not None:
+            r.char_at = starts[r.body_line] if r.body_line < len(body) else end
 
 
 def _compose(headline: str | None, body: list[str]) -> str:

@@ -42,7 +42,14 @@ def _document_row(page: dict, content: str) -> tuple[dict, list[dict]]:
         "n_removed": len(cleaned.removed),
     }
     removed = [
-        {"doc_id": page["doc_id"], "span_no": i, "text": r.text, "rule": r.rule, "kind": r.kind}
+        {
+            "doc_id": page["doc_id"],
+            "span_no": i,
+            "text": r.text,
+            "rule": r.rule,
+            "kind": r.kind,
+            "char_at": r.char_at,
+        }
         for i, r in enumerate(cleaned.removed)
     ]
     return doc, removed
