@@ -218,7 +218,7 @@ def build_hostile_corpus(folder: Path) -> dict[str, Expect]:
     (folder / "latin1_manifest" / "manifest.csv").write_bytes(
         (
             "file,url,outlet,language,published,charset\n"
-            f"latin1_manifest_page.txt,http://example.org/genève,{outlet},fr,2018-04-02,\n"
+            f'latin1_manifest_page.txt,http://example.org/genève,"{outlet}",fr,2018-04-02,\n'
             "latin1_manifest_second.txt,http://example.org/réveil,"
             '"Le Réveil, quotidien régional",fr,2018-04-03,\n'
         ).encode("latin-1")

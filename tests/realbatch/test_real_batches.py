@@ -8,6 +8,8 @@ Each corpus is run once per session (fixtures in conftest.py); run times are pri
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import re
 import tracemalloc
 
@@ -80,15 +82,30 @@ def test_every_real_span_is_its_clean_text(real_batch):
 
 
 def test_real_manifest_metadata_reaches_documents(real_batch):
-    """The realtext manifests' dates and the benchmark's URLs are in documents."""
-    dated = real_batch.query(
-        "select count(*) from documents where raw_path like 'meantime/%' and published_source = 'manifest'"
-    )[0][0]
-    with_url = real_batch.query(
-        "select count(*) from documents where raw_path like 'benchmark/%' and url like 'http%'"
-    )[0][0]
-    assert dated == 120
-    assert with_url == 121
+    """Every manifest row's URL and date (realtext manifests; the benchmark's URLs) is in documents."""
+    expected = {}
+    for manifest in sorted(real_batch.raw.glob("*/manifest.csv")):
+        folder = manifest.parent.name
+        with manifest.open(newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                published = row.get("published") or None
+                expected[f"{folder}/{row['file']}"] = (
+                    row.get("url") or None,
+                    dt.date.fromisoformat(published) if published else None,
+                )
+    assert len(expected) == 121 + 172
+    got = {
+        path: (url, published)
+        for path, url, published in real_batch.query("select raw_path, url, published_date from documents")
+    }
+    wrong = [
+        f"{path}: (url, published_date) {got.get(path)}, the manifest says {(url, published)}"
+        for path, (url, published) in sorted(expected.items())
+        if path not in got  # without a manifest date, a date from the page's own metadata is fine
+        or got[path][0] != url
+        or (published is not None and got[path][1] != published)
+    ]
+    assert wrong == [], f"{len(wrong)} documents lost their manifest metadata:\n" + "\n".join(wrong[:20])
 
 
 # ---------------------------------------------------------------- the hostile corpus
