@@ -3,14 +3,23 @@ SHELL := /bin/bash
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export LEDGER_RAW_DIR ?= $(CURDIR)/raw
 export LEDGER_WAREHOUSE ?= $(CURDIR)/warehouse/ledger.duckdb
-UV ?= python3 -m uv
+# The interpreter that bootstraps uv: any CPython 3.11-3.12, Debian's own included (PEP 668: nothing is ever
+# installed into it; uv lives in the private venv .tools/, pinned).
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := $(CURDIR)/.tools
+UV := $(TOOLS)/bin/uv
+# uv never downloads a Python build: it uses the interpreters on the machine.
+export UV_PYTHON_DOWNLOADS := never
 RUN := $(UV) run --frozen
 
 .PHONY: setup run fetch ui test eval eval-heldout eval-dev2 eval-dev3 eval-dev4 eval-blind bench lint check-defs contract bench-cleaning clean
 
-setup:  ## install uv if missing, the locked environment, and the Dagster instance folder
-	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --frozen
+$(UV):  ## uv, pinned, in a private venv (never pip into the system interpreter)
+	@bash scripts/bootstrap_uv.sh "$(PYTHON)" "$(TOOLS)" "$(UV_VERSION)"
+
+setup: $(UV)  ## the locked environment (.venv/, from uv.lock) and the Dagster instance folder
+	$(UV) sync --frozen --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
 	@mkdir -p "$(DAGSTER_HOME)" "$(dir $(LEDGER_WAREHOUSE))"
 	@cp dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"
 
