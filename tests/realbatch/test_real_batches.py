@@ -21,6 +21,7 @@ from pipelines.ingest import PageRefused, decode_page_bytes, read_page
 SPAN_TABLES = ("mentions", "figures", "dates")
 PAGE_STAGES = ("raw_pages", "documents")  # stages whose quarantine rows stand for a whole page
 RSS_GROWTH_BOUND_MIB = 2048  # the gzip bomb alone expands to 4 GiB: a run that inflated it would pass this
+ACCOUNTING_CHECK = "every_page_is_accounted_for"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -137,6 +138,10 @@ def test_every_hostile_page_is_in_documents_or_quarantine_exactly_once(hostile_b
     strays = sorted(set(documents) - run.pages)
     assert not strays, f"documents from no page file: {strays}"
     assert problems == [], "\n".join(problems)
+    # The pipeline's own accounting check (issue 14) ran and agrees.
+    accounting = [e for e in run.result.get_asset_check_evaluations() if e.check_name == ACCOUNTING_CHECK]
+    assert accounting, f"the run has no {ACCOUNTING_CHECK} check"
+    assert all(e.passed for e in accounting), [e.metadata for e in accounting if not e.passed]
 
 
 def _document_problems(run, path: str, expect, doc: dict) -> list[str]:
