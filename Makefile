@@ -9,8 +9,10 @@ PYTHON ?= python3
 UV_VERSION := 0.13.9
 TOOLS := $(CURDIR)/.tools
 UV := $(TOOLS)/bin/uv
-# uv never downloads a Python build: it uses the interpreters on the machine.
+# uv never downloads a Python build: it uses the interpreters on the machine; it trusts the system's
+# certificate store (as pip does), so a machine with its own CA reaches the registry.
 export UV_PYTHON_DOWNLOADS := never
+export UV_SYSTEM_CERTS := 1
 RUN := $(UV) run --frozen
 
 .PHONY: setup run fetch ui test eval eval-heldout eval-dev2 eval-dev3 eval-dev4 eval-blind bench lint check-defs contract bench-cleaning clean

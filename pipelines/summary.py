@@ -7,6 +7,33 @@ import duckdb
 from pipelines import settings
 from pipelines.storage.warehouse import TABLES
 
+STAGES = ("raw_pages", "documents", "mentions", "dates", "figures", "figure_flags")
+
+
+def _stage_summary(con: duckdb.DuckDBPyConnection, top: int = 3) -> None:
+    """Per stage: documents processed, quarantined, and the most frequent reasons."""
+    pages = con.execute("select count(*) from raw_pages").fetchone()[0]
+    refused_at_scan = con.execute(
+        "select count(distinct raw_path) from quarantine where stage = 'raw_pages'"
+    ).fetchone()[0]
+    docs = con.execute("select count(*) from documents").fetchone()[0]
+    entered = {"raw_pages": pages + refused_at_scan, "documents": pages}
+    print("  per stage (documents in -> processed, quarantined):")
+    for stage in STAGES:
+        n_in = entered.get(stage, docs)
+        refused = con.execute(
+            "select count(distinct coalesce(doc_id, raw_path)) from quarantine where stage = ?", [stage]
+        ).fetchone()[0]
+        print(f"    {stage:13s} {n_in:6d} -> {n_in - refused:6d} processed, {refused:5d} quarantined")
+        reasons = con.execute(
+            """select coalesce(check_name, '-') as check_name,
+                      regexp_replace(left(reason, 90), '\\s+', ' ', 'g'), count(*) as n
+               from quarantine where stage = ? group by all order by n desc limit ?""",
+            [stage, top],
+        ).fetchall()
+        for check, reason, n in reasons:
+            print(f"      {n:5d} x {check}: {reason}")
+
 
 def main() -> int:
     path = settings.warehouse_path()
@@ -38,9 +65,7 @@ def main() -> int:
     flags = con.execute("select check_name, count(*) from figure_flags group by 1 order by 2 desc").fetchall()
     if flags:
         print("  figure flags: " + ", ".join(f"{c} {n}" for c, n in flags))
-    quarantined = con.execute("select raw_path, stage, reason from quarantine order by raw_path").fetchall()
-    for raw_path, stage, reason in quarantined:
-        print(f"  quarantined {raw_path} at {stage}: {reason[:160]}")
+    _stage_summary(con)
     return 0
 
 
