@@ -1,4 +1,5 @@
-"""Text normalisation of SPEC §1: Unicode NFC and every Unicode space folded to a plain space."""
+"""Text normalisation of SPEC §1: Unicode NFC and every Unicode space (and stray control character) folded to
+a plain space."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ _SPACE_CHARS = (
     "".join(chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Zs" and chr(c) != " ")
     + "\t\x0b\x0c"
 )
-_SPACE_TABLE = {ord(c): " " for c in _SPACE_CHARS}
+# C0 and C1 control characters (but TAB and the line breaks, handled apart) carry no text either: a page's
+# stray control bytes become spaces, so words on both sides stay apart and folding removes the rest.
+_CONTROL_CHARS = "".join(
+    chr(c) for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)] if chr(c) not in "\t\n\r\x0b\x0c\x85"
+)
+_SPACE_TABLE = {ord(c): " " for c in _SPACE_CHARS + _CONTROL_CHARS}
 # Invisible characters that carry no text: ZERO WIDTH SPACE, BOM, SOFT HYPHEN. The zero-width (non-)joiners
 # stay: they shape Arabic and Indic script and emoji; so do the bidirectional marks (LRM, RLM, embeddings).
 _INVISIBLE_TABLE = {ord(c): None for c in "\u200b\ufeff\u00ad"}
@@ -22,8 +28,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def normalize_text(text: str) -> str:
-    """NFC, unify line breaks to "\\n", fold Unicode spaces to " ", drop invisible characters; a
-    surrogate code point becomes U+FFFD REPLACEMENT CHARACTER."""
+    """NFC, unify line breaks to "\\n", fold Unicode spaces and control characters to " ", drop invisible
+    characters; a surrogate code point becomes U+FFFD REPLACEMENT CHARACTER."""
     text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", text))
     text = _LINE_BREAKS.sub("\n", text)
     text = text.translate(_SPACE_TABLE)
