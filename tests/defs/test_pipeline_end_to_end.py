@@ -143,7 +143,8 @@ def test_unknown_names_mart_ranks_every_unlinked_mention(sample_warehouse):
 
 def test_a_page_decodes_with_the_charset_its_manifest_gives(tmp_path, run_pipeline):
     """A fetched page whose charset was only in the HTTP header: the manifest's `charset` column carries
-    it to the documents step; the same bytes without it are quarantined with the reason."""
+    it to the documents step; the same bytes without it are not lost: the one undecodable byte is replaced
+    and the document says so in decode_warning."""
     body = (
         "Shelling hit the caf\u00e9 district of Idlib on Monday, residents said.\n\n"
         "Rescue workers said at least 12 people were killed and 30 wounded in the strikes.\n"
@@ -163,10 +164,11 @@ def test_a_page_decodes_with_the_charset_its_manifest_gives(tmp_path, run_pipeli
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         docs = dict(con.execute("select doc_id, clean_text from documents").fetchall())
-        quarantine = dict(con.execute("select raw_path, reason from quarantine").fetchall())
+        warnings = dict(con.execute("select doc_id, decode_warning from documents").fetchall())
         charset = con.execute("select charset from raw_pages where doc_id = 'latin1_page'").fetchone()[0]
     finally:
         con.close()
     assert charset == "iso-8859-1"
     assert "caf\u00e9 district" in docs["latin1_page"]
-    assert "no_charset" not in docs and "UTF-8" in quarantine["other/no_charset.txt"]
+    assert warnings["latin1_page"] is None
+    assert "caf\ufffd district" in docs["no_charset"] and "utf-8" in warnings["no_charset"].lower()

@@ -4,8 +4,8 @@ It compares a fingerprint of the page listing (path, size, modification time) wi
 run that SUCCEEDED, so it never reads page contents, never runs twice for the same listing, and never loses
 a page: a run that failed (the warehouse was busy, a blocking check) leaves the listing unprocessed, and the
 sensor asks for it again, waiting longer after each failure (RETRY_BASE_SECONDS doubling, at most
-RETRY_MAX_SECONDS). The cursor holds the last processed listing; the runs themselves (tag
-`ledger/fingerprint`) say which listing is in flight or failed.
+RETRY_MAX_SECONDS). The cursor holds the last processed listing and the last requested one; the runs
+themselves (tag `ledger/fingerprint`) say which listing is in flight or failed.
 """
 
 from __future__ import annotations
@@ -60,6 +60,9 @@ def decide(
         return {**cursor, "done": fingerprint}, None, f"processed by run {runs[0].run_id}"
     if runs and not runs[0].is_finished:
         return cursor, None, f"run {runs[0].run_id} is processing this listing ({runs[0].status.value})"
+    requested = cursor.get("requested") or {}
+    if not runs and fingerprint in requested and now - requested[fingerprint] < RETRY_MAX_SECONDS:
+        return cursor, None, "a run for this listing was requested and has not started yet"
     failed = [r for r in runs if r.is_finished and r.status != dg.DagsterRunStatus.SUCCESS]
     if failed:
         wait = min(RETRY_BASE_SECONDS * 2 ** (len(failed) - 1), RETRY_MAX_SECONDS)
@@ -69,7 +72,7 @@ def decide(
             return cursor, None, f"{len(failed)} run(s) failed on this listing; retrying in {left:.0f} s"
     marks = {fingerprint: now} if failed else {}
     return (
-        {**cursor, "failed_at": marks},
+        {**cursor, "failed_at": marks, "requested": {fingerprint: now}},
         f"{fingerprint}:{len(failed)}",
         "new listing" if not failed else "retry",
     )
