@@ -46,7 +46,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("author", "VARCHAR"),
         ("sitename", "VARCHAR"),
         ("n_removed", "INTEGER"),
-        ("decode_warning", "VARCHAR"),  # what decoding guessed or replaced (invalid bytes, UTF-16 without BOM)
+        ("decode_warning", "VARCHAR"),  # what decoding guessed or replaced (bad bytes, UTF-16 without BOM)
     ],
     "removed_spans": [
         ("doc_id", "VARCHAR"),
