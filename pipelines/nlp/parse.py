@@ -2,12 +2,14 @@
 default) over (doc_id, text) pairs and yields (doc_id, Doc) in input order, each Doc's text exactly the
 input text, so token.idx and span.start_char are clean_text offsets.
 
-Long texts: a text above `max_chars` (MAX_PIECE_CHARS, 100,000) is cut into pieces by
-`split_long_text` — after a paragraph break, else a line break, else a space, else at the limit — and
-the pieces' Docs are joined with `Doc.from_docs` into one Doc of the whole text. spaCy's `nlp.max_length`
-(1,000,000) is never reached and memory stays bounded per piece, whatever the page caps
-(settings.max_page_bytes) allow. A sentence never spans two pieces; the cleaner's paragraphs are
-sentence boundaries anyway. Only pages of some 15,000 words or more are cut.
+Long texts and memory: the parser and the entity recogniser hold some 3.5 KB per character of a batch
+(measured with en_core_web_sm on news text), so a batch is bounded in characters, not only in texts. A text
+above `max_chars` (MAX_PIECE_CHARS, 20,000: some 3,500 words) is cut into pieces by `split_long_text` —
+after a paragraph break, else a line break, else a space, else at the limit — and the pieces' Docs are
+joined with `Doc.from_docs` into one Doc of the whole text. A batch holds at most batch_size x max_chars
+characters (8 x 20,000: about 550 MB above the model's 200 MB), whatever length the page caps
+(settings.max_page_bytes) let through, and spaCy's `nlp.max_length` (1,000,000) is never reached. A
+sentence never spans two pieces; the cleaner's paragraphs end sentences anyway.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-MAX_PIECE_CHARS = 100_000
+MAX_PIECE_CHARS = 20_000
 # Cut points in order of preference; the cut falls just after the separator, so no token crosses it.
 _SEPARATORS = ("\n\n", "\n", " ")
 
@@ -45,7 +47,7 @@ def split_long_text(text: str, max_chars: int = MAX_PIECE_CHARS) -> list[str]:
 
 def parse_documents(
     texts: Iterable[tuple[str, str]],
-    batch_size: int = 64,
+    batch_size: int = 8,
     n_process: int = 1,
     nlp: Language | None = None,
     max_chars: int = MAX_PIECE_CHARS,

@@ -5,7 +5,7 @@ what the extractors read."""
 import pytest
 
 from pipelines.cleaning import clean_page
-from pipelines.nlp import from_bytes, load_nlp, parse_documents, split_long_text, to_bytes
+from pipelines.nlp import MAX_PIECE_CHARS, from_bytes, load_nlp, parse_documents, split_long_text, to_bytes
 
 REPORT = (
     "At least nine Syrian soldiers were killed in an attack on an army checkpoint near Idlib on Tuesday, "
@@ -89,7 +89,9 @@ def test_long_text_is_split_after_paragraph_breaks_and_rejoined():
     assert len(text) > 1_200_000
     pieces = split_long_text(text)
     assert "".join(pieces) == text
-    assert all(len(p) <= 100_000 for p in pieces) and len(pieces) == 13
+    per_piece = MAX_PIECE_CHARS // len(paragraph)  # whole paragraphs fit in a piece
+    assert len(pieces) == -(-15_000 // per_piece)
+    assert all(len(p) <= MAX_PIECE_CHARS for p in pieces)
     assert all(p.endswith("\n\n") for p in pieces)
 
 
