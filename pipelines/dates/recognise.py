@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from pipelines.dates.calendar_math import valid_day
 from pipelines.dates.lexicon import Lexicon, default_lexicon
@@ -1064,7 +1065,7 @@ def _granularity_hint(node: Node) -> str:
 
 
 def extract_dates(
-    text: str, published: datetime.date | None, lexicon: Lexicon | None = None
+    text: str, published: datetime.date | None, lexicon: Lexicon | None = None, doc: Any = None
 ) -> list[DateMention]:
     """Every time expression in `text` as a DateMention, sorted by start, non-overlapping.
 

@@ -22,6 +22,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from pipelines.entities.discovery import Cues, default_cues, discover
 from pipelines.entities.kb import KnowledgeBase
@@ -80,8 +81,13 @@ class _Span:
         return self.start < other.end and other.start < self.end
 
 
-def find_mentions(text: str, kb: KnowledgeBase, published: dt.date | None = None) -> list[Mention]:
-    """All entity mentions of `text`, sorted by start, non-overlapping, `text[start:end] == surface`."""
+def find_mentions(
+    text: str, kb: KnowledgeBase, published: dt.date | None = None, doc: Any = None
+) -> list[Mention]:
+    """All entity mentions of `text`, sorted by start, non-overlapping, `text[start:end] == surface`.
+
+    `doc` is the document's one spaCy parse (pipelines/nlp), for extractors that read it.
+    """
     if isinstance(published, dt.datetime):  # a datetime (or pandas Timestamp) is reduced to its day
         published = published.date()
     matcher = get_matcher(kb)

@@ -686,7 +686,11 @@ def _not_a_figure(tokens: Sequence[Token], q: Quantity, np: _NP, lex: Lexicon) -
 
 
 def extract_figures(
-    text: str, mentions: Sequence[Any] = (), *, excluded_spans: Sequence[tuple[int, int]] = ()
+    text: str,
+    mentions: Sequence[Any] = (),
+    *,
+    excluded_spans: Sequence[tuple[int, int]] = (),
+    doc: Any = None,
 ) -> list[Figure]:
     """Every count of people in text (and `other` quantities with a unit), sorted by start."""
     if not isinstance(text, str) or not text:

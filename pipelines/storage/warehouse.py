@@ -58,6 +58,16 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         # e.g. a block dropped from the HTML tree before the text was laid out)
         ("char_at", "INTEGER"),
     ],
+    # One spaCy parse per document (pipelines/nlp), shared by every extractor: the Doc as DocBin bytes.
+    "parses": [
+        ("doc_id", "VARCHAR"),
+        ("raw_sha256", "VARCHAR"),
+        ("model", "VARCHAR"),  # name and version of the spaCy pipeline that parsed it
+        ("tokens", "INTEGER"),
+        ("sentences", "INTEGER"),
+        ("entities", "INTEGER"),
+        ("docbin", "BLOB"),
+    ],
     "entities": [
         ("entity_id", "VARCHAR"),
         ("name", "VARCHAR"),

@@ -84,3 +84,13 @@ def _messages(error: BaseException | None) -> str:
         out.append(str(error))
         error = error.__cause__ or error.__context__
     return "\n".join(out)
+
+
+def test_the_publishing_step_runs_after_every_asset_of_the_job():
+    from pipelines.definitions import defs
+    from pipelines.defs.jobs import ledger_job
+    from pipelines.defs.publish.assets import PUBLISHED_ASSETS
+
+    graph = defs().resolve_asset_graph()
+    selected = ledger_job.selection.resolve(graph)
+    assert {k.to_user_string() for k in selected} == {*PUBLISHED_ASSETS, "ledger_runs"}

@@ -21,6 +21,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.dates import date_for_span, extract_dates
 from pipelines.defs.metadata import table_metadata
+from pipelines.defs.nlp.assets import parsed_docs
 from pipelines.entities import find_mentions, lineage_view_sql, load_kb
 from pipelines.figures import extract_figures
 from pipelines.storage.contracts import REFERENCES, as_date
@@ -31,19 +32,26 @@ EXTRACT = {"group_name": "extract", "kinds": {"python", "duckdb"}}
 
 
 # Stages a stage needs, for "consistently downstream": a document quarantined at one of them is skipped.
-NEEDS: dict[str, tuple[str, ...]] = {"mentions": (), "dates": (), "figures": ("mentions", "dates")}
+NEEDS: dict[str, tuple[str, ...]] = {
+    "mentions": ("parses",),
+    "dates": ("parses",),
+    "figures": ("parses", "mentions", "dates"),
+}
 EXTRACTOR_ERROR = "extractor_error"
 UPSTREAM_QUARANTINED = "upstream_quarantined"
 _PROJECT = Path(__file__).resolve().parents[3]
 
 
 def _documents(duckdb: DuckDBResource) -> list[dict]:
-    """The documents, publication dates as datetime.date (DuckDB hands DATE over as Timestamps or dates)."""
+    """The documents, publication dates as datetime.date (DuckDB hands DATE over as Timestamps or dates),
+    each with its one spaCy parse under "doc" (None when it has none: quarantined at parses)."""
     with duckdb.get_connection() as con:
         docs = read_table(con, "documents", "ORDER BY doc_id")
+        parsed = parsed_docs(con)
     out = []
     for d in docs.to_dict("records"):
         d["published_date"] = as_date(d["published_date"])
+        d["doc"] = parsed.get(d["doc_id"])
         out.append(d)
     return out
 
@@ -188,18 +196,19 @@ def entities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
 
 
 @dg.asset(
-    deps=["documents", "entities"],
+    deps=["documents", "parses", "entities"],
     description="Every mention of an armed group, person, place or organisation in clean_text, linked to "
     "the knowledge base (entity_id null for names it does not know yet).",
     **EXTRACT,
 )
 def mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     kb = load_kb()
-    docs = _documents(duckdb)
     quarantined: list[dict] = []
+    all_docs = _documents(duckdb)
+    docs = without_upstream_quarantine(duckdb, "mentions", all_docs, quarantined)
 
     def extract(d: dict) -> list[dict]:
-        found = find_mentions(d["clean_text"], kb, d["published_date"])
+        found = find_mentions(d["clean_text"], kb, d["published_date"], doc=d["doc"])
         return span_rows(
             d["doc_id"],
             "m",
@@ -218,7 +227,7 @@ def mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
             "mentions",
             {"mentions": rows},
             quarantine=quarantined,
-            sources=_sources(docs),
+            sources=_sources(all_docs),
             references=REFERENCES,
         )
     df = frame("mentions", rows)
@@ -235,18 +244,19 @@ def mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
 
 
 @dg.asset(
-    deps=["documents"],
+    deps=["documents", "parses"],
     description="Every time expression in clean_text as an inclusive calendar interval [date_start, "
     "date_end] with its granularity, resolved against the publication date (unresolved and flagged when the "
     "document has none).",
     **EXTRACT,
 )
 def dates(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    docs = _documents(duckdb)
     quarantined: list[dict] = []
+    all_docs = _documents(duckdb)
+    docs = without_upstream_quarantine(duckdb, "dates", all_docs, quarantined)
 
     def extract(d: dict) -> list[dict]:
-        found = extract_dates(d["clean_text"], d["published_date"])
+        found = extract_dates(d["clean_text"], d["published_date"], doc=d["doc"])
         return span_rows(
             d["doc_id"],
             "d",
@@ -266,7 +276,7 @@ def dates(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mater
             "dates",
             {"dates": rows},
             quarantine=quarantined,
-            sources=_sources(docs),
+            sources=_sources(all_docs),
             references=REFERENCES,
         )
     df = frame("dates", rows)
@@ -303,7 +313,7 @@ def _by_doc(df: pd.DataFrame) -> dict[str, list[_Span]]:
 def _figure_rows(d: dict, doc_mentions: list[_Span], doc_dates: list[_Span]) -> list[dict]:
     """One document's figures as rows, each linked to the date its sentence names."""
     text, doc_id = d["clean_text"], d["doc_id"]
-    found = extract_figures(text, doc_mentions)
+    found = extract_figures(text, doc_mentions, doc=d["doc"])
     ids = [span_id(doc_id, "f", f.start, f.end) for f in found]
     rows = []
     for i, f in enumerate(found):
@@ -332,7 +342,7 @@ def _figure_rows(d: dict, doc_mentions: list[_Span], doc_dates: list[_Span]) -> 
 
 
 @dg.asset(
-    deps=["documents", "mentions", "dates"],
+    deps=["documents", "parses", "mentions", "dates"],
     description="Every number about people in clean_text: value/low/high, qualifier, category (fighters, "
     "killed, wounded, detained, missing, displaced, returned, population; `other` with a unit), the armed "
     "group and place it is about, the date its sentence names, part-of links and repeats.",

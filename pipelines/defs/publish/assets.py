@@ -16,6 +16,7 @@ PUBLISHED_ASSETS = [
     "raw_pages",
     "documents",
     "removed_spans",
+    "parses",
     "quarantine",
     "entities",
     "mentions",
