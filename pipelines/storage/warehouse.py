@@ -122,6 +122,9 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("part_of_figure_id", "VARCHAR"),
         ("repeat_of_figure_id", "VARCHAR"),
         ("date_id", "VARCHAR"),
+        ("source_entity_id", "VARCHAR"),  # who claims the figure ("according to X", "X said"), linked
+        ("source_surface", "VARCHAR"),  # the claimant as the text names it
+        ("rule", "VARCHAR"),  # which pattern decided the category and the actor (so a wrong row is explained)
     ],
     "dates": [
         ("date_id", "VARCHAR"),
