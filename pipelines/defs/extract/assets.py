@@ -336,6 +336,10 @@ def _figure_rows(d: dict, doc_mentions: list[_Span], doc_dates: list[_Span]) -> 
                 "part_of_figure_id": ids[f.part_of] if f.part_of is not None else None,
                 "repeat_of_figure_id": ids[f.repeat_of] if f.repeat_of is not None else None,
                 "date_id": doc_dates[date_index].date_id if date_index is not None else None,
+                # attribution and explanation (issue 15): None where the extractor does not say
+                "source_entity_id": getattr(f, "source_entity_id", None),
+                "source_surface": getattr(f, "source_surface", None),
+                "rule": getattr(f, "rule", None),
             }
         )
     return rows
