@@ -335,6 +335,7 @@ REFERENCES: dict[str, list[Reference]] = {
         Reference("repeat_of_figure_id", "figures", "figure_id", same_doc=True),
         Reference("actor_entity_id", "entities", "entity_id"),
         Reference("location_entity_id", "entities", "entity_id"),
+        Reference("source_entity_id", "entities", "entity_id"),
         Reference("date_id", "dates", "date_id", same_doc=True),
     ],
     "figure_flags": [
