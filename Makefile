@@ -15,7 +15,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_SYSTEM_CERTS := 1
 RUN := $(UV) run --frozen
 
-.PHONY: setup run fetch ui test eval eval-heldout eval-dev2 eval-dev3 eval-dev4 eval-blind bench lint check-defs contract bench-cleaning clean
+.PHONY: setup run fetch ui test eval eval-heldout eval-dev2 eval-dev3 eval-dev4 eval-blind eval-realtext bench lint check-defs contract bench-cleaning clean
 
 $(UV):  ## uv, pinned, in a private venv (never pip into the system interpreter)
 	@bash scripts/bootstrap_uv.sh "$(PYTHON)" "$(TOOLS)" "$(UV_VERSION)"
@@ -47,6 +47,16 @@ eval-heldout eval-dev2 eval-dev3 eval-dev4 eval-blind: eval-%: setup  ## build g
 	LEDGER_RAW_DIR=$(CURDIR)/gold/$* LEDGER_WAREHOUSE=$(CURDIR)/warehouse/$*.duckdb \
 	  $(RUN) dg launch --job ledger_job --config-json '{"loggers": {"console": {"config": {"log_level": "WARNING"}}}}'
 	$(RUN) python -m pipelines.evaluation --gold gold/$*.yaml --warehouse warehouse/$*.duckdb --problems
+
+REALTEXT_SETS := meantime re3d_dev
+eval-realtext: setup  ## build ../shared/realtext/<set>/raw into warehouse/realtext-<set>/ledger.duckdb, print the scorer's figures
+	for set in $(REALTEXT_SETS); do \
+	  mkdir -p "$(CURDIR)/warehouse/realtext-$$set" && \
+	  LEDGER_RAW_DIR=$(CURDIR)/../shared/realtext/$$set/raw LEDGER_WAREHOUSE=$(CURDIR)/warehouse/realtext-$$set/ledger.duckdb \
+	    $(RUN) dg launch --job ledger_job --config-json '{"loggers": {"console": {"config": {"log_level": "WARNING"}}}}' \
+	  || exit 1; \
+	done
+	$(RUN) python -m pipelines.evaluation.realtext
 
 contract: setup  ## the outside scorers' table contract
 	$(RUN) python ../shared/contract/check_warehouse.py "$(LEDGER_WAREHOUSE)"
