@@ -64,7 +64,7 @@ contract: setup  ## the outside scorers' table contract
 bench-cleaning: setup  ## cleaner vs trafilatura alone on the article-extraction benchmark
 	$(RUN) python benchmarks/cleaning/bench_cleaning.py
 
-bench: setup  ## speed and peak memory of each stage on the benchmark's 121 real pages
+bench: setup  ## trafilatura alone, spaCy alone, each stage and the whole job on the benchmark's 121 pages
 	$(RUN) python benchmarks/pipeline/bench_stages.py
 
 lint: setup
