@@ -66,7 +66,9 @@ def _combine(*anchors: str) -> str:
 @dataclass(frozen=True)
 class YearRef:
     """How a year is given: 'abs' (value = the year), 'pub' (value = offset from the publication year),
-    'text' (value = offset from the text anchor's year) or 'implicit' (latest not after the reference)."""
+    'text' (value = offset from the text anchor's year), 'short' (value = its last two digits: "'82", "the
+    70s", in the publication's century or the one before if that would lie after publication) or
+    'implicit' (latest not after the reference)."""
 
     kind: str
     value: int = 0
@@ -78,6 +80,9 @@ class YearRef:
             return ctx.text_anchor.start.year + self.value, "text"
         if ctx.published is None:
             return None
+        if self.kind == "short":
+            year = ctx.published.year // 100 * 100 + self.value
+            return (year - 100 if year > ctx.published.year else year), "publication"
         return ctx.published.year + self.value, "publication"
 
 
@@ -202,10 +207,13 @@ class YearNode(Node):
 
 @dataclass
 class DecadeNode(Node):
-    first_year: int
+    """ "the 1990s" (YearRef abs 1990) or "the 70s" (YearRef short 70)."""
+
+    year: YearRef
 
     def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
-        return Res(decade_interval(self.first_year), "absolute")
+        yr = self.year.resolve(ctx)
+        return None if yr is None else Res(decade_interval(yr[0]), yr[1])
 
 
 @dataclass
@@ -400,13 +408,21 @@ _RANK = {
 @dataclass
 class TextRelNode(Node):
     """ "the next year", "the previous day", "the same month", "that year": the unit containing the
-    text anchor, moved by delta. Without an earlier date it falls back to the publication date."""
+    text anchor, moved by delta. Without an earlier date it falls back to the publication date; so does
+    a bare "the day" (`coarse_ok`) when the anchor is coarser than a day."""
 
     unit: str
     delta: int
+    coarse_ok: bool = False
 
     def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
         anchor = ctx.text_anchor
+        if (
+            anchor is not None
+            and self.coarse_ok
+            and _RANK.get(self.unit, 9) < _RANK.get(anchor.granularity, 9)
+        ):
+            anchor = None
         if anchor is not None:
             if _RANK.get(self.unit, 9) < _RANK.get(anchor.granularity, 9):
                 return None  # "the next day" after "in 2012": finer than the anchor allows
@@ -538,6 +554,41 @@ class RangeNode(Node):
             return None
         iv = Interval(a.interval.start, b.interval.end, "range")
         return Res(iv, _combine(a.anchor, b.anchor), ref=b.interval)
+
+
+@dataclass
+class OpenNode(Node):
+    """ "since March 2012", "from mid-2014 onwards": from the start of the period to publication (a range);
+    the period itself is what later text anchors to. Unresolved without a publication date, and the period
+    alone when it starts after publication."""
+
+    base: Node
+
+    @property
+    def deictic(self) -> bool:  # type: ignore[override]
+        return self.base.deictic
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        res = self.base.resolve(ctx, ref)
+        if res is None or ctx.published is None:
+            return None
+        if res.interval.start > ctx.published:
+            return res
+        iv = Interval(res.interval.start, max(ctx.published, res.interval.start), "range")
+        return Res(iv, _combine(res.anchor, "publication"), ref=res.interval)
+
+
+@dataclass
+class ClockNode(Node):
+    """A clock time ("at 16:08 UTC") without a day written next to it: the day the text is about (the text
+    anchor, when that is a day), else the publication day."""
+
+    deictic = True
+
+    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
+        if ctx.text_anchor is not None and ctx.text_anchor.granularity == "day":
+            return Res(ctx.text_anchor, "text")
+        return None if ctx.published is None else Res(day_interval(ctx.published), "publication")
 
 
 @dataclass

@@ -30,7 +30,7 @@ def test_packaged_lexicon_loads():
         (lambda r: r["part_words"].update({"very": ["very"]}), "part_words"),
         (lambda r: r["units"].update({"fortnight": "fortnight"}), "units"),
         (lambda r: r["seasons"].update({"monsoon": 7}), "seasons"),
-        (lambda r: r["count_nouns"].append(True), "count_nouns"),
+        (lambda r: r["quantity_lemmas"].append(True), "quantity_lemmas"),
         (lambda r: r["number_words"].update({"dozen": "12"}), "number_words"),
     ],
 )

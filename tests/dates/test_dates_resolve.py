@@ -39,8 +39,6 @@ def interval(text: str, published: D | None = PUB):
         ("It was agreed in March last year.", D(2018, 3, 1), D(2018, 3, 31), "month"),
         ("It was agreed last March.", D(2018, 3, 1), D(2018, 3, 31), "month"),
         ("It is planned for next March.", D(2019, 3, 1), D(2019, 3, 31), "month"),
-        ("It has existed since 2012.", D(2012, 1, 1), D(2012, 12, 31), "year"),
-        ("Since at least 2016, the army has conceded it.", D(2016, 1, 1), D(2016, 12, 31), "year"),
         ("Trade grew in the 1990s.", D(1990, 1, 1), D(1999, 12, 31), "decade"),
         # relative to publication
         ("He escaped yesterday.", D(2019, 2, 25), D(2019, 2, 25), "day"),
@@ -70,8 +68,6 @@ def interval(text: str, published: D | None = PUB):
         ("HTS routed them in early January.", D(2019, 1, 1), D(2019, 1, 10), "part_of_month"),
         ("He fled in late August.", D(2018, 8, 21), D(2018, 8, 31), "part_of_month"),
         ("He fled in mid-January.", D(2019, 1, 11), D(2019, 1, 20), "part_of_month"),
-        ("It has held territory since early 2014.", D(2014, 1, 1), D(2014, 4, 30), "part_of_year"),
-        ("It conquered land from mid-2014 onwards.", D(2014, 5, 1), D(2014, 8, 31), "part_of_year"),
         ("It ended in late 2016.", D(2016, 9, 1), D(2016, 12, 31), "part_of_year"),
         ("It ends by the end of the year.", D(2019, 9, 1), D(2019, 12, 31), "part_of_year"),
         ("It grew in the first half of 2018.", D(2018, 1, 1), D(2018, 6, 30), "part_of_year"),
