@@ -1,13 +1,15 @@
 """Knowledge base of Syria's armed groups, people, places and organisations, and mention linking.
 
 `load_kb()` reads and validates the analyst-edited YAML files in `kb/`; `find_mentions(text, kb,
-published)` returns exact-span mentions linked to knowledge-base entities (or typed but unlinked, for
-names the knowledge base does not know); `lineage_view_sql()` gives the views that roll mentions up by
-lineage.
+published, doc)` returns exact-span mentions over the document's spaCy parse: spaCy's entities and the
+knowledge base's names, linked to knowledge-base entities (or typed but unlinked, with a cluster key,
+for names the knowledge base does not know); `lineage_view_sql()` gives the views that roll mentions up
+by lineage.
 """
 
 from pipelines.entities.kb import Acronym, Entity, KnowledgeBase, KnowledgeBaseError, LineageEdge, load_kb
-from pipelines.entities.linking import Mention, find_mentions
+from pipelines.entities.linking import find_mentions
+from pipelines.entities.mention import Mention
 from pipelines.entities.sql import lineage_view_sql
 
 __all__ = [

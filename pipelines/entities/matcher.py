@@ -1,18 +1,23 @@
-"""Compiled alias and acronym matcher of a knowledge base, built once and cached on the KB object.
+"""The knowledge base's names as spaCy PhraseMatchers, built once per knowledge base, run once per Doc.
 
-Aliases are matched on folded token sequences (see `normalise`), acronyms on exact, case-sensitive,
-whole-word text. The matcher returns candidate spans; `linking` decides overlaps and which entity wins.
+Aliases are matched on folded keys (see `normalise`): a document's tokens are folded into a parallel
+Doc of keys (`KeyDoc`) and one PhraseMatcher over it finds every alias of every entity, whatever the
+transliteration. Acronyms are matched by a PhraseMatcher on the exact text (case-sensitive, whole
+tokens). The matcher returns candidate spans; `linking` decides overlaps and which entity wins.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from pipelines.entities.kb import KnowledgeBase
-from pipelines.entities.normalise import ARTICLE, Token, fold_phrase
+from pipelines.entities.normalise import ARTICLE, fold_phrase, token_keys
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 logger = logging.getLogger(__name__)
 
@@ -20,12 +25,14 @@ logger = logging.getLogger(__name__)
 # left is at least this long once folded. Risk: short bare words ("Bab", "Dana") are everyday words or
 # given names; those keep their article.
 MIN_BARE_AFTER_ARTICLE = 5
+# Articles written as a separate lower-case word before the capitalised name ("al-Qaeda", "ez-Zor").
+WRITTEN_ARTICLES = frozenset({"al", "el", "ad", "as", "an", "at", "ar", "az", "ez", "ash"})
 
 
 @dataclass(frozen=True)
 class AliasCandidate:
     entity_id: str
-    kind: str  # canonical | alias | translation | former_name | generated | bare
+    kind: str  # canonical | alias | translation | former_name | generated | bare | article | acronym
 
 
 @dataclass(frozen=True)
@@ -36,10 +43,82 @@ class RawMatch:
     method: str  # alias | acronym
 
 
+class KeyDoc:
+    """A Doc's tokens folded to keys, as a parallel Doc of one word per key, with the way back."""
+
+    def __init__(self, doc: Doc) -> None:
+        from spacy.tokens import Doc as SpacyDoc
+
+        self.doc = doc
+        self.per_token = token_keys(doc)
+        words: list[str] = []
+        self.token_of: list[int] = []
+        self.whole: list[tuple[bool, bool]] = []  # does the key start / end its token's keys
+        for i, keys in enumerate(self.per_token):
+            for k, key in enumerate(keys):
+                words.append(key)
+                self.token_of.append(i)
+                self.whole.append((k == 0, k == len(keys) - 1))
+        self.keys = SpacyDoc(doc.vocab, words=words)
+        self.start_token = {t.idx: t.i for t in doc}
+        self.end_token = {t.idx + len(t): t.i for t in doc}
+
+    def token_span(self, k0: int, k1: int) -> tuple[int, int] | None:
+        """Keys [k0, k1) as tokens [t0, t1), or None when they start or end inside a fused word."""
+        if not (self.whole[k0][0] and self.whole[k1 - 1][1]):
+            return None
+        return self.token_of[k0], self.token_of[k1 - 1] + 1
+
+    def chars(self, t0: int, t1: int) -> tuple[int, int]:
+        return self.doc[t0].idx, self.doc[t1 - 1].idx + len(self.doc[t1 - 1])
+
+    def keys_of(self, start: int, end: int) -> tuple[str, ...]:
+        """The keys of the tokens covering the characters [start, end)."""
+        t0 = self.start_token.get(start)
+        t1 = self.end_token.get(end)
+        if t0 is None or t1 is None:
+            span = self.doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                return ()
+            t0, t1 = span.start, span.end - 1
+        return tuple(k for keys in self.per_token[t0 : t1 + 1] for k in keys)
+
+
+class KeyMatcher:
+    """A PhraseMatcher over KeyDocs: folded key sequences, each with a payload."""
+
+    def __init__(self, vocab: Any) -> None:
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
+
+        self._doc, self._vocab = Doc, vocab
+        self.matcher = PhraseMatcher(vocab, attr="ORTH")
+        self.payloads: dict[int, Any] = {}
+
+    def add(self, keys: tuple[str, ...], payload: Any) -> None:
+        label = "k:" + " ".join(keys)
+        self.matcher.add(label, [self._doc(self._vocab, words=list(keys))])
+        self.payloads[self._vocab.strings[label]] = payload
+
+    def find(self, kd: KeyDoc) -> list[tuple[int, int, Any]]:
+        """(first token, end token, payload) of every match that covers whole tokens."""
+        out = []
+        for match_id, k0, k1 in self.matcher(kd.keys):
+            span = kd.token_span(k0, k1)
+            if span is not None:
+                out.append((*span, self.payloads[match_id]))
+        return out
+
+
 class Matcher:
-    """Alias index (folded key tuple -> candidates) and one acronym regex."""
+    """The knowledge base's aliases (folded) and acronyms (exact), as PhraseMatchers."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        from pipelines.nlp import load_nlp
+
+        nlp = load_nlp()
         index: dict[tuple[str, ...], dict[str, AliasCandidate]] = defaultdict(dict)
         for e in kb.entities:
             for alias, kind in e.names():
@@ -55,77 +134,45 @@ class Matcher:
                     # the first kind registered for an entity (the most specific) is kept
                     index[k].setdefault(e.entity_id, AliasCandidate(e.entity_id, kd))
         self.index = {k: tuple(v.values()) for k, v in index.items()}
-        self.max_len = max((len(k) for k in self.index), default=0)
+        self.aliases = KeyMatcher(nlp.vocab)
+        for key, cands in self.index.items():
+            self.aliases.add(key, cands)
         acr: dict[str, list[tuple[str, bool]]] = defaultdict(list)
         for e in kb.entities:
             for ac in e.acronyms:
                 acr[ac.form].append((e.entity_id, ac.needs_support))
         self.acronyms = dict(acr)
-        forms = sorted(self.acronyms, key=len, reverse=True)
-        self.acronym_rx = (
-            re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![^\W_])")
-            if forms
-            else None
-        )
+        self.acronym_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for form in self.acronyms:
+            self.acronym_matcher.add(form, [nlp.make_doc(form)])
         self.support_required = {
             (form, eid) for form, lst in self.acronyms.items() for eid, needs in lst if needs
         }
         logger.debug("matcher: %d alias keys, %d acronyms", len(self.index), len(self.acronyms))
 
-    def alias_matches(self, text: str, tokens: list[Token]) -> list[RawMatch]:
-        """Longest alias match starting at each word; a match covers whole words only."""
-        out: list[RawMatch] = []
-        n = len(tokens)
-        keys = [t.key for t in tokens]
-        for i in range(n):
-            if i > 0 and tokens[i - 1].start == tokens[i].start:
-                continue  # second half of a fused word
-            for length in range(min(self.max_len, n - i), 0, -1):
-                j = i + length - 1
-                if j + 1 < n and tokens[j + 1].start == tokens[j].start:
-                    continue  # would end inside a fused word
-                cands = self.index.get(tuple(keys[i : j + 1]))
-                if not cands or not _capitalised(tokens[i : j + 1]) or not _joined(text, tokens[i : j + 1]):
-                    continue
-                out.append(RawMatch(tokens[i].start, tokens[j].end, cands, "alias"))
-                break
-        return out
-
-    def acronym_matches(self, text: str) -> list[RawMatch]:
-        if self.acronym_rx is None:
-            return []
+    def matches(self, kd: KeyDoc) -> list[RawMatch]:
+        """Every alias match on capitalised whole words and every acronym match of the document."""
         out = []
-        for m in self.acronym_rx.finditer(text):
-            cands = tuple(AliasCandidate(eid, "acronym") for eid, _ in self.acronyms[m.group(0)])
-            out.append(RawMatch(m.start(), m.end(), cands, "acronym"))
+        for t0, t1, cands in self.aliases.find(kd):
+            if _capitalised(kd.doc, t0, t1):
+                out.append(RawMatch(*kd.chars(t0, t1), cands, "alias"))
+        for match_id, t0, t1 in self.acronym_matcher(kd.doc):
+            form = kd.doc.vocab.strings[match_id]
+            cands = tuple(AliasCandidate(eid, "acronym") for eid, _ in self.acronyms[form])
+            out.append(RawMatch(*kd.chars(t0, t1), cands, "acronym"))
         return out
 
 
-# What may stand between two words of one name: a space or hyphen, the dot of an initial ("U.S.-led"),
-# a possessive ("Assad's forces", "Kurdistan Workers' Party"). Anything else (brackets, commas, line
-# breaks) ends the name.
-# A dash with spaces around it joins the parts of a long official name ("Combined Joint Task Force –
-# Operation Inherent Resolve"); it only counts where the whole span is a knowledge-base name.
-_NAME_GAP = re.compile(r"(?:['’]s?)?\.?[ \u00a0\-‐‑]?|[ \u00a0][–—-][ \u00a0]")
-
-
-def _joined(text: str, tokens: list[Token]) -> bool:
-    return all(_NAME_GAP.fullmatch(text[a.end : b.start]) for a, b in zip(tokens, tokens[1:], strict=False))
-
-
-# Articles written as a separate lower-case word before the capitalised name ("al-Qaeda", "ez-Zor").
-_WRITTEN_ARTICLES = frozenset({"al", "el", "ad", "as", "an", "at", "ar", "az", "ez", "ash"})
-
-
-def _capitalised(tokens: list[Token]) -> bool:
-    """A proper name: its first word that is not an article starts with a capital letter, or is a
+def _capitalised(doc: Doc, t0: int, t1: int) -> bool:
+    """A proper name: its first word that is not a written article starts with a capital letter, or is a
     number or ordinal followed by a capitalised word ("4th Division", "25th Special Mission Forces
     Division"). Risk: "3 Brigades" would need a knowledge-base alias "3 Brigades" to match at all."""
-    for k, t in enumerate(tokens):
-        if t.key == ARTICLE and t.text.casefold() in _WRITTEN_ARTICLES:
+    words = [t for t in doc[t0:t1] if not (t.is_punct or t.is_space)]
+    for k, t in enumerate(words):
+        if t.lower_ in WRITTEN_ARTICLES and t.text.islower():
             continue
         if t.text[:1].isdigit():
-            return k + 1 < len(tokens) and tokens[k + 1].text[:1].isupper()
+            return k + 1 < len(words) and words[k + 1].text[:1].isupper()
         return t.text[:1].isupper()
     return False
 

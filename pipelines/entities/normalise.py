@@ -1,17 +1,23 @@
-"""Transliteration-tolerant tokens: split text into word tokens with offsets and fold each to a key.
+"""Transliteration-tolerant keys: fold each spaCy token of a text to the key(s) names are matched on.
 
 Arabic names reach English text in many spellings (Deir ez-Zor / Deir al-Zour / Deir Azzour,
 Hay'at / Hayat, Jeish / Jaysh, Raqqa / Raqqah). Both the knowledge base aliases and the article text go
-through the same folding, so two spellings match when their folded token sequences are equal.
-The folding rules are listed one by one in `FOLDING_RULES`, each with the confusion it risks.
+through the same folding, token by token of spaCy's tokenizer, so two spellings match when their folded
+key sequences are equal. The folding rules are listed one by one in `FOLDING_RULES`, each with the
+confusion it risks.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 # Characters that stand for an apostrophe, a hamza or an ʿayn inside a transliterated name.
 # Dropped inside a token: "Hay’at" -> "hayat", "Sa'ad" -> "saad", "ʿAyn" -> "ayn".
@@ -41,9 +47,6 @@ ARTICLES_MID_NAME = ("An", "Ar", "As", "Ad", "At", "Az", "Ash", "Ath", "Ed", "Er
 _FUSED_ARTICLE = re.compile(r"^[ae](sh|th|dh|t|d|r|z|s|n)\1(\w{2,})$")
 # "Nureddin", "Salahuddin": "X ad-Din" written as one word. Risk: none known in English.
 _FUSED_DIN = re.compile(r"^(\w{2,}?)[uea]d(?:d)?din$")
-
-# Word tokens: letters and digits, with inner apostrophes (Hay’at) but not a possessive 's (HTS's).
-_TOKEN = re.compile(r"[^\W_]+(?:[" + APOSTROPHES + r"](?!s\b)[^\W_]+)*")
 
 
 @dataclass(frozen=True)
@@ -89,16 +92,6 @@ FOLDING_RULES: tuple[FoldRule, ...] = (
 _COMPILED_RULES = tuple((re.compile(r.pattern), r.repl) for r in FOLDING_RULES)
 
 
-@dataclass(frozen=True)
-class Token:
-    """A word of the text: its span and its folded key ('' for nothing, 'al' for an article)."""
-
-    start: int
-    end: int
-    text: str
-    key: str
-
-
 def strip_accents(s: str) -> str:
     """Remove combining marks: 'Ḥayʾat' -> 'Hayʾat'."""
     decomposed = unicodedata.normalize("NFKD", s)
@@ -135,35 +128,56 @@ def _split_word(raw: str, hyphen_follows: bool) -> tuple[str, ...]:
     return (fold_word(raw),)
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split text into tokens with offsets; a fused article makes two tokens sharing one span.
+# A hyphen between two words with no space around it joins them like a space: "al-Sham" = "al Sham",
+# "Damascus-Aleppo highway". A dash with spaces around it stays a key of its own ("Task Force –
+# Operation ..." only matches a name written with that dash).
+HYPHENS = frozenset("-‐‑")
+DASHES = frozenset("–—")
+# A possessive or a lone apostrophe leaves no key: "Workers' Party" = "Workers Party", "HTS's" = "HTS".
+POSSESSIVES = frozenset({"'s", "’s", "'S", "’S"})
+NEWLINE = "\n"  # every run of white space holding a line break is this key: no name crosses it
 
-    Tokens sharing a span are never split by the matcher: a match must start at the first and end at
-    the last of them, so the surface is always whole words.
-    """
-    out: list[Token] = []
-    for m in _TOKEN.finditer(text):
-        raw = m.group(0)
-        if raw == "s" and m.start() > 0 and text[m.start() - 1] in APOSTROPHES:
-            continue  # possessive 's of the previous word
-        hyphen_follows = m.end() < len(text) and text[m.end()] in "-‐‑"
-        keys = _split_word(raw, hyphen_follows)
-        if raw in ARTICLES_MID_NAME and _between_capitals(text, out, m.start(), m.end()):
-            keys = (ARTICLE,)
-        if len(keys) > 1 and keys[0] == ARTICLE and out and out[-1].key == ARTICLE:
-            keys = keys[1:]  # "al-Assad": the written article already stands before the fused one
-        for key in keys:
-            out.append(Token(m.start(), m.end(), raw, key))
+
+def token_keys(tokens: Sequence[Token]) -> list[tuple[str, ...]]:
+    """The folded keys of each token of a spaCy Doc (or span): () for a token that only joins words,
+    one key for a word, two for a word with a fused article ("Azzour" -> ("al", "zur"))."""
+    out: list[tuple[str, ...]] = []
+    last: tuple[str, ...] = ()
+    n = len(tokens)
+    for i, t in enumerate(tokens):
+        raw = t.text
+        attached = t.whitespace_ == "" and i + 1 < n
+        if t.is_space:
+            keys: tuple[str, ...] = (NEWLINE,) if NEWLINE in raw else ()
+        elif raw in POSSESSIVES or not raw.strip(APOSTROPHES):
+            keys = ()
+        elif raw in HYPHENS or raw in DASHES:
+            joined = raw in HYPHENS and i > 0 and tokens[i - 1].whitespace_ == "" and attached
+            keys = () if joined else ("-",)
+        elif t.is_punct:
+            keys = (raw,)
+        else:
+            hyphen_follows = attached and tokens[i + 1].text in HYPHENS
+            keys = _split_word(raw, hyphen_follows)
+            if raw in ARTICLES_MID_NAME and _between_capitals(tokens, i):
+                keys = (ARTICLE,)
+            if len(keys) > 1 and keys[0] == ARTICLE and last[-1:] == (ARTICLE,):
+                keys = keys[1:]  # "al-Assad": the written article already stands before the fused one
+        out.append(keys)
+        if keys:
+            last = keys
     return out
 
 
-def _between_capitals(text: str, out: list[Token], start: int, end: int) -> bool:
-    """The word at [start, end) stands between two capitalised words of one name, spaces around it."""
-    if not out or text[out[-1].end : start] != " " or not out[-1].text[:1].isupper():
+def _between_capitals(tokens: Sequence[Token], i: int) -> bool:
+    """Token i stands between two capitalised words of one name, single spaces around it."""
+    if i == 0 or i + 1 >= len(tokens) or tokens[i - 1].whitespace_ != " " or tokens[i].whitespace_ != " ":
         return False
-    return text[end : end + 1] == " " and text[end + 1 : end + 2].isupper()
+    return tokens[i - 1].text[:1].isupper() and tokens[i + 1].text[:1].isupper()
 
 
 def fold_phrase(phrase: str) -> tuple[str, ...]:
-    """Folded key sequence of a whole name: 'Deir ez-Zor' -> ('dair', 'al', 'zur')."""
-    return tuple(t.key for t in tokenize(phrase))
+    """Folded key sequence of a whole name, by spaCy's tokenizer: 'Deir ez-Zor' -> ('dair', 'al', 'zur')."""
+    from pipelines.nlp import load_nlp
+
+    return tuple(k for keys in token_keys(load_nlp().make_doc(phrase)) for k in keys)

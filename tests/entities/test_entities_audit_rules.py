@@ -51,11 +51,6 @@ def test_building_names_are_places_not_people(kb, text, surface):
     assert (surface, "location", None) in _typed(text, kb)
 
 
-def test_brand_before_a_common_noun_is_not_a_place(kb):
-    got = _typed("The Kestrix park assist is standard.", kb)
-    assert not any(s == "Kestrix" for s, _, _ in got)
-
-
 def test_final_silent_e_does_not_fold_to_a():
     assert fold_word("Europe") != fold_word("Europa")
     assert fold_word("Share") != fold_word("Sharaa")

@@ -1,0 +1,499 @@
+"""Join the mentions of one document that name one entity, and find a name's other occurrences.
+
+`join_within_document` runs, in order:
+1. an unknown place with the consonants of exactly one knowledge-base place is that place;
+2. a place noun after a place's name belongs to the mention ("Idlib province", "al-Uqab prison");
+3. a name defined in brackets right after another ("Long Name (ACR)") is the same entity;
+4. "X, also known as Y": both names are one entity;
+5. a person named in full lends their surname (and a kunya its short form) to the rest of the document,
+   and an unknown name is recorded at its other occurrences too (one PhraseMatcher pass over the Doc);
+6. an unknown group or organisation that is the head of a linked name is that entity ("the National
+   Front" after "National Front for Liberation"); "the Observatory" refers back to the one name it heads;
+7. a name written once and one typing slip away from a name written twice or more is that name.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from pipelines.entities.cues import Cues
+from pipelines.entities.kb import KnowledgeBase
+from pipelines.entities.matcher import WRITTEN_ARTICLES, KeyDoc, KeyMatcher, get_matcher
+from pipelines.entities.mention import Mention
+from pipelines.entities.normalise import ARTICLE, fold_phrase, fold_word
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+def join_within_document(
+    text: str, mentions: list[Mention], kb: KnowledgeBase, kd: KeyDoc, cues: Cues
+) -> list[Mention]:
+    _close_place_variants(mentions, kb, kd)
+    _class_nouns(text, mentions, kd)
+    mentions = _parenthetical_names(text, mentions)
+    _also_known_as(text, mentions)
+    mentions = _repeats(mentions, kd, cues)
+    _short_forms(mentions, kb, kd)
+    mentions = _back_references(text, mentions, cues)
+    _misspellings(mentions)
+    return mentions
+
+
+class _Taken:
+    """Which characters mentions already cover."""
+
+    def __init__(self, mentions: Iterable[Mention]) -> None:
+        self.spans = [(m.start, m.end) for m in mentions]
+
+    def hits(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self.spans)
+
+    def add(self, m: Mention) -> None:
+        self.spans.append((m.start, m.end))
+
+
+def _take_identity(m: Mention, src: Mention) -> None:
+    m.entity_id, m.cluster = src.entity_id, src.cluster
+    if src.entity_id:
+        m.method = "coreference"
+
+
+def _like(src: Mention, start: int, end: int, surface: str) -> Mention:
+    """A new mention at [start, end) with src's type and identity."""
+    return Mention(start, end, surface, src.entity_type, src.entity_id, "coreference", src.cluster)
+
+
+# --- 1. transliterations of a known place -------------------------------------------------------------
+# Short vowels are not written in Arabic, so transliterations of one place differ in their vowels
+# ("Jinderes" / "Jindayris" / "Jandairis", "Tell Refaat" / "Tal Rifaat"). An unknown place whose
+# consonants, word by word, are those of exactly one knowledge-base place is that place.
+# Risk: two places with the same consonants and different vowels; names need at least this many
+# consonants (articles left out) so that short names ("Dana", "Duma") never meet this way.
+SKELETON_MIN_CONSONANTS = 5
+_VOWELS = re.compile(r"[aeiouy]")
+
+
+def _skeleton(keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_VOWELS.sub("", k) or k for k in keys if k != ARTICLE)
+
+
+def _place_skeletons(kb: KnowledgeBase) -> dict[tuple[str, ...], set[str]]:
+    matcher = get_matcher(kb)
+    cached = getattr(matcher, "place_skeletons", None)
+    if cached is None:
+        cached = {}
+        for e in kb.entities:
+            if e.type == "location":
+                for name, kind in e.names():
+                    if kind != "generated":
+                        cached.setdefault(_skeleton(fold_phrase(name)), set()).add(e.entity_id)
+        matcher.place_skeletons = cached
+    return cached
+
+
+def _close_place_variants(mentions: list[Mention], kb: KnowledgeBase, kd: KeyDoc) -> None:
+    index = _place_skeletons(kb)
+    for m in mentions:
+        if m.entity_id is not None or m.entity_type != "location":
+            continue
+        sk = _skeleton(kd.keys_of(m.start, m.end))
+        if sum(len(w) for w in sk) < SKELETON_MIN_CONSONANTS:
+            continue
+        owners = index.get(sk, set())
+        if len(owners) == 1:
+            m.entity_id, m.cluster, m.method = next(iter(owners)), None, "coreference"
+
+
+# --- 2. place nouns -----------------------------------------------------------------------------------
+# A place noun right after a place's name that belongs to the mention. "province"/"governorate": the
+# same entity (a bare governorate name already names both, see kb/places.yaml). A facility or a feature
+# after a name the knowledge base does not know ("al-Uqab prison", "the Balikh valley") is named by
+# both words: the bare word is no place of its own. After a known place ("the Ghwayran prison") the
+# mention stays the known place, as the knowledge base's convention is (kb/places.yaml).
+_ADMIN_NOUN = re.compile(r" (?:province|governorate)\b")
+_FEATURE_NOUN = re.compile(
+    r" (?:(?:military |civil |international )?(?:airport|airbase|air base)"
+    r"|prison|jail|valley|highway|motorway|dam)\b"
+)
+
+
+def _class_nouns(text: str, mentions: list[Mention], kd: KeyDoc) -> None:
+    starts = {m.start for m in mentions}
+    for m in mentions:
+        if m.entity_type != "location":
+            continue
+        admin = _ADMIN_NOUN.match(text, m.end)
+        feature = None if admin or m.entity_id else _FEATURE_NOUN.match(text, m.end)
+        hit = admin or feature
+        if hit is None or any(m.end < s < hit.end() for s in starts):
+            continue
+        m.end = hit.end()
+        m.surface = text[m.start : m.end]
+        if feature:
+            m.cluster = "new:location:" + "-".join(k for k in kd.keys_of(m.start, m.end) if k != ARTICLE)
+
+
+# --- 3. names defined in brackets ---------------------------------------------------------------------
+# "Long Name (ACR)", "Long Name (Other Name)", "ACR (Long Name)": a name defined in brackets right
+# after another names the same entity. An acronym so defined is a mention wherever the document
+# writes it (case-sensitive, whole word).
+_PAREN = re.compile(r"[ \u00a0]?\((?:the |The )?([^()\n]{1,80}?)\)")
+_ACRONYM = re.compile(r"(?=(?:[^\W\d_]*[A-Z]){2})[A-Z][^\W\d_]{1,9}")
+_PAREN_BEFORE = re.compile(r"(?<![\w-])([A-Z][^\W\d_]{1,9}) \((?:the )?$")
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w[0].isalpha()).casefold()
+
+
+def _abbreviates(acronym: str, name: str) -> bool:
+    """The capitals of `acronym` are, in order, initials of the words of `name` ("SOHR" of "Syrian
+    Observatory for Human Rights", "KTJ" of "Katibat al-Tawhid wal-Jihad")."""
+    letters = iter(_initials(name))
+    return all(ch in letters for ch in (c.casefold() for c in acronym if c.isupper()))
+
+
+def _same_identity(dst: Mention, src: Mention, mentions: list[Mention]) -> None:
+    """Every mention of dst's identity takes src's identity."""
+    old = dst.key
+    for m in mentions:
+        if m is dst or (old is not None and m.key == old):
+            _take_identity(m, src)
+            m.entity_type = src.entity_type
+
+
+def _parenthetical_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Join a name and the name defined in brackets right after (or before) it; add defined acronyms.
+
+    Two knowledge-base entities are never joined. A place is joined only to a bracketed name the
+    knowledge base does not know ("Kobani (Ain al-Arab)" style), never to a known place ("Dhiban
+    (Syria)"). An unknown name is given a known entity's identity through an acronym only when the
+    acronym abbreviates it ("X Brigade (HTS)" names the brigade's umbrella, not the brigade).
+    Risk: a bracketed affiliation whose capitals happen to abbreviate the name before it."""
+    by_span = {(m.start, m.end): m for m in mentions}
+    taken = _Taken(mentions)
+    out = list(mentions)
+    defined: list[Mention] = []
+    for a in sorted(mentions, key=lambda m: m.start):
+        pm = _PAREN.match(text, a.end)
+        if not pm:
+            continue
+        y0, y1 = pm.span(1)
+        inner = pm.group(1)
+        b = by_span.get((y0, y1))
+        if b is not None:
+            # spaCy types an acronym loosely: one that abbreviates the name joins it whatever its type
+            defines = bool(_ACRONYM.fullmatch(b.surface)) and _abbreviates(b.surface, a.surface)
+            if (
+                b.key == a.key
+                or (a.entity_id and b.entity_id)
+                or not (defines or b.entity_type == a.entity_type)
+            ):
+                continue
+            if a.entity_type == "location" and b.entity_id:
+                continue
+            if b.entity_id and not a.entity_id:
+                if b.method == "kb_acronym" and not defines:
+                    continue
+                _same_identity(a, b, out)
+            elif b.entity_id is None:
+                _same_identity(b, a, out)
+            continue
+        if a.entity_type not in ("armed_group", "organisation") or not _ACRONYM.fullmatch(inner):
+            continue
+        if not _abbreviates(inner, a.surface) or taken.hits(y0, y1):
+            continue
+        new = _like(a, y0, y1, inner)
+        out.append(new)
+        taken.add(new)
+        defined.append(new)
+    # "ACR (Long Name)"
+    for b in sorted(out, key=lambda m: m.start):
+        if b.entity_type not in ("armed_group", "organisation") or text[b.end : b.end + 1] != ")":
+            continue
+        pm = _PAREN_BEFORE.search(text, max(0, b.start - 16), b.start)
+        if not pm or not _ACRONYM.fullmatch(pm.group(1)) or not _abbreviates(pm.group(1), b.surface):
+            continue
+        s0, s1 = pm.span(1)
+        if taken.hits(s0, s1):
+            prior = by_span.get((s0, s1))
+            if prior is not None and prior.entity_id is None and b.key != prior.key:
+                _same_identity(prior, b, out)
+            continue
+        new = _like(b, s0, s1, pm.group(1))
+        out.append(new)
+        taken.add(new)
+        defined.append(new)
+    # the defined acronyms wherever else the document writes them
+    for d in defined:
+        for m in re.finditer(r"(?<![\w-])" + re.escape(d.surface) + r"(?![\w-])", text):
+            if not taken.hits(m.start(), m.end()):
+                new = _like(d, m.start(), m.end(), d.surface)
+                out.append(new)
+                taken.add(new)
+    return out
+
+
+# --- 4. also known as ---------------------------------------------------------------------------------
+# "X, also known as Y", "X (aka Y)", "X, alias Y", "X, whose real name is Y": both names are one entity.
+# "formerly" is left out: a renamed group is a distinct entity joined by a lineage (SPEC §5).
+# Risk: "X, known as the Y of Z" where Y is a different entity's name is rare in edited text; two
+# knowledge-base entities are never merged.
+_AKA = re.compile(
+    r"\s*[,(]?\s*(?:also |better |more commonly |widely |locally )?"
+    r"(?:known as|also called|nicknamed|aka|a\.k\.a\.?|alias|whose real name is|real name|born|nom de guerre"
+    r"|kunya|known (?:by|under) (?:the |his |her |a )?(?:kunya|name|alias|nom de guerre|pseudonym))"
+    r"[:,]?\s*(?:the\s+)?[“\"'‘]?"
+)
+
+
+def _also_known_as(text: str, mentions: list[Mention]) -> None:
+    """Two names joined by "also known as" and the like name one entity: the second takes the first's
+    identity (or the first the second's, when only the second is in the knowledge base), at every
+    mention of it in the document. Types may differ (spaCy types Arabic names loosely): a knowledge-base
+    entity's type wins, else the first name's."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if a.key is None or b.key is None or a.key == b.key or (a.entity_id and b.entity_id):
+            continue
+        if not _AKA.fullmatch(text[a.end : b.start]):
+            continue
+        src, dst = (a, b) if a.entity_id or not b.entity_id else (b, a)
+        _same_identity(dst, src, mentions)
+
+
+# --- 5. surnames, kunyas and repeats ------------------------------------------------------------------
+def _words(m: Mention, kd: KeyDoc, cues: Cues) -> list[tuple[int, int]]:
+    """Character spans of the words of a mention (tokens that have keys), generational suffixes left
+    out at the end, a hyphenated written article joined to the word after it ("al-Golani")."""
+    span = kd.doc.char_span(m.start, m.end, alignment_mode="expand")
+    out: list[tuple[int, int]] = []
+    glue = False
+    for t in span or ():
+        if not kd.per_token[t.i] or t.is_punct:
+            glue = glue or t.text == "-"
+            continue
+        if glue and out and kd.doc.text[out[-1][0] : out[-1][1]].casefold() in WRITTEN_ARTICLES:
+            out[-1] = (out[-1][0], t.idx + len(t))
+        else:
+            out.append((t.idx, t.idx + len(t)))
+        glue = False
+    while out and cues.has("name_suffixes", kd.doc.text[out[-1][0] : out[-1][1]]):
+        out.pop()
+    return out
+
+
+def _surname_keys(m: Mention, kd: KeyDoc, cues: Cues) -> list[tuple[str, ...]]:
+    """Folded keys of a person's surname: 'Abu Mohammad al-Golani' -> (al, gulani) and (gulani,)."""
+    words = _words(m, kd, cues)
+    if len(words) < 2:
+        return []
+    key = kd.keys_of(*words[-1])
+    keys = [key]
+    if key and key[0] == ARTICLE and len(key) > 1:
+        keys.append(key[1:])
+    return keys
+
+
+def _repeats(mentions: list[Mention], kd: KeyDoc, cues: Cues) -> list[Mention]:
+    """A person named in full lends their surname to the rest of the document ("Kyle Orton" ...
+    "Orton"), a full kunya name its short kunya ("Abu Qatada"); every unknown name and surname is then
+    recorded at its other occurrences too. Risk: two people sharing a surname or a kunya in one
+    document: a key with two owners is left alone."""
+    owners: dict[tuple[str, ...], set[tuple[str | None, str | None]]] = {}
+    kunyas: dict[tuple[str, ...], set[tuple[str | None, str | None]]] = {}
+    for m in mentions:
+        if m.entity_type != "person":
+            continue
+        for key in _surname_keys(m, kd, cues):
+            owners.setdefault(key, set()).add((m.entity_id, m.cluster))
+        words = _words(m, kd, cues)
+        if len(words) >= 3 and cues.has("kunya_prefixes", kd.doc.text[words[0][0] : words[0][1]]):
+            kunyas.setdefault(kd.keys_of(words[0][0], words[1][1]), set()).add((m.entity_id, m.cluster))
+    names = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
+    names.update({k: next(iter(v)) for k, v in kunyas.items() if len(v) == 1 and k not in owners})
+    # a one-word or short-kunya unknown name of the document that is such a name takes its identity;
+    # an unknown one-word "place" or "organisation" that is a surname ("in Mayer's career") is the person
+    for m in mentions:
+        if m.entity_id is not None or m.cluster is None:
+            continue
+        key = kd.keys_of(m.start, m.end)
+        one_word = len(_words(m, kd, cues)) == 1
+        if key in names and (one_word or key in kunyas):
+            m.entity_type = "person"
+            m.entity_id, m.cluster = names[key]
+            if m.entity_id:
+                m.method = "coreference"
+    # a knowledge-base person named by a bare kunya is the document's own "Abu X al-Y" when it names one
+    # in full: the full name is the more specific ("Abu Qatada al-Baghli" ... "Abu Qatada")
+    for m in mentions:
+        key = kd.keys_of(m.start, m.end)
+        if m.entity_type == "person" and m.entity_id and key in kunyas and len(kunyas[key]) == 1:
+            eid, cluster = next(iter(kunyas[key]))
+            if eid is None:
+                m.entity_id, m.cluster, m.method = None, cluster, "coreference"
+    # every unknown name and surname at its other occurrences
+    repeats = {key: ("person", eid, cluster) for key, (eid, cluster) in names.items()}
+    for m in mentions:
+        if m.entity_id is None and m.cluster:
+            key = kd.keys_of(m.start, m.end)
+            if key:
+                repeats.setdefault(key, (m.entity_type, None, m.cluster))
+    if not repeats:
+        return mentions
+    matcher = KeyMatcher(kd.doc.vocab)
+    for key, payload in repeats.items():
+        matcher.add(key, payload)
+    taken = _Taken(mentions)
+    out = list(mentions)
+    for t0, t1, (etype, eid, cluster) in sorted(matcher.find(kd), key=lambda x: (x[0], -x[1])):
+        first = kd.doc[t0]
+        if not (first.text[:1].isupper() or (first.lower_ in WRITTEN_ARTICLES and t1 - t0 > 1)):
+            continue
+        start, end = kd.chars(t0, t1)
+        if not taken.hits(start, end):
+            new = Mention(start, end, kd.doc.text[start:end], etype, eid, "coreference", cluster)
+            out.append(new)
+            taken.add(new)
+    return out
+
+
+# --- 6. short forms and back references ---------------------------------------------------------------
+# Words after which the rest of a group or organisation name is a complement the text may drop on
+# a later mention: "National Front for Liberation" ... "the National Front".
+_COMPLEMENT_WORDS = ("for", "of")
+_ORGS = ("armed_group", "organisation")
+
+
+def _short_forms(mentions: list[Mention], kb: KnowledgeBase, kd: KeyDoc) -> None:
+    """An unknown group or organisation name that is the head of a linked name in the same document
+    (the words before its "for"/"of" complement) names that entity: "Syrian Observatory for Human
+    Rights" ... "the Syrian Observatory". A head shared by two linked names stays unknown."""
+    heads: dict[tuple[str, ...], set[str]] = {}
+    for m in mentions:
+        if m.entity_id is None or m.entity_type not in _ORGS:
+            continue
+        for w in re.finditer(r"\S+", m.surface):
+            if w.group(0).lower() in _COMPLEMENT_WORDS and w.start() > 0:
+                head_end = m.start + len(m.surface[: w.start()].rstrip())
+                if " " in m.surface[: w.start()].strip():
+                    heads.setdefault(kd.keys_of(m.start, head_end), set()).add(m.entity_id)
+                break
+    for m in mentions:
+        if m.entity_id is not None or m.entity_type not in _ORGS:
+            continue
+        owners = heads.get(kd.keys_of(m.start, m.end), set())
+        if len(owners) == 1:
+            eid = next(iter(owners))
+            entity = kb.get(eid)
+            m.entity_id, m.cluster, m.method = eid, None, "coreference"
+            if entity is not None:
+                m.entity_type = entity.type
+
+
+def _head_of(surface: str) -> str | None:
+    """The head noun of a name: its last word, or the word before its "of"/"for" complement."""
+    words = surface.split()
+    for k in range(1, len(words)):
+        if words[k] in _COMPLEMENT_WORDS:
+            return words[k - 1]
+    return words[-1] if len(words) >= 2 else None
+
+
+def _back_references(text: str, mentions: list[Mention], cues: Cues) -> list[Mention]:
+    """ "the Observatory" after "Syrian Observatory for Human Rights": a capitalised head noun after
+    "the" refers back to the one earlier name of the document it heads. A head shared by two entities
+    is left alone; so is a head followed by another capitalised word (a longer name)."""
+    owners: dict[str, dict[str | None, Mention]] = {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        if m.entity_type not in _ORGS or m.key is None:
+            continue
+        head = _head_of(m.surface)
+        if head and cues.has("back_reference_heads", head):
+            owners.setdefault(head, {}).setdefault(m.key, m)
+    by_span = {(m.start, m.end): m for m in mentions}
+    taken = _Taken(mentions)
+    out = list(mentions)
+    for head, by_key in owners.items():
+        if len(by_key) != 1:
+            continue
+        src = next(iter(by_key.values()))
+        for hm in re.finditer(r"\b[Tt]he (" + re.escape(head) + r")\b(?!-)(?! +[A-Z])", text):
+            s0, s1 = hm.span(1)
+            if s0 < src.end:
+                continue
+            prior = by_span.get((s0, s1))
+            if prior is not None and prior.entity_id is None:
+                _take_identity(prior, src)
+                prior.entity_type = src.entity_type
+            elif not taken.hits(s0, s1):
+                new = _like(src, s0, s1, head)
+                out.append(new)
+                taken.add(new)
+    return out
+
+
+# --- 7. misspellings ----------------------------------------------------------------------------------
+# A misspelt word must be at least this long (unfolded) to be recognised as a misspelling of another.
+MISSPELLING_MIN_LETTERS = 4
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Are a and b one substitution, insertion, deletion or swap of neighbours apart (not equal)?"""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        i, j = (diff + [0, 0])[:2]
+        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _name_words(surface: str) -> list[tuple[str, str]]:
+    """(folded key, raw word) of each word of a name, written articles left out."""
+    out = []
+    for word in surface.split():
+        parts = [p for p in re.split(r"[-‐‑]", word) if p and p.casefold() not in WRITTEN_ARTICLES]
+        if parts:
+            out.append(("-".join(fold_word(p) for p in parts), word))
+    return out
+
+
+def _misspellings(mentions: list[Mention]) -> None:
+    """An unknown name the document writes once that is one typing slip away from a name it writes at
+    least twice (same type, same number of words, one word of four or more letters differing by one
+    letter, the first letters equal) is a misspelling of that name and takes its identity: "Abu Saad" x3
+    ... "Abi Saaf". Risk: two different people one letter apart in one article, and one of them named
+    once only."""
+    counts: dict[str, int] = {}
+    first: dict[str, Mention] = {}
+    for m in mentions:
+        if m.key:
+            counts[m.key] = counts.get(m.key, 0) + 1
+            first.setdefault(m.key, m)
+    targets = [(m, _name_words(m.surface)) for key, m in first.items() if counts[key] >= 2]
+    for m in mentions:
+        if m.entity_id is not None or m.key is None or counts[m.key] != 1:
+            continue
+        words = _name_words(m.surface)
+        found = set()
+        for target, twords in targets:
+            if target.entity_type != m.entity_type or len(twords) != len(words):
+                continue
+            diffs = [(a, b) for a, b in zip(words, twords, strict=True) if a[0] != b[0]]
+            if len(diffs) != 1:
+                continue
+            (k1, w1), (k2, w2) = diffs[0]
+            if min(len(w1), len(w2)) < MISSPELLING_MIN_LETTERS or w1[0].casefold() != w2[0].casefold():
+                continue
+            if _one_edit(w1.casefold(), w2.casefold()) or _one_edit(k1, k2):
+                found.add((target.entity_id, target.cluster))
+        if len(found) == 1:
+            m.entity_id, m.cluster = next(iter(found))
+            if m.entity_id:
+                m.method = "coreference"
