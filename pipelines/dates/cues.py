@@ -154,13 +154,15 @@ def comparison(since: Token, lex: Lexicon) -> bool:
     interval: a superlative ("its lowest level since 1997", "the worst fall since 1987") or a first time
     ("the first gain since 2005"). A negated state ("has not stopped since Monday") stays open."""
     head = since.head
-    scope = [head, *head.children]
-    if head.pos_ in ("VERB", "AUX"):
-        scope += [
-            g for c in head.children if c.dep_ in ("dobj", "attr", "npadvmod", "prep") for g in c.subtree
+    if head.pos_ in ("VERB", "AUX"):  # the verb's object or predicate: "posted its first loss since 1992"
+        scope = [
+            g
+            for c in head.children
+            if c.dep_ in ("dobj", "attr", "npadvmod", "prep", "acomp")
+            for g in c.subtree
         ]
-    elif head.head is not head:
-        scope.append(head.head)
+    else:  # the phrase "since" modifies: "the highest since 1983", "Nikkei at lowest level since '82"
+        scope = [*head.subtree, head.head]
     return any(
         t.i < since.i and (t.tag_ in ("JJS", "RBS") or t.lower_ in lex.words["comparison_words"])
         for t in scope

@@ -21,7 +21,6 @@ from pipelines.dates.calendar_math import valid_day
 from pipelines.dates.lexicon import Lexicon
 from pipelines.dates.nodes import (
     IMPLICIT,
-    AgoNode,
     CenturyNode,
     ClockNode,
     Ctx,
@@ -35,7 +34,6 @@ from pipelines.dates.nodes import (
     PartNode,
     QuarterNode,
     RangeNode,
-    RelDayNode,
     RelUnitNode,
     SeasonNode,
     TextRelNode,
@@ -202,7 +200,7 @@ class Grammar:
         tok = self.toks[i]
         if cues.other_entity(tok) or cues.is_count(tok) or cues.is_quantity(tok, self.lex):
             return False
-        if self.labelled(i) or self.model_number(i):
+        if self.labelled(i) or self.model_number(i) or self.in_name(i):
             return False
         if self.low(i - 1) in self.w["dimension_words"] and (self.is_num(i - 2) or self.is_num(i - 3)):
             return False  # "1080 x 1920"
@@ -214,6 +212,15 @@ class Grammar:
             if other is None and not short:
                 return False  # "2014 to 300": a count range
         return cues.date_entity(tok) or self.low(i - 1) in self.w["month_triggers"]
+
+    def in_name(self, i: int) -> bool:
+        """A number between two proper nouns is part of a name ("the Russell 2000 Index", "Agenda 2063
+        Summit"), unless one of them is a month or weekday. Risk: a headline "Syria 2015 Report" loses it."""
+        names = [self.toks[k] for k in (i - 1, i + 1) if 0 <= k < self.n and self.toks[k].pos_ == "PROPN"]
+        timely = [
+            t for t in names if t.lower_.rstrip(".") in self.lex.months or t.lower_ in self.lex.weekdays
+        ]
+        return len(names) == 2 and not timely
 
     def model_number(self, i: int) -> bool:
         """A 4-digit number right after an all-capitals product code ("RTX 2060") is a model number.
@@ -380,6 +387,8 @@ class Grammar:
         """ "'82": a year of the publication's century (or the one before, if that would be later)."""
         if self.low(i) != "'" or not self.glued(i) or not self.is_num(i + 1) or len(self.low(i + 1)) != 2:
             return None
+        if not (in_range or self.low(i - 1) in self.w["month_triggers"]):
+            return None  # "iLife '11": a version
         return i + 2, YearNode(YearRef("short", int(self.low(i + 1))))
 
     def p_decade(self, i: int, in_range: bool) -> Match | None:
@@ -471,16 +480,16 @@ class Grammar:
             if word == "today" and cues.generic_today(self.toks[i], self.lex):
                 return None
             j = i + 2 if self.low(i + 1) in tod and word != "tonight" else i + 1
-            return j, RelDayNode(offset)
+            return j, RelUnitNode("day", offset)
         if word == "last" and self.low(i + 1) == "night":
-            return i + 2, RelDayNode(-1)
+            return i + 2, RelUnitNode("day", -1)
         if word == "this" and self.low(i + 1) in tod and self.low(i + 1) != "night":
-            return i + 2, RelDayNode(0)
+            return i + 2, RelUnitNode("day", 0)
         if word == "the" and self.low(i + 1) == "day" and self.low(i + 3) in {"yesterday", "tomorrow"}:
             if self.low(i + 2) == "before" and self.low(i + 3) == "yesterday":
-                return i + 4, RelDayNode(-2)
+                return i + 4, RelUnitNode("day", -2)
             if self.low(i + 2) == "after" and self.low(i + 3) == "tomorrow":
-                return i + 4, RelDayNode(2)
+                return i + 4, RelUnitNode("day", 2)
         return None
 
     def p_weekday(self, i: int, in_range: bool) -> Match | None:
@@ -593,7 +602,7 @@ class Grammar:
             return None
         after = self.low(j + 1)
         if after == "ago":
-            return j + 2, AgoNode(unit, n)
+            return j + 2, RelUnitNode(unit, -n)
         # "eleven days later", "two years earlier": an elapsed time counted from an event, like "in 10 days"
         # a duration in the sense of SPEC §4. It yields no date mention, but it still moves the narrative
         # on: "Two years later it spread. The following year ..." (see extract_dates).
@@ -713,16 +722,19 @@ class Grammar:
             edge = self.p_edge(k + 1, ordinal != "first")
             if edge is not None:
                 return edge
+        hyphenated = self.low(i + 1) in _DASHES and self.glued(i) and self.low(i + 2) == "quarter"
+        if hyphenated and word in self.m["quarters"] and self.toks[i + 2].head.pos_ == "NOUN":
+            k, kind_word = i - 1, "quarter"  # "third-quarter results": the quarter as a modifier
         if (
             kind_word == "quarter"
             and ordinal in self.m["quarters"]
-            and word == "the"
+            and (word == "the" or hyphenated)
             and self.low(k + 2) != "of"
         ):
             # "the fourth quarter": the latest such quarter that started by publication
             if self.sentence_has(self.w["game_words"]):
                 return None  # "scored 24 points in the third quarter": a period of a game
-            return k + 2, QuarterNode(self.m["quarters"][ordinal])
+            return (i + 3 if hyphenated else k + 2), QuarterNode(self.m["quarters"][ordinal])
         if self.low(k + 2) != "of":
             return None
         if kind_word == "half" and ordinal in self.m["halves"]:
@@ -912,7 +924,7 @@ class Grammar:
             c for c in (self.p_open(i), self.p_range(i), self.p_part(i), self.p_point(i)) if c is not None
         ]
         best = max(cands, key=lambda c: c[0]) if cands else None
-        if best is not None and isinstance(best[1], DayNode | WeekdayNode | RelDayNode):
+        if best is not None and _one_day(best[1]):
             k = best[0] + (self.low(best[0]) == ",")
             clock = self.p_clock(k + (self.low(k) == "at"))
             return best if clock is None else (clock[0], best[1])
@@ -922,7 +934,7 @@ class Grammar:
                 return None
             k = clock[0] + (self.low(clock[0]) == ",")
             day = self.p_point(k + (self.low(k) == "on"))
-            if day is not None and isinstance(day[1], DayNode | WeekdayNode | RelDayNode):
+            if day is not None and _one_day(day[1]):
                 return day[0], day[1]
             return clock
         return best
@@ -935,6 +947,11 @@ def _longest(forms: dict[str, int]) -> frozenset[str]:
         if len(form) > len(longest.get(num, "")):
             longest[num] = form
     return frozenset(longest.values())
+
+
+def _one_day(node: Node) -> bool:
+    """A day a clock time can be written with: a date, a weekday, yesterday / today / tomorrow."""
+    return isinstance(node, DayNode | WeekdayNode) or (isinstance(node, RelUnitNode) and node.unit == "day")
 
 
 def _adjacent(a: Node, b: Node) -> bool:

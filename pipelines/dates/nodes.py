@@ -266,19 +266,6 @@ class SeasonNode(Node):
 
 
 @dataclass
-class RelDayNode(Node):
-    """today / yesterday / tomorrow: an offset in days from publication."""
-
-    offset: int
-    deictic = True
-
-    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
-        if ctx.published is None:
-            return None
-        return Res(day_interval(ctx.published + self.offset * _DAY), "publication")
-
-
-@dataclass
 class WeekdayNode(Node):
     """mode: 'le' (latest not after publication: "on Monday"), 'lt' ("last Monday": latest strictly
     before), 'gt' ("next Monday": earliest strictly after), 'this' (in the publication's ISO week)."""
@@ -307,7 +294,8 @@ class WeekdayNode(Node):
 
 @dataclass
 class RelUnitNode(Node):
-    """this/last/next week|weekend|month|year|decade relative to publication."""
+    """The calendar unit containing publication moved by `delta` units: today / yesterday / tomorrow (unit
+    day), this / last / next week|weekend|month|year|decade, "three days ago" (delta -3)."""
 
     unit: str
     delta: int
@@ -347,22 +335,6 @@ def unit_interval(unit: str, day: D, delta: int) -> Interval | None:
     if unit == "century":
         return century_interval(day.year // 100 * 100 + 100 * delta)
     return None
-
-
-@dataclass
-class AgoNode(Node):
-    """ "three days ago": the unit containing publication minus n units."""
-
-    unit: str
-    n: int
-    deictic = True
-
-    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
-        pub = ctx.published
-        if pub is None:
-            return None
-        iv = unit_interval(self.unit, pub, -self.n)
-        return None if iv is None else Res(iv, "publication")
 
 
 @dataclass
