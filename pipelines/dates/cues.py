@@ -42,7 +42,7 @@ def is_count(tok: Token) -> bool:
         or "\n" in tok.doc.text[tok.idx : head.idx]
     ):
         return False
-    before = tok.nbor(-1) if tok.i > tok.sent.start else None
+    before = tok.nbor(-1) if tok.i > 0 and not tok.is_sent_start else None
     return before is None or (before.pos_ not in _DETERMINERS and before.tag_ != "POS")
 
 
@@ -73,6 +73,12 @@ def _finite(verb: Token) -> bool:
 
 def _infinitive(verb: Token) -> bool:
     return any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
+
+
+def _after_object(verb: Token) -> bool:
+    """An infinitive right after its governing verb's object: "announced a meeting to be held" (the parser
+    often attaches it to the verb rather than to the noun it describes)."""
+    return verb.dep_ == "advcl" and any(c.dep_ == "dobj" and c.i < verb.i for c in verb.head.children)
 
 
 def looks_ahead(root: Token, lex: Lexicon) -> bool:
@@ -113,9 +119,9 @@ def looks_ahead(root: Token, lex: Lexicon) -> bool:
         auxes = [c for c in head.children if c.dep_ in _AUX]
         if head.lemma_.lower() in future or any(a.lemma_.lower() in future for a in auxes):
             return True
-        if _infinitive(head) and head.dep_ in ("acl", "relcl", "ROOT"):
+        if _infinitive(head) and (head.dep_ in ("acl", "relcl", "ccomp", "ROOT") or _after_object(head)):
             return (
-                True  # "an event to be held on October 12"; a headline "Markets to remain shut until Friday"
+                True  # "a meeting to be held on 20 March"; a headline "Crossings to remain shut until Friday"
             )
         if _finite(head) and head.dep_ not in ("advcl", "conj"):
             return prep in lex.words["deadline_preps"]
@@ -132,7 +138,9 @@ def generic_today(tok: Token, lex: Lexicon) -> bool:
     comparison clause ("as it is today"); or a possessive before a proper name ("today's Syria")."""
     lasting = lex.words["lasting_lemmas"]
     head = tok.head
-    if head.lemma_.lower() in lasting or (tok.i > tok.sent.start and tok.nbor(-1).lemma_.lower() in lasting):
+    if head.lemma_.lower() in lasting or (
+        tok.i > 0 and not tok.is_sent_start and tok.nbor(-1).lemma_.lower() in lasting
+    ):
         return True
     if tok.dep_ == "poss":
         return head.pos_ == "PROPN"

@@ -677,7 +677,7 @@ class Grammar:
     def phrase_at(self, i: int, phrases: dict[tuple[str, ...], str]) -> tuple[int, str] | None:
         best = None
         for words, val in phrases.items():
-            if all(self.low(i + k) == w for k, w in enumerate(words)):
+            if words[0] == self.low(i) and all(self.low(i + k) == w for k, w in enumerate(words)):
                 if best is None or len(words) > best[0] - i:
                     best = (i + len(words), val)
         return best
@@ -919,7 +919,9 @@ class Grammar:
     # ----------------------------------------------------------------- driver
     def parse_at(self, i: int) -> Match | None:
         """The longest expression at token i; a clock time joins the day written next to it ("Tuesday at
-        18:00 UTC", "at 16:15 UTC, June 1st")."""
+        18:00 UTC", "at 16:15 UTC, June 1st"). After "every" or "each" an expression is a set: none."""
+        if self.low(i - 1) in self.w["set_words"]:
+            return None
         cands = [
             c for c in (self.p_open(i), self.p_range(i), self.p_part(i), self.p_point(i)) if c is not None
         ]

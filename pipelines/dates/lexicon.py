@@ -36,6 +36,7 @@ _WORD_LISTS = (
     "comparison_words",
     "open_end_words",
     "clock_words",
+    "set_words",
 )
 _INT_MAPS = (
     "halves",
