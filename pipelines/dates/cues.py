@@ -46,6 +46,19 @@ def is_count(tok: Token) -> bool:
     return before is None or (before.pos_ not in _DETERMINERS and before.tag_ != "POS")
 
 
+def label_number(tok: Token, lex: Lexicon) -> bool:
+    """A number that belongs to the name or label right before it, which the parse makes its head
+    ("Resolution 1990", "Route 1990", "RTX 2060", "the Russell 2000 Index"; not "March 2012"), or that
+    another number governs ("1080 x 1920"). Risk: a year after a capitalised name ("WWDC 2005") is lost."""
+    head = tok.head
+    if head is not tok and head.like_num and tok.dep_ != "conj":
+        return True
+    if head.i != tok.i - 1 or not head.text[:1].isupper() or head.pos_ not in ("PROPN", "NOUN"):
+        return False
+    word = head.lower_.rstrip(".")
+    return word not in lex.months and word not in lex.weekdays
+
+
 def is_quantity(tok: Token, lex: Lexicon) -> bool:
     """A number governed by a verb of change or count, directly or through a preposition: "rose to 2015",
     "a score of 2072"."""

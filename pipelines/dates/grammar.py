@@ -119,9 +119,8 @@ class Grammar:
 
     def in_identifier(self, i: int) -> bool:
         """Number i is one part of an identifier: numbers glued by "-", "/" or "." ("20241011-02") where one
-        part has five or more digits (no date has), or more than two numbers, or that a label word introduces
-        ("No. 14-2023", "release 2023-117"). Written ranges ("18-20 February", "2014-15") have neither.
-        Risk: a range right after a label ("phase 2012-2014") is no longer a date."""
+        part has five or more digits (no date has), or more than two numbers, or after "No." ("No. 14-2023").
+        Written ranges ("18-20 February", "2014-15") have none of them."""
         a = b = i
         while self.glued(a - 2) and self.glued(a - 1) and self.low(a - 1) in _SEPS and self.is_num(a - 2):
             a -= 2
@@ -130,12 +129,7 @@ class Grammar:
         if a == b:
             return False
         parts = [self.toks[k].text for k in range(a, b + 1, 2)]
-        return any(len(p) >= 5 for p in parts) or len(parts) > 2 or self.labelled(a)
-
-    def labelled(self, i: int) -> bool:
-        """A label word right before token i ("Resolution 2368", "No. 14", "No 14")."""
-        before = self.low(i - 1)
-        return before == "no." or (before in self.w["label_words"] and self.is_word(i - 1))
+        return any(len(p) >= 5 for p in parts) or len(parts) > 2 or self.low(a - 1) == "no."
 
     def in_number(self, i: int) -> bool:
         """Token i is part of a larger written number or identifier: $2014, 2014%, A2014, No. 14-2023."""
@@ -194,16 +188,14 @@ class Grammar:
         return any(w in words for w in self.lows)
 
     def year_ok(self, i: int, in_range: bool = False) -> bool:
-        """Is the 4-digit number at i used as a year? Not in a name ("Resolution 1990"), not a count
-        ("2014 fighters") or a quantity ("rose to 2015"), not a model number or a dimension; a bare one
-        needs spaCy's DATE label or a temporal preposition before it."""
+        """Is the 4-digit number at i used as a year? Not in a name ("Resolution 1990", "RTX 2060"), not a
+        count ("2014 fighters"), a quantity ("rose to 2015") or a part of another number ("1080 x 1920"); a
+        bare one needs spaCy's DATE label or a temporal preposition before it."""
         tok = self.toks[i]
         if cues.other_entity(tok) or cues.is_count(tok) or cues.is_quantity(tok, self.lex):
             return False
-        if self.labelled(i) or self.model_number(i) or self.in_name(i):
+        if cues.label_number(tok, self.lex):
             return False
-        if self.low(i - 1) in self.w["dimension_words"] and (self.is_num(i - 2) or self.is_num(i - 3)):
-            return False  # "1080 x 1920"
         if in_range:
             return True
         if self.low(i + 1) in {"to", "and", "or", *_DASHES} and self.is_num(i + 2):
@@ -212,23 +204,6 @@ class Grammar:
             if other is None and not short:
                 return False  # "2014 to 300": a count range
         return cues.date_entity(tok) or self.low(i - 1) in self.w["month_triggers"]
-
-    def in_name(self, i: int) -> bool:
-        """A number between two proper nouns is part of a name ("the Russell 2000 Index", "Agenda 2063
-        Summit"), unless one of them is a month or weekday. Risk: a headline "Syria 2015 Report" loses it."""
-        names = [self.toks[k] for k in (i - 1, i + 1) if 0 <= k < self.n and self.toks[k].pos_ == "PROPN"]
-        timely = [
-            t for t in names if t.lower_.rstrip(".") in self.lex.months or t.lower_ in self.lex.weekdays
-        ]
-        return len(names) == 2 and not timely
-
-    def model_number(self, i: int) -> bool:
-        """A 4-digit number right after an all-capitals product code ("RTX 2060") is a model number.
-        Risk: a year after an acronym with no preposition ("NATO 2030") is dropped too."""
-        if i < 1 or not self.is_word(i - 1) or self.glued(i - 1):
-            return False
-        word = self.toks[i - 1].text
-        return len(word) >= 2 and word.isupper() and word.lower() not in self.lex.months
 
     def number_at(self, i: int) -> tuple[int, int] | None:
         """A small count: digits (1..999, not part of a bigger number) or a number word."""

@@ -23,8 +23,6 @@ _WORD_LISTS = (
     "strict_duration_preps",
     "window_preps",
     "season_triggers",
-    "label_words",
-    "dimension_words",
     "game_words",
     "weekday_name_words",
     "era_bc",
