@@ -2,14 +2,12 @@
 
 `join_within_document` runs, in order:
 1. an unknown place with the consonants of exactly one knowledge-base place is that place;
-2. a place noun after a place's name belongs to the mention ("Idlib province", "al-Uqab prison");
-3. a name defined in brackets right after another ("Long Name (ACR)") is the same entity;
-4. "X, also known as Y": both names are one entity;
-5. a person named in full lends their surname (and a kunya its short form) to the rest of the document,
+2. a name defined in brackets right after another ("Long Name (ACR)") is the same entity;
+3. "X, also known as Y": both names are one entity;
+4. a person named in full lends their surname (and a kunya its short form) to the rest of the document,
    and an unknown name is recorded at its other occurrences too (one PhraseMatcher pass over the Doc);
-6. an unknown group or organisation that is the head of a linked name is that entity ("the National
-   Front" after "National Front for Liberation"); "the Observatory" refers back to the one name it heads;
-7. a name written once and one typing slip away from a name written twice or more is that name.
+5. an unknown group or organisation that is the head of a linked name is that entity ("the National
+   Front" after "National Front for Liberation"); "the Observatory" refers back to the one name it heads.
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ from pipelines.entities.cues import Cues
 from pipelines.entities.kb import KnowledgeBase
 from pipelines.entities.matcher import WRITTEN_ARTICLES, KeyDoc, KeyMatcher, get_matcher
 from pipelines.entities.mention import Mention
-from pipelines.entities.normalise import ARTICLE, fold_phrase, fold_word
+from pipelines.entities.normalise import ARTICLE, fold_phrase
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -31,14 +29,11 @@ def join_within_document(
     text: str, mentions: list[Mention], kb: KnowledgeBase, kd: KeyDoc, cues: Cues
 ) -> list[Mention]:
     _close_place_variants(mentions, kb, kd)
-    _class_nouns(text, mentions, kd)
     mentions = _parenthetical_names(text, mentions)
     _also_known_as(text, mentions)
     mentions = _repeats(mentions, kd, cues)
     _short_forms(mentions, kb, kd)
-    mentions = _back_references(text, mentions, cues)
-    _misspellings(mentions)
-    return mentions
+    return _back_references(text, mentions, cues)
 
 
 class _Taken:
@@ -106,36 +101,7 @@ def _close_place_variants(mentions: list[Mention], kb: KnowledgeBase, kd: KeyDoc
             m.entity_id, m.cluster, m.method = next(iter(owners)), None, "coreference"
 
 
-# --- 2. place nouns -----------------------------------------------------------------------------------
-# A place noun right after a place's name that belongs to the mention. "province"/"governorate": the
-# same entity (a bare governorate name already names both, see kb/places.yaml). A facility or a feature
-# after a name the knowledge base does not know ("al-Uqab prison", "the Balikh valley") is named by
-# both words: the bare word is no place of its own. After a known place ("the Ghwayran prison") the
-# mention stays the known place, as the knowledge base's convention is (kb/places.yaml).
-_ADMIN_NOUN = re.compile(r" (?:province|governorate)\b")
-_FEATURE_NOUN = re.compile(
-    r" (?:(?:military |civil |international )?(?:airport|airbase|air base)"
-    r"|prison|jail|valley|highway|motorway|dam)\b"
-)
-
-
-def _class_nouns(text: str, mentions: list[Mention], kd: KeyDoc) -> None:
-    starts = {m.start for m in mentions}
-    for m in mentions:
-        if m.entity_type != "location":
-            continue
-        admin = _ADMIN_NOUN.match(text, m.end)
-        feature = None if admin or m.entity_id else _FEATURE_NOUN.match(text, m.end)
-        hit = admin or feature
-        if hit is None or any(m.end < s < hit.end() for s in starts):
-            continue
-        m.end = hit.end()
-        m.surface = text[m.start : m.end]
-        if feature:
-            m.cluster = "new:location:" + "-".join(k for k in kd.keys_of(m.start, m.end) if k != ARTICLE)
-
-
-# --- 3. names defined in brackets ---------------------------------------------------------------------
+# --- 2. names defined in brackets ---------------------------------------------------------------------
 # "Long Name (ACR)", "Long Name (Other Name)", "ACR (Long Name)": a name defined in brackets right
 # after another names the same entity. An acronym so defined is a mention wherever the document
 # writes it (case-sensitive, whole word).
@@ -175,7 +141,6 @@ def _parenthetical_names(text: str, mentions: list[Mention]) -> list[Mention]:
     by_span = {(m.start, m.end): m for m in mentions}
     taken = _Taken(mentions)
     out = list(mentions)
-    defined: list[Mention] = []
     for a in sorted(mentions, key=lambda m: m.start):
         pm = _PAREN.match(text, a.end)
         if not pm:
@@ -208,7 +173,6 @@ def _parenthetical_names(text: str, mentions: list[Mention]) -> list[Mention]:
         new = _like(a, y0, y1, inner)
         out.append(new)
         taken.add(new)
-        defined.append(new)
     # "ACR (Long Name)"
     for b in sorted(out, key=lambda m: m.start):
         if b.entity_type not in ("armed_group", "organisation") or text[b.end : b.end + 1] != ")":
@@ -225,18 +189,10 @@ def _parenthetical_names(text: str, mentions: list[Mention]) -> list[Mention]:
         new = _like(b, s0, s1, pm.group(1))
         out.append(new)
         taken.add(new)
-        defined.append(new)
-    # the defined acronyms wherever else the document writes them
-    for d in defined:
-        for m in re.finditer(r"(?<![\w-])" + re.escape(d.surface) + r"(?![\w-])", text):
-            if not taken.hits(m.start(), m.end()):
-                new = _like(d, m.start(), m.end(), d.surface)
-                out.append(new)
-                taken.add(new)
-    return out
+    return out  # the defined acronyms' other occurrences are found with every unknown name's (_repeats)
 
 
-# --- 4. also known as ---------------------------------------------------------------------------------
+# --- 3. also known as ---------------------------------------------------------------------------------
 # "X, also known as Y", "X (aka Y)", "X, alias Y", "X, whose real name is Y": both names are one entity.
 # "formerly" is left out: a renamed group is a distinct entity joined by a lineage (SPEC §5).
 # Risk: "X, known as the Y of Z" where Y is a different entity's name is rare in edited text; two
@@ -264,7 +220,7 @@ def _also_known_as(text: str, mentions: list[Mention]) -> None:
         _same_identity(dst, src, mentions)
 
 
-# --- 5. surnames, kunyas and repeats ------------------------------------------------------------------
+# --- 4. surnames, kunyas and repeats ------------------------------------------------------------------
 def _words(m: Mention, kd: KeyDoc, cues: Cues) -> list[tuple[int, int]]:
     """Character spans of the words of a mention (tokens that have keys), generational suffixes left
     out at the end, a hyphenated written article joined to the word after it ("al-Golani")."""
@@ -360,7 +316,7 @@ def _repeats(mentions: list[Mention], kd: KeyDoc, cues: Cues) -> list[Mention]:
     return out
 
 
-# --- 6. short forms and back references ---------------------------------------------------------------
+# --- 5. short forms and back references ---------------------------------------------------------------
 # Words after which the rest of a group or organisation name is a complement the text may drop on
 # a later mention: "National Front for Liberation" ... "the National Front".
 _COMPLEMENT_WORDS = ("for", "of")
@@ -433,67 +389,3 @@ def _back_references(text: str, mentions: list[Mention], cues: Cues) -> list[Men
                 out.append(new)
                 taken.add(new)
     return out
-
-
-# --- 7. misspellings ----------------------------------------------------------------------------------
-# A misspelt word must be at least this long (unfolded) to be recognised as a misspelling of another.
-MISSPELLING_MIN_LETTERS = 4
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Are a and b one substitution, insertion, deletion or swap of neighbours apart (not equal)?"""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) == 1:
-            return True
-        i, j = (diff + [0, 0])[:2]
-        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
-
-
-def _name_words(surface: str) -> list[tuple[str, str]]:
-    """(folded key, raw word) of each word of a name, written articles left out."""
-    out = []
-    for word in surface.split():
-        parts = [p for p in re.split(r"[-‐‑]", word) if p and p.casefold() not in WRITTEN_ARTICLES]
-        if parts:
-            out.append(("-".join(fold_word(p) for p in parts), word))
-    return out
-
-
-def _misspellings(mentions: list[Mention]) -> None:
-    """An unknown name the document writes once that is one typing slip away from a name it writes at
-    least twice (same type, same number of words, one word of four or more letters differing by one
-    letter, the first letters equal) is a misspelling of that name and takes its identity: "Abu Saad" x3
-    ... "Abi Saaf". Risk: two different people one letter apart in one article, and one of them named
-    once only."""
-    counts: dict[str, int] = {}
-    first: dict[str, Mention] = {}
-    for m in mentions:
-        if m.key:
-            counts[m.key] = counts.get(m.key, 0) + 1
-            first.setdefault(m.key, m)
-    targets = [(m, _name_words(m.surface)) for key, m in first.items() if counts[key] >= 2]
-    for m in mentions:
-        if m.entity_id is not None or m.key is None or counts[m.key] != 1:
-            continue
-        words = _name_words(m.surface)
-        found = set()
-        for target, twords in targets:
-            if target.entity_type != m.entity_type or len(twords) != len(words):
-                continue
-            diffs = [(a, b) for a, b in zip(words, twords, strict=True) if a[0] != b[0]]
-            if len(diffs) != 1:
-                continue
-            (k1, w1), (k2, w2) = diffs[0]
-            if min(len(w1), len(w2)) < MISSPELLING_MIN_LETTERS or w1[0].casefold() != w2[0].casefold():
-                continue
-            if _one_edit(w1.casefold(), w2.casefold()) or _one_edit(k1, k2):
-                found.add((target.entity_id, target.cluster))
-        if len(found) == 1:
-            m.entity_id, m.cluster = next(iter(found))
-            if m.entity_id:
-                m.method = "coreference"

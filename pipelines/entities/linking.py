@@ -86,6 +86,7 @@ def find_mentions(
             chosen.add(_Span(s.start, s.end, s.candidates, s.method))
     _add_entities(doc, chosen, cues)
     mentions = _link(text, list(chosen.items), kb, matcher, published, cues, kd)
+    _place_nouns_after(doc, mentions, kd, cues)
     mentions = join_within_document(text, mentions, kb, kd, cues)
     mentions.sort(key=lambda m: m.start)
     return mentions
@@ -240,6 +241,38 @@ def _link(
         m.entity_type = votes[key].most_common(1)[0][0]
         m.cluster = f"new:{m.entity_type}:{key}"
     return out
+
+
+# Nouns after a place's name that name the same place ("Sanliurfa province"), and modifiers a facility
+# noun may take ("Tabqa military airport").
+_ADMIN_NOUNS = frozenset({"province", "governorate"})
+_FACILITY_MODIFIERS = frozenset({"military", "civil", "international"})
+
+
+def _place_nouns_after(doc: Doc, mentions: list[Mention], kd: KeyDoc, cues: Cues) -> None:
+    """A place's mention takes the noun after it when the noun is part of the name: a province noun
+    always ("Sanliurfa province" is Sanliurfa); a facility or feature noun after a name the knowledge base
+    does not know ("the Balikh valley", "Tabqa military airport": the bare word is no place of its own).
+    After a known place the mention stays the known place, as the knowledge base's convention is."""
+    starts = {m.start for m in mentions}
+    for m in mentions:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if m.entity_type != "location" or span is None or span.end >= len(doc):
+            continue
+        k = span.end
+        if doc[k].lower_ not in _ADMIN_NOUNS:
+            if m.entity_id is not None:
+                continue
+            while k + 1 < len(doc) and doc[k].lower_ in _FACILITY_MODIFIERS:
+                k += 1
+            if doc[k].lower_ not in cues.lists["place_nouns_in_name"]:
+                continue
+        end = doc[k].idx + len(doc[k])
+        if any(m.end < s < end for s in starts):
+            continue
+        m.end, m.surface = end, doc.text[m.start : end]
+        if m.entity_id is None:
+            m.cluster = "new:location:" + "-".join(x for x in kd.keys_of(m.start, m.end) if x != ARTICLE)
 
 
 def _root(doc: Doc, m: Mention) -> int | None:

@@ -62,12 +62,22 @@ def name_spans(doc: Doc, cues: Cues) -> list[NameSpan]:
             ):
                 continue  # no capitalised word: no name ("jihadists", a number); or a heading
             t0 = _extend_left(doc, tokens[0].i, cues, ent.label_ == "PERSON", lower)
-            found.append(_typed(doc[t0 : tokens[-1].i + 1], etype, f"ner:{ent.label_}", cues))
+            t1 = tokens[-1].i + 1
+            named = _typed(doc[t0:t1], etype, f"ner:{ent.label_}", cues)
+            if not (ent.label_ == "ORG" and not named.typed_by_head and _model_number(doc, t1)):
+                found.append(named)
     out: list[NameSpan] = []
     for n in sorted(found, key=lambda n: (n.start - n.end, n.start)):
         if not any(n.start < o.end and o.start < n.end for o in out):
             out.append(n)
     return sorted(out, key=lambda n: n.start)
+
+
+def _model_number(doc: Doc, t1: int) -> bool:
+    """A maker's name before a model number names a product, not the maker ("a Boeing 737", "the Airbus
+    A380"). Units with a number ("Brigade 313") are typed by their head noun before this is asked."""
+    nxt = doc[t1] if t1 < len(doc) else None
+    return nxt is not None and doc[t1 - 1].whitespace_ == " " and any(c.isdigit() for c in nxt.text)
 
 
 # Short words a title-case headline leaves in lower case.

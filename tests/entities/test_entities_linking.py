@@ -159,18 +159,6 @@ def test_sample_mentions_are_exact_sorted_and_disjoint(kb, path: Path) -> None:
         assert a.end <= b.start
 
 
-def test_a_name_misspelt_once_takes_the_identity_of_the_name_written_often(kb) -> None:
-    text = (
-        "Abu Khattab Rawas, a former fighter, crossed in May. Abu Khattab Rawas said the smugglers "
-        "charged $500. Later Abi Khattab Rawaz added that he had paid twice."
-    )
-    ms = find_mentions(text, kb)
-    forms = [m for m in ms if m.surface.endswith(("Rawas", "Rawaz"))]
-    assert [m.surface for m in forms] == ["Abu Khattab Rawas", "Abu Khattab Rawas", "Abi Khattab Rawaz"]
-    assert all(m.entity_id is None for m in forms)  # unknown to the knowledge base: unlinked
-    assert len({m.cluster for m in forms}) == 1
-
-
 def test_two_names_one_letter_apart_stay_apart_when_both_recur(kb) -> None:
     text = (
         "Commander Jamil Hadid met Commander Jamil Hamid in Sarmada. Jamil Hadid left first; "
@@ -179,14 +167,3 @@ def test_two_names_one_letter_apart_stay_apart_when_both_recur(kb) -> None:
     ms = [m for m in find_mentions(text, kb) if m.surface.startswith("Jamil")]
     clusters = {m.surface: m.cluster for m in ms}
     assert clusters["Jamil Hadid"] != clusters["Jamil Hamid"]
-
-
-def test_a_misspelling_needs_the_same_first_letter_and_a_long_enough_word(kb) -> None:
-    text = (
-        "Abu Omar Kanjo spoke first. Abu Omar Kanjo then left. Abu Omar Banjo was not there, "
-        "nor was Abu Omar Kan."
-    )
-    ms = find_mentions(text, kb)
-    key = {m.surface: m.key for m in ms}
-    assert key["Abu Omar Banjo"] != key["Abu Omar Kanjo"]  # first letter differs
-    assert key.get("Abu Omar Kan") != key["Abu Omar Kanjo"]  # a three-letter word is too short to call a slip
