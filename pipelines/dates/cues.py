@@ -19,6 +19,7 @@ _SUBCLAUSE = ("xcomp", "conj", "advcl", "acl", "relcl", "ccomp", "pcomp")
 # Labels of a noun that is an argument of its verb (a date modifying it inherits the verb's tense).
 _ARGUMENT = ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "appos", "compound")
 _DETERMINERS = ("DET", "PRON")
+_TEMPORAL = ("when", "once", "until", "till", "after", "before", "as soon as")
 
 
 def other_entity(tok: Token) -> bool:
@@ -88,6 +89,14 @@ def _infinitive(verb: Token) -> bool:
     return any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
 
 
+def _temporal_clause(verb: Token) -> bool:
+    """The verb heads a "when"/"once"/"until" clause of another verb: its tense follows the main clause
+    ("will be infused when markets open", "would be infused when markets opened")."""
+    return verb.dep_ == "advcl" and any(
+        c.dep_ in ("mark", "advmod") and c.lower_ in _TEMPORAL for c in verb.children
+    )
+
+
 def _after_object(verb: Token) -> bool:
     """An infinitive right after its governing verb's object: "announced a meeting to be held" (the parser
     often attaches it to the verb rather than to the noun it describes)."""
@@ -127,8 +136,10 @@ def looks_ahead(root: Token, lex: Lexicon) -> bool:
                 return False
             head = head.head
             continue
-        if _past(head):
-            return False
+        if _past(head) and not _temporal_clause(head):
+            return (
+                False  # a temporal clause takes its time from its main clause: "would ... when they opened"
+            )
         auxes = [c for c in head.children if c.dep_ in _AUX]
         if head.lemma_.lower() in future or any(a.lemma_.lower() in future for a in auxes):
             return True
