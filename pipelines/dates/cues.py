@@ -19,6 +19,7 @@ _SUBCLAUSE = ("xcomp", "conj", "advcl", "acl", "relcl", "ccomp", "pcomp")
 # Labels of a noun that is an argument of its verb (a date modifying it inherits the verb's tense).
 _ARGUMENT = ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "appos", "compound")
 _DETERMINERS = ("DET", "PRON")
+_FUTURE_AUX = ("will", "shall", "would")  # the auxiliaries of the future (other modals also say "possibly")
 _TEMPORAL = ("when", "once", "until", "till", "after", "before", "as soon as")
 
 
@@ -141,7 +142,10 @@ def looks_ahead(root: Token, lex: Lexicon) -> bool:
                 False  # a temporal clause takes its time from its main clause: "would ... when they opened"
             )
         auxes = [c for c in head.children if c.dep_ in _AUX]
-        if head.lemma_.lower() in future or any(a.lemma_.lower() in future for a in auxes):
+        # a modal of possibility on a copula ("could be to blame") is about the present; "will be" looks ahead
+        copula = head.lemma_ == "be" and head.pos_ == "AUX"
+        ahead = [a for a in auxes if a.lemma_.lower() in future and (not copula or a.lemma_ in _FUTURE_AUX)]
+        if head.lemma_.lower() in future or ahead:
             return True
         if _infinitive(head) and (head.dep_ in ("acl", "relcl", "ccomp", "ROOT") or _after_object(head)):
             return (

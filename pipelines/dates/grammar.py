@@ -228,7 +228,7 @@ class Grammar:
         """A year after a month or day: ", 2018", "2018", "of this year", "last year", "of the next year"."""
         k = i + 1 if self.low(i) == "," else i
         y = self.year_at(k, 1000, 2199)
-        if y is not None and not cues.is_count(self.toks[k]):
+        if y is not None:
             return k + 1, YearRef("abs", y)
         k = i + 1 if self.low(i) == "of" else i
         rel = self.m["relative"].get(self.low(k))
@@ -431,7 +431,7 @@ class Grammar:
         j = i + 1
         k = j + 1 if self.low(j) == "of" else j
         y = self.year_at(k)
-        if y is not None and not cues.is_count(self.toks[k]):
+        if y is not None:
             return k + 1, SeasonNode(first, "year", YearRef("abs", y))
         if self.low(j) == "of":
             yr = self.yref_at(j)

@@ -27,6 +27,10 @@ def found(text: str, published: D | None = PUB):
         ("USA Today reported the raid.", []),
         # a year with a determiner modifies its noun; without one it counts it
         ("The 2014 elections were held late.", [("2014", D(2014, 1, 1), D(2014, 12, 31))]),
+        (
+            "Prices stayed above the November 20, 2018 low.",
+            [("November 20, 2018", D(2018, 11, 20), D(2018, 11, 20))],
+        ),
         ("The camp holds 2014 families.", []),
         # a number inside a proper name
         ("The Russell 2000 Index fell.", []),
@@ -50,8 +54,11 @@ def test_entity_labels_and_the_parse_decide_ambiguous_words(text, expected):
         ("The council announced a meeting to be held on 20 March.", D(2019, 3, 20)),
         ("Crossings to remain shut until Friday", D(2019, 3, 1)),  # a headline's infinitive
         ("The crossings have stayed shut until Friday.", D(2019, 3, 1)),
-        # a past clause keeps the latest such date
+        ("The report will be available on 3 March.", D(2019, 3, 3)),
+        ("Aid would be delivered when the crossing opened on Friday.", D(2019, 3, 1)),
+        # a past clause keeps the latest such date; so does a modal of possibility on "be"
         ("The vote was held on 3 March.", D(2018, 3, 3)),
+        ("The militia could be to blame for the raid on 3 March.", D(2018, 3, 3)),
         ("The crossings stayed shut until Friday.", D(2019, 2, 22)),
     ],
 )
