@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pipelines.figures.category import topic
 from pipelines.figures.lexicon import Lexicon
-from pipelines.figures.tokens import Token
+from pipelines.figures.view import Token
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def lines(tokens: Sequence[Token], lex: Lexicon) -> list[Line]:
         j = i + 1
         while j < n and not tokens[j].newline_before:
             j += 1
-        bullet = tokens[i].text in lex.list_markers
+        bullet = tokens[i].text in lex.words["list_markers"]
         body = i + 1 if bullet else i
         colon = None
         for k in range(body, min(j, body + _MAX_LABEL_TOKENS + 1)):
@@ -73,7 +74,7 @@ def line_index(line_list: Sequence[Line], tok: int) -> int:
 def topic_of(tokens: Sequence[Token], lo: int, hi: int, lex: Lexicon) -> str | None:
     """The category the first topic word in tokens [lo, hi) names ("fatalities" -> killed), else None."""
     for k in range(max(lo, 0), min(hi, len(tokens))):
-        cat = lex.topic_words.get(tokens[k].lower)
+        cat = topic(tokens[k], lex)
         if cat is not None:
             return cat
     return None
@@ -178,3 +179,87 @@ def _pair_at(tokens: Sequence[Token], j: int, mi: dict[int, Any]) -> tuple[int, 
     if end < n and tokens[end].text in ("%", "/", ":") and not tokens[end].space_before:
         return None
     return j, num, place, end
+
+
+def resolve(tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, Any]) -> None:
+    """Counts in a report's lists. A count right after a label's colon ("Deaths recorded: 380", "Marj
+    district: some 9,000 people") or in a place run ("Hama 40, Homs 35") takes the category the label names,
+    else (in a bullet list or a run) the one its heading names ("DISPLACEMENT BY LOCATION"), when it has none
+    of its own (a bare number, or generic people with no cue); a label's or a run's place is its location.
+    The items of a run or of a bullet list are parts of the earlier total they add up to, or - when their
+    category came from a label or heading - of the first earlier figure of that category at least as large."""
+    line_list = lines(tokens, lex)
+    runs = place_runs(tokens, mi)
+    in_run = {num: (ri, place, start) for ri, run in enumerate(runs) for start, num, place in run}
+    groups: list[list[Any]] = [[] for _ in runs]
+    for c in cands:
+        if c.q is None:
+            continue
+        li = line_index(line_list, c.q.start)
+        line = line_list[li]
+        run = in_run.get(c.q.core_start) if c.q.start == c.q.core_start else None
+        if run is not None and c.reading.noun is None:
+            c.list_item, c.location, c.start = True, c.location or run[1], run[2]  # the surface "Hama (40)"
+            if c.end < len(tokens) and tokens[c.end].text == ")":
+                c.end += 1
+            groups[run[0]].append(c)
+        after_label = line.colon is not None and c.start > line.colon
+        labelled = after_label and (c.q.start == line.colon + 1 or c.list_item)
+        if labelled and c.location is None:
+            c.location = _first_place(line.first, line.colon, mi)
+        if not (labelled or c.list_item or line.bullet) or not (c.category is None or c.reading.default):
+            continue
+        found = label_topic(tokens, line, lex) if after_label else None
+        if found is None and (line.bullet or c.list_item):
+            found = heading_topic(tokens, line_list, li, lex)
+        if found is not None:
+            c.category, c.rule, c.list_item = found, f"list-topic:{found}", True
+            c.reading.default = False
+    groups = [g for g in groups if len(g) >= 2]
+    seen: set[int] = set()
+    for li, line in enumerate(line_list):
+        if not line.bullet or li in seen:
+            continue
+        block = list_block(line_list, li)
+        seen.update(block)
+        items = []
+        for bj in block:
+            bl = line_list[bj]
+            first = bl.colon + 1 if bl.colon is not None else bl.first
+            here = [
+                c for c in cands if c.q is not None and first <= c.q.start < bl.end and c.category != "other"
+            ]
+            if here and (not here[0].list_item or here[0].q.start == first):
+                items.append(here[0])
+        if len(items) >= 2:
+            groups.append(items)
+    position = {id(c): i for i, c in enumerate(cands)}
+    for group in groups:
+        items = [c for c in group if c.part_of is None]
+        if len(items) < 2:
+            continue
+        total = sum(c.size() for c in items)
+        first = min(position[id(c)] for c in items)
+        earlier = [i for i in range(first) if cands[i].people and cands[i].part_of is None]
+        cats = {c.category for c in items if c.category is not None}
+        whole = next(
+            (i for i in earlier if cands[i].size() == total and (not cats or cats == {cands[i].category})),
+            None,
+        )
+        if whole is None and len(cats) == 1 and all(c.list_item for c in items):
+            cat = next(iter(cats))
+            whole = next((i for i in earlier if cands[i].category == cat and cands[i].size() >= total), None)
+        if whole is None:
+            continue
+        for c in items:
+            c.part_of = whole
+            if c.category is None:
+                c.category, c.rule = cands[whole].category, f"list-part:{cands[whole].category}"
+
+
+def _first_place(lo: int, hi: int, mi: dict[int, Any]) -> Any:
+    for k in range(lo, hi):
+        m = mi.get(k)
+        if m is not None and getattr(m, "entity_type", None) == "location":
+            return m
+    return None

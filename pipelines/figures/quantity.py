@@ -5,11 +5,15 @@ ranges ("between 100 and 150", "100-150", "two or three") and qualifiers ("more 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipelines.figures.lexicon import Lexicon, load_lexicon
-from pipelines.figures.tokens import NUMBER_RE, Token, match_any, match_phrase, number_value, tokenize
+from pipelines.figures.view import NUMBER_RE, Token, match_any, match_phrase, number_value, parse, view
+
+_GLUED_SCALE = re.compile(r"^(\d+(?:[.,]\d+)?)([a-zA-Z]{1,2})$")
+_THOUSANDS_GROUP = re.compile(r"^\d{3}(?:\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,18 @@ def _word_number(tokens: Sequence[Token], i: int, lex: Lexicon) -> tuple[int, fl
             current += val
             seen = True
             j += 1
+            # "twenty-five" is three tokens: tens, a hyphen with no space around it, a unit
+            if (
+                val >= 20
+                and val % 10 == 0
+                and j + 1 < n
+                and tokens[j].text in ("-", "‐")
+                and not tokens[j].space_before
+                and not tokens[j + 1].space_before
+                and 0 < (lex.number_words.get(tokens[j + 1].lower) or 0) < 10
+            ):
+                current += lex.number_words[tokens[j + 1].lower]
+                j += 2
             continue
         if w in lex.scales and seen:
             scale = lex.scales[w]
@@ -160,18 +176,37 @@ def _core(tokens: Sequence[Token], i: int, lex: Lexicon) -> Core | None:
         if s in lex.scales and lex.scales[s] >= 1000:
             v = lex.scales[s] / 2
             return Core(i, i + 3, v, v, v, "words", ())
-    # hyphenated digit range in one token: "100-150"
-    if "-" in tok.text or "‐" in tok.text:
-        parts = tok.text.replace("‐", "-").split("-")
+    # a digit range in one token: "350–375" (a scale after it multiplies both ends: "350–375 million")
+    if any(d in tok.text for d in "-‐–"):
+        parts = tok.text.replace("‐", "-").replace("–", "-").split("-")
         if len(parts) == 2 and all(NUMBER_RE.match(p) for p in parts):
             a, b = _digits_value(parts[0]), _digits_value(parts[1])
+            end, scale = i + 1, 1
+            if end < n and tokens[end].lower in lex.scales and lex.scales[tokens[end].lower] >= 1000:
+                end, scale = end + 1, lex.scales[tokens[end].lower]
             if a < b:
-                return Core(i, i + 1, a, a, b, "range", (i,))
+                return Core(i, end, a * scale, a * scale, b * scale, "range", (i,))
         if not tok.is_alpha:
             return None
+    glued = _GLUED_SCALE.match(tok.text)
+    if glued and glued.group(2).lower() in lex.scale_suffixes:  # "2.5bn", "1.5m" as one token
+        v = _digits_value(glued.group(1)) * lex.scale_suffixes[glued.group(2).lower()]
+        return Core(i, i + 1, v, v, v, "digits", (i,))
     if tok.is_number:
         value = _digits_value(tok.text)
         end = i + 1
+        # thousands separated by a space ("7 000", "1 250 000"): a head of 1-3 digits, then groups of
+        # exactly three digits one space apart. FP risk: two numbers side by side ("on March 5 200 people").
+        if len(tok.text) <= 3 and tok.text.isdigit():
+            while (
+                end < n
+                and _THOUSANDS_GROUP.match(tokens[end].text)
+                and tokens[end].start == tokens[end - 1].end + 1
+                and tokens[end].sent == tok.sent
+                and "." not in tokens[end - 1].text
+            ):
+                value = value * 1000 + _digits_value(tokens[end].text)
+                end += 1
         if end < n and tokens[end].sent == tok.sent:
             nxt = tokens[end]
             if nxt.lower in lex.scales and lex.scales[nxt.lower] >= 1000:
@@ -307,7 +342,7 @@ def parse_quantity(phrase: str) -> tuple[float | None, float | None, float | Non
     "hundreds of") into (value, low, high, qualifier); None when the phrase is not one whole quantity."""
     if not isinstance(phrase, str):
         return None
-    tokens = tokenize(phrase.strip())
+    tokens = view(parse(phrase.strip()))
     if not tokens:
         return None
     q = match_quantity(tokens, 0)

@@ -11,11 +11,17 @@ Conventions (what each check compares):
   larger number, and "as many as 300" never a smaller one.
 - Repeats (`repeat_of_figure_id` set) restate a claim already counted: never summed, compared or flagged.
 - part/whole: `part_of_figure_id` links a part to its whole in the same document.
-- Period of a claim: the calendar year of its date's `date_start`, or the publication year when the figure
-  has no resolved date; a claim with neither has no period and is not compared.
-- Same place: equal `location_entity_id`; two claims without a place are comparable (both null), a claim
-  with a place is never compared with one without (we cannot tell they are about the same place).
-- Same actor: equal, non-null `actor_entity_id` (a claim about nobody in particular is not compared).
+- Day of a claim: its date's `date_start`, or the publication date when the figure has no resolved date; a
+  claim with neither is not compared.
+- Source of a claim: who claims it (`source_entity_id`, else its `source_surface`); an unattributed claim is
+  its outlet's (else its document's). Two claims are compared only when their sources differ - within one
+  document ("the Observatory said 16 ... state media said 300") as well as across documents.
+- The same event: the same category, and the same actor (non-null) with the same place (both null counts),
+  or the same place (non-null) with the same actor (both null counts); and close days: within
+  `event_window_days` for events (killed, wounded ...), the same calendar year for stocks (fighters,
+  population: a group's strength is claimed for a period, not a day).
+- Same actor for outliers: equal, non-null `actor_entity_id` (a claim about nobody in particular is not
+  compared against history).
 - Parts (figures with `part_of_figure_id`) are sub-counts of their document's total; they are not compared
   across sources or against history, and neither are syndicated copies (counted once, as the first copy).
 """
@@ -47,8 +53,9 @@ CHECKS: dict[str, str] = {
     PART_EXCEEDS_WHOLE: "no part of a figure (part_of_figure_id) is larger than its whole",
     BREAKDOWN_EXCEEDS_TOTAL: "the parts of a total, added up (lower bounds), do not exceed the total",
     DATED_AFTER_PUBLICATION: "no figure's date starts after its document's publication date",
-    CROSS_SOURCE: "claims from different documents about the same actor, category, place and year are "
-    "within the disagreement factor of each other (both sides flagged, each pointing at the other)",
+    CROSS_SOURCE: "claims of different sources (in one document or across documents) about the same event "
+    "(category, actor or place, close dates) are within the disagreement factor of each other (both sides "
+    "flagged, each pointing at the other, the reason naming both claims and both sources)",
     SYNDICATED: "a claim repeated by the same outlet in a copied report is flagged as a copy of the first, "
     "so it is counted once",
     OUTLIER: "no claim is an outlier (by the outlier factor) against the median of earlier claims about the "
@@ -67,6 +74,8 @@ class FigureCheckConfig:
     outlier_min_history: int = 3
     syndication_text_similarity: float = 0.8
     incomparable_categories: tuple[str, ...] = ("other",)
+    event_window_days: int = 7
+    stock_categories: tuple[str, ...] = ("fighters", "population")
 
 
 def load_config(path: Path) -> FigureCheckConfig:
@@ -96,15 +105,24 @@ def load_config(path: Path) -> FigureCheckConfig:
     history = number("outlier_min_history", 1)
     if history != int(history):
         raise FigureCheckConfigError(f"{path}: outlier_min_history must be a whole number")
-    categories = raw.get("incomparable_categories", list(FigureCheckConfig.incomparable_categories))
-    if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
-        raise FigureCheckConfigError(f"{path}: incomparable_categories must be a list of category names")
+    window = number("event_window_days", 0)
+    if window != int(window):
+        raise FigureCheckConfigError(f"{path}: event_window_days must be a whole number")
+
+    def names(key: str) -> tuple[str, ...]:
+        value = raw.get(key, list(getattr(FigureCheckConfig, key)))
+        if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
+            raise FigureCheckConfigError(f"{path}: {key} must be a list of category names")
+        return tuple(value)
+
     return FigureCheckConfig(
         disagreement_factor=number("disagreement_factor", 1.0, exclusive=True),
         outlier_factor=number("outlier_factor", 1.0, exclusive=True),
         outlier_min_history=int(history),
         syndication_text_similarity=similarity,
-        incomparable_categories=tuple(categories),
+        incomparable_categories=names("incomparable_categories"),
+        event_window_days=int(window),
+        stock_categories=names("stock_categories"),
     )
 
 
@@ -343,20 +361,27 @@ class _Claim:
 
 
 def _claims(
-    figures: pd.DataFrame, dates: pd.DataFrame, documents: pd.DataFrame, config: FigureCheckConfig
+    figures: pd.DataFrame,
+    dates: pd.DataFrame,
+    documents: pd.DataFrame,
+    config: FigureCheckConfig,
+    need_actor: bool = True,
 ) -> list[_Claim]:
-    """Comparable claims: not repeats, not parts, not syndicated copies, a comparable category, an actor
-    and a period."""
+    """Comparable claims: not repeats, not parts, not syndicated copies, a comparable category, a day, and
+    an actor (or, without `need_actor`, an actor or a place)."""
     copies = set(syndicated_copies(figures, documents, config)["figure_id"])
     starts = {d["date_id"]: _day(d.get("date_start")) for d in _records(dates)}
     published = {d["doc_id"]: _day(d.get("published_date")) for d in _records(documents)}
     out = []
     for f in _counted(figures):
+        about = f.get("actor_entity_id") is not None or (
+            not need_actor and f.get("location_entity_id") is not None
+        )
         if (
             f.get("part_of_figure_id") is not None
             or f["figure_id"] in copies
             or f["category"] in config.incomparable_categories
-            or f.get("actor_entity_id") is None
+            or not about
             or point(f) is None
         ):
             continue
@@ -366,35 +391,73 @@ def _claims(
     return out
 
 
+def source_of(f: dict, doc: dict | None) -> tuple[set[str], str]:
+    """(keys, label) of who claims a figure: its linked claimant and the claimant's words, else (an
+    unattributed claim) its outlet, else its document. Two claims share a source when they share a key."""
+    keys = set()
+    if f.get("source_entity_id"):
+        keys.add(f"entity:{f['source_entity_id']}")
+    if f.get("source_surface"):
+        keys.add("text:" + " ".join(str(f["source_surface"]).lower().removeprefix("the ").split()))
+    if keys:
+        return keys, str(f.get("source_surface") or f["source_entity_id"])
+    outlet = (doc or {}).get("outlet")
+    if outlet:
+        return {f"outlet:{outlet}"}, f"{outlet} (unattributed)"
+    return {f"doc:{f['doc_id']}"}, f"{f['doc_id']} (unattributed)"
+
+
+def _same_event(a: _Claim, b: _Claim, config: FigureCheckConfig) -> bool:
+    fa, fb = a.figure, b.figure
+    if fa["category"] != fb["category"]:
+        return False
+    actor_a, actor_b = fa.get("actor_entity_id"), fb.get("actor_entity_id")
+    place_a, place_b = fa.get("location_entity_id"), fb.get("location_entity_id")
+    same_actor = actor_a is not None and actor_a == actor_b and place_a == place_b
+    same_place = place_a is not None and place_a == place_b and actor_a == actor_b
+    if not (same_actor or same_place):
+        return False
+    if fa["category"] in config.stock_categories:
+        return a.year == b.year
+    return abs((a.day - b.day).days) <= config.event_window_days
+
+
 def cross_source_disagreements(
     figures: pd.DataFrame, dates: pd.DataFrame, documents: pd.DataFrame, config: FigureCheckConfig
 ) -> pd.DataFrame:
-    """Both claims of every pair from different documents about the same actor, category, place and year
-    whose larger lower bound is at least `disagreement_factor` times the smaller upper bound."""
-    groups: dict[tuple, list[_Claim]] = {}
-    for c in _claims(figures, dates, documents, config):
-        f = c.figure
-        groups.setdefault(
-            (f["actor_entity_id"], f["category"], f.get("location_entity_id"), c.year), []
-        ).append(c)
+    """Both claims of every pair from different sources (in one document or across documents) about the same
+    event whose larger lower bound is at least `disagreement_factor` times the smaller upper bound. The
+    reason names both claims, both sources and the documents."""
+    docs = {d["doc_id"]: d for d in _records(documents)}
+    claims = _claims(figures, dates, documents, config, need_actor=False)
+    sources = {c.figure["figure_id"]: source_of(c.figure, docs.get(c.figure["doc_id"])) for c in claims}
+    by_category: dict[str, list[_Claim]] = {}
+    for c in claims:
+        by_category.setdefault(c.figure["category"], []).append(c)
     flags = []
-    for (actor, category, place, year), claims in groups.items():
-        for i, a in enumerate(claims):
-            for b in claims[i + 1 :]:
-                if a.figure["doc_id"] == b.figure["doc_id"]:
+    for category, group in by_category.items():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                fa, fb = a.figure, b.figure
+                if sources[fa["figure_id"]][0] & sources[fb["figure_id"]][0] or not _same_event(a, b, config):
                     continue
-                small, big = sorted((a.figure, b.figure), key=point)
+                small, big = sorted((fa, fb), key=point)
                 hi, lo = upper(small), lower(big)
                 if not hi or lo is None or lo / hi < config.disagreement_factor:
                     continue
-                where = f" in {place}" if place else ""
-                for f, other in ((a.figure, b.figure), (b.figure, a.figure)):
+                actor = fa.get("actor_entity_id")
+                place = fa.get("location_entity_id")
+                about = (f" of {actor}" if actor else "") + (f" in {place}" if place else "")
+                when = str(a.year) if category in config.stock_categories else a.day.isoformat()
+                for f, other in ((fa, fb), (fb, fa)):
                     flags.append(
                         _flag(
                             f,
                             CROSS_SOURCE,
-                            f"{_fmt(point(f))} vs {_fmt(point(other))} ({other['doc_id']}) {category} "
-                            f"of {actor}{where} in {year}: {lo / hi:.1f}x apart "
+                            f"{_fmt(point(f))} (claimed by {sources[f['figure_id']][1]}, {f['doc_id']}) "
+                            f"vs {_fmt(point(other))} (claimed by {sources[other['figure_id']][1]}, "
+                            f"{other['doc_id']}) "
+                            f"{category}{about} in {when}: {lo / hi:.1f}x apart "
                             f"(factor {config.disagreement_factor:g})",
                             other["figure_id"],
                         )

@@ -14,7 +14,10 @@ def _data():
 
 def test_shipped_lexicon_loads():
     lex = load_lexicon()
-    assert lex.person_nouns["fighters"] == "fighters"
+    assert lex.categories["nouns"]["fighter"] == "fighters"
+    assert lex.predicates[("strong", "patient")]["martyr"] == "killed"
+    assert lex.predicates[("strong", "subject")]["die"] == "killed"
+    assert "regime" in lex.state_forces["cues"]
     assert any(v.phrase == ("a", "couple") or v.low == 100 for v in lex.vague)
 
 
@@ -24,9 +27,11 @@ def test_shipped_lexicon_loads():
         (lambda d: d.pop("vague"), "vague"),
         (lambda d: d["vague"].append({"phrase": "lots", "low": 9, "high": 3}), "low > high"),
         (lambda d: d["qualifiers"].append({"phrase": "loads", "qualifier": "huge"}), "qualifier"),
-        (lambda d: d["person_nouns"].update({"heroes": ["x"]}), "unknown category"),
+        (lambda d: d["nouns"].update({"heroes": ["x"]}), "unknown category"),
+        (lambda d: d["predicates"]["killed"]["strong"].update({"agent": ["kill"]}), "roles"),
         (lambda d: d.update({"hedges": [1, 2]}), "hedges"),
-        (lambda d: d["thing_nouns"].append("fighters"), "both person and thing"),
+        (lambda d: d["thing_nouns"].append("fighter"), "both person and thing"),
+        (lambda d: d["state_forces"].update({"aliases": ["army"]}), "nationality"),
     ],
 )
 def test_malformed_lexicon_is_rejected(mutate, message):

@@ -183,8 +183,14 @@ def test_cross_source_compares_claims_of_one_year_only():
 def test_claims_without_a_place_are_comparable_with_each_other():
     rows = figures(claim("a", "d1", 300.0, place=None), claim("b", "d2", 3000.0, place=None))
     assert len(fc.cross_source_disagreements(rows, dates(), TWO_DOCS, CONFIG)) == 2
+    # the same event is the same actor or the same place (issue 15): claims about one place without an actor
+    # are compared, claims about neither are not
     no_actor = figures(claim("a", "d1", 300.0, actor=None), claim("b", "d2", 3000.0, actor=None))
-    assert fc.cross_source_disagreements(no_actor, dates(), TWO_DOCS, CONFIG).empty
+    assert len(fc.cross_source_disagreements(no_actor, dates(), TWO_DOCS, CONFIG)) == 2
+    nothing = figures(
+        claim("a", "d1", 300.0, actor=None, place=None), claim("b", "d2", 3000.0, actor=None, place=None)
+    )
+    assert fc.cross_source_disagreements(nothing, dates(), TWO_DOCS, CONFIG).empty
 
 
 # --- syndicated copies ----------------------------------------------------------------------------
@@ -305,3 +311,64 @@ def test_bad_thresholds_are_refused_with_the_key(tmp_path, text):
 def test_sentence_of(text, needle, sentence):
     at = text.index(needle)
     assert fc.sentence_of(text, at, at + len(needle)) == sentence
+
+
+# --- sources within one document (issue 15) ---------------------------------------------------------
+
+ONE_DOC = docs({"doc_id": "d1", "published_date": dt.date(2019, 5, 1), "outlet": "A"})
+
+
+def said(fid, value, source_surface, source_id=None, place="loc:jisr", start=0, **kw):
+    return fig(
+        fid,
+        value=value,
+        category="killed",
+        location_entity_id=place,
+        source_surface=source_surface,
+        source_entity_id=source_id,
+        start=start,
+        surface=f"{int(value)} were killed",
+        **kw,
+    )
+
+
+def test_two_sources_in_one_document_ten_times_apart_are_flagged_with_both_claims_and_sources():
+    # "the Observatory said 16 were killed in X ... state media said 300 were killed in X"
+    rows = figures(said("a", 16.0, "the Observatory", "org:sohr"), said("b", 300.0, "state media", start=80))
+    out = fc.cross_source_disagreements(rows, dates(), ONE_DOC, CONFIG)
+    assert pairs(out) == {("a", "b"), ("b", "a")}
+    reason = out.loc[out["figure_id"] == "a", "reason"].iloc[0]
+    assert "16 (claimed by the Observatory, d1) vs 300 (claimed by state media, d1)" in reason
+    assert "killed in loc:jisr" in reason and "18.8x apart" in reason
+
+
+@pytest.mark.parametrize(
+    ("b", "flagged"),
+    [
+        (said("b", 300.0, "The observatory ", start=80), False),  # the same claimant, written alike
+        (said("b", 300.0, "a monitor", "org:sohr", start=80), False),  # the same linked claimant
+        (said("b", 300.0, None, start=80), True),  # the report's own figure against the Observatory's
+        (said("b", 300.0, "state media", place="loc:other", start=80), False),  # another place
+        (said("b", 100.0, "state media", start=80), False),  # within the factor
+        (said("b", 300.0, "state media", start=80, part_of_figure_id="w"), False),  # a part of a total
+    ],
+)
+def test_within_document_claims_compare_only_across_sources(b, flagged):
+    rows = [said("a", 16.0, "the Observatory", "org:sohr"), b]
+    if b.get("part_of_figure_id"):
+        rows.append(said("w", 9000.0, None, start=200))
+    out = fc.cross_source_disagreements(figures(*rows), dates(), ONE_DOC, CONFIG)
+    assert (("a", "b") in pairs(out)) is flagged
+
+
+def test_events_are_compared_within_the_event_window_only():
+    rows = figures(
+        said("a", 16.0, "the Observatory", date_id="t1"),
+        said("b", 300.0, "state media", start=80, date_id="t2"),
+    )
+    near = dates(day("t1", "d1", dt.date(2019, 4, 20)), day("t2", "d1", dt.date(2019, 4, 24)))
+    far = dates(day("t1", "d1", dt.date(2019, 1, 20)), day("t2", "d1", dt.date(2019, 4, 24)))
+    assert len(fc.cross_source_disagreements(rows, near, ONE_DOC, CONFIG)) == 2
+    assert fc.cross_source_disagreements(rows, far, ONE_DOC, CONFIG).empty
+    wide = fc.FigureCheckConfig(event_window_days=120)
+    assert len(fc.cross_source_disagreements(rows, far, ONE_DOC, wide)) == 2
