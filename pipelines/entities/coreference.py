@@ -29,11 +29,10 @@ def join_within_document(
     text: str, mentions: list[Mention], kb: KnowledgeBase, kd: KeyDoc, cues: Cues
 ) -> list[Mention]:
     _close_place_variants(mentions, kb, kd)
-    mentions = _parenthetical_names(text, mentions)
+    mentions = _parenthetical_names(text, _repeats(mentions, kd, cues))
     _also_known_as(text, mentions)
-    mentions = _repeats(mentions, kd, cues)
-    _short_forms(mentions, kb, kd)
-    return _back_references(text, mentions, cues)
+    mentions = _repeats(mentions, kd, cues)  # again: names the brackets and aliases joined or added
+    return _short_forms(mentions, kd, cues)
 
 
 class _Taken:
@@ -107,7 +106,6 @@ def _close_place_variants(mentions: list[Mention], kb: KnowledgeBase, kd: KeyDoc
 # writes it (case-sensitive, whole word).
 _PAREN = re.compile(r"[ \u00a0]?\((?:the |The )?([^()\n]{1,80}?)\)")
 _ACRONYM = re.compile(r"(?=(?:[^\W\d_]*[A-Z]){2})[A-Z][^\W\d_]{1,9}")
-_PAREN_BEFORE = re.compile(r"(?<![\w-])([A-Z][^\W\d_]{1,9}) \((?:the )?$")
 
 
 def _initials(name: str) -> str:
@@ -121,6 +119,10 @@ def _abbreviates(acronym: str, name: str) -> bool:
     return all(ch in letters for ch in (c.casefold() for c in acronym if c.isupper()))
 
 
+def _defines(acronym: str, name: str) -> bool:
+    return bool(_ACRONYM.fullmatch(acronym)) and _abbreviates(acronym, name)
+
+
 def _same_identity(dst: Mention, src: Mention, mentions: list[Mention]) -> None:
     """Every mention of dst's identity takes src's identity."""
     old = dst.key
@@ -131,7 +133,8 @@ def _same_identity(dst: Mention, src: Mention, mentions: list[Mention]) -> None:
 
 
 def _parenthetical_names(text: str, mentions: list[Mention]) -> list[Mention]:
-    """Join a name and the name defined in brackets right after (or before) it; add defined acronyms.
+    """Join a name and the name in brackets right after it ("Long Name (ACR)", "ACR (Long Name)", "Name
+    (Other Name)"); a bracketed acronym that is no mention yet becomes one.
 
     Two knowledge-base entities are never joined. A place is joined only to a bracketed name the
     knowledge base does not know ("Kobani (Ain al-Arab)" style), never to a known place ("Dhiban
@@ -150,7 +153,7 @@ def _parenthetical_names(text: str, mentions: list[Mention]) -> list[Mention]:
         b = by_span.get((y0, y1))
         if b is not None:
             # spaCy types an acronym loosely: one that abbreviates the name joins it whatever its type
-            defines = bool(_ACRONYM.fullmatch(b.surface)) and _abbreviates(b.surface, a.surface)
+            defines = _defines(b.surface, a.surface) or _defines(a.surface, b.surface)
             if (
                 b.key == a.key
                 or (a.entity_id and b.entity_id)
@@ -171,22 +174,6 @@ def _parenthetical_names(text: str, mentions: list[Mention]) -> list[Mention]:
         if not _abbreviates(inner, a.surface) or taken.hits(y0, y1):
             continue
         new = _like(a, y0, y1, inner)
-        out.append(new)
-        taken.add(new)
-    # "ACR (Long Name)"
-    for b in sorted(out, key=lambda m: m.start):
-        if b.entity_type not in ("armed_group", "organisation") or text[b.end : b.end + 1] != ")":
-            continue
-        pm = _PAREN_BEFORE.search(text, max(0, b.start - 16), b.start)
-        if not pm or not _ACRONYM.fullmatch(pm.group(1)) or not _abbreviates(pm.group(1), b.surface):
-            continue
-        s0, s1 = pm.span(1)
-        if taken.hits(s0, s1):
-            prior = by_span.get((s0, s1))
-            if prior is not None and prior.entity_id is None and b.key != prior.key:
-                _same_identity(prior, b, out)
-            continue
-        new = _like(b, s0, s1, pm.group(1))
         out.append(new)
         taken.add(new)
     return out  # the defined acronyms' other occurrences are found with every unknown name's (_repeats)
@@ -323,69 +310,47 @@ _COMPLEMENT_WORDS = ("for", "of")
 _ORGS = ("armed_group", "organisation")
 
 
-def _short_forms(mentions: list[Mention], kb: KnowledgeBase, kd: KeyDoc) -> None:
-    """An unknown group or organisation name that is the head of a linked name in the same document
-    (the words before its "for"/"of" complement) names that entity: "Syrian Observatory for Human
-    Rights" ... "the Syrian Observatory". A head shared by two linked names stays unknown."""
-    heads: dict[tuple[str, ...], set[str]] = {}
-    for m in mentions:
-        if m.entity_id is None or m.entity_type not in _ORGS:
-            continue
-        for w in re.finditer(r"\S+", m.surface):
-            if w.group(0).lower() in _COMPLEMENT_WORDS and w.start() > 0:
-                head_end = m.start + len(m.surface[: w.start()].rstrip())
-                if " " in m.surface[: w.start()].strip():
-                    heads.setdefault(kd.keys_of(m.start, head_end), set()).add(m.entity_id)
-                break
-    for m in mentions:
-        if m.entity_id is not None or m.entity_type not in _ORGS:
-            continue
-        owners = heads.get(kd.keys_of(m.start, m.end), set())
-        if len(owners) == 1:
-            eid = next(iter(owners))
-            entity = kb.get(eid)
-            m.entity_id, m.cluster, m.method = eid, None, "coreference"
-            if entity is not None:
-                m.entity_type = entity.type
-
-
-def _head_of(surface: str) -> str | None:
-    """The head noun of a name: its last word, or the word before its "of"/"for" complement."""
-    words = surface.split()
-    for k in range(1, len(words)):
-        if words[k] in _COMPLEMENT_WORDS:
-            return words[k - 1]
-    return words[-1] if len(words) >= 2 else None
-
-
-def _back_references(text: str, mentions: list[Mention], cues: Cues) -> list[Mention]:
-    """ "the Observatory" after "Syrian Observatory for Human Rights": a capitalised head noun after
-    "the" refers back to the one earlier name of the document it heads. A head shared by two entities
-    is left alone; so is a head followed by another capitalised word (a longer name)."""
-    owners: dict[str, dict[str | None, Mention]] = {}
+def _short_forms(mentions: list[Mention], kd: KeyDoc, cues: Cues) -> list[Mention]:
+    """A group or organisation named in full lends the document two short forms: its words before a
+    "for"/"of" complement ("Syrian Observatory for Human Rights" ... "the Syrian Observatory", "National
+    Front for Liberation" ... "the National Front") and its head noun after "the" when that is a
+    `back_reference_heads` noun ("the Observatory"). A later unknown name that is such a short form, or
+    "the <Head>" not followed by another capitalised word, is that entity. A short form two names share
+    is left alone."""
+    owners: dict[tuple[str, ...], dict[str, Mention]] = {}
+    heads: set[tuple[str, ...]] = set()
     for m in sorted(mentions, key=lambda m: m.start):
         if m.entity_type not in _ORGS or m.key is None:
             continue
-        head = _head_of(m.surface)
-        if head and cues.has("back_reference_heads", head):
-            owners.setdefault(head, {}).setdefault(m.key, m)
-    by_span = {(m.start, m.end): m for m in mentions}
+        words = list(re.finditer(r"\S+", m.surface))
+        cut = next((k for k, w in enumerate(words) if k and w.group(0) in _COMPLEMENT_WORDS), len(words))
+        if 2 <= cut < len(words):
+            key = kd.keys_of(m.start, m.start + words[cut - 1].end())
+            owners.setdefault(key, {}).setdefault(m.key, m)
+        head = words[cut - 1] if cut >= 2 else None
+        if head and cues.has("back_reference_heads", head.group(0)):
+            key = kd.keys_of(m.start + head.start(), m.start + head.end())
+            owners.setdefault(key, {}).setdefault(m.key, m)
+            heads.add(key)
+    unique = {k: next(iter(v.values())) for k, v in owners.items() if len(v) == 1}
+    for m in mentions:
+        src = unique.get(kd.keys_of(m.start, m.end))
+        if src is not None and m.entity_id is None and m.start > src.end and m.entity_type in _ORGS:
+            _take_identity(m, src)
+            m.entity_type = src.entity_type
+    matcher = KeyMatcher(kd.doc.vocab)
+    for key in heads & set(unique):
+        matcher.add(key, unique[key])
     taken = _Taken(mentions)
     out = list(mentions)
-    for head, by_key in owners.items():
-        if len(by_key) != 1:
+    for t0, t1, src in matcher.find(kd):
+        doc = kd.doc
+        after = doc[t1] if t1 < len(doc) else None
+        if t0 == 0 or doc[t0 - 1].lower_ != "the" or (after is not None and after.is_title):
             continue
-        src = next(iter(by_key.values()))
-        for hm in re.finditer(r"\b[Tt]he (" + re.escape(head) + r")\b(?!-)(?! +[A-Z])", text):
-            s0, s1 = hm.span(1)
-            if s0 < src.end:
-                continue
-            prior = by_span.get((s0, s1))
-            if prior is not None and prior.entity_id is None:
-                _take_identity(prior, src)
-                prior.entity_type = src.entity_type
-            elif not taken.hits(s0, s1):
-                new = _like(src, s0, s1, head)
-                out.append(new)
-                taken.add(new)
+        start, end = kd.chars(t0, t1)
+        if start > src.end and not taken.hits(start, end):
+            new = _like(src, start, end, doc.text[start:end])
+            out.append(new)
+            taken.add(new)
     return out

@@ -32,7 +32,7 @@ from pipelines.entities.kb import KnowledgeBase
 from pipelines.entities.matcher import AliasCandidate, KeyDoc, Matcher, RawMatch, get_matcher
 from pipelines.entities.mention import Mention
 from pipelines.entities.ner import name_spans, place_by_syntax
-from pipelines.entities.normalise import ARTICLE
+from pipelines.entities.normalise import ARTICLE, HYPHENS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -216,7 +216,7 @@ def _link(
         cand = _pick(s.candidates, kb, named, published)
         if s.method == "acronym" and (surface, cand.entity_id) in matcher.support_required:
             supported = cand.entity_id in named or cand.entity_id in acronym_named
-            if not supported and not _group_context(text, s.start, s.end, cues):
+            if not supported and not _group_context(kd, s.start, s.end, cues):
                 logger.debug("acronym %r at %d not supported by the text", surface, s.start)
                 continue
         entity = kb.get(cand.entity_id)
@@ -280,32 +280,21 @@ def _root(doc: Doc, m: Mention) -> int | None:
     return None if span is None else span.root.i
 
 
-def _group_context(text: str, start: int, end: int, cues: Cues) -> bool:
-    """'(IS)', '[IS]', 'IS fighters', 'IS-held', 'against IS'."""
-    before, after = text[max(0, start - 1) : start], text[end : end + 1]
-    if (before, after) in (("(", ")"), ("[", "]")):
+def _group_context(kd: KeyDoc, start: int, end: int, cues: Cues) -> bool:
+    """'(IS)', '[IS]', 'IS fighters', 'IS-held', 'against IS', 'anti-IS'."""
+    doc = kd.doc
+    i, j = kd.start_token.get(start), kd.end_token.get(end)
+    if i is None or j is None:
+        return False
+    before = doc[i - 1] if i > 0 else None
+    after = doc[j + 1] if j + 1 < len(doc) else None
+    if before is not None and after is not None and (before.text, after.text) in (("(", ")"), ("[", "]")):
         return True
-    nxt = _word_after(text, end)
-    if nxt and cues.has("group_context_after", nxt.lower()):
-        return True
-    prev = _word_before(text, start)
-    return bool(prev and cues.has("group_context_before", prev.lower()))
-
-
-def _word_after(text: str, end: int) -> str | None:
-    """The word right after `end`, past one space or hyphen: 'IS fighters', 'IS-held'."""
-    i = end + 1 if text[end : end + 1] in (" ", "-", "‐", "‑") else end
-    j = i
-    while j < len(text) and text[j].isalpha():
-        j += 1
-    return text[i:j] if j > i and i > end else None
-
-
-def _word_before(text: str, start: int) -> str | None:
-    """The word right before `start`, past one space or hyphen: 'against IS', 'anti-IS'."""
-    if start == 0 or text[start - 1] not in (" ", "-", "‐", "‑"):
-        return None
-    j = i = start - 1
-    while i > 0 and text[i - 1].isalpha():
-        i -= 1
-    return text[i:j] if j > i else None
+    if after is not None and after.text in HYPHENS and j + 2 < len(doc):
+        after = doc[j + 2]
+    if before is not None and before.text in HYPHENS and i > 1:
+        before = doc[i - 2]
+    return bool(
+        (after is not None and cues.has("group_context_after", after.lower_))
+        or (before is not None and cues.has("group_context_before", before.lower_))
+    )

@@ -33,7 +33,10 @@ def test_acronym_defined_after_a_long_name_is_the_same_entity_everywhere(kb) -> 
 
 
 def test_acronym_before_its_long_name(kb) -> None:
-    text = "The report of QDMO (Qalin Data Monitoring Office) was published. QDMO will publish another."
+    text = (
+        "Investigators of the QDMO (Qalin Data Monitoring Office) published a report. "
+        "QDMO will publish another."
+    )
     got = _by_surface(text, kb)
     assert len(got["QDMO"]) == 2
     assert {m.key for m in got["QDMO"]} == {got["Qalin Data Monitoring Office"][0].key}
