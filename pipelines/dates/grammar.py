@@ -27,7 +27,6 @@ from pipelines.dates.nodes import (
     DayNode,
     DecadeNode,
     EarlierLaterNode,
-    EdgeNode,
     MonthNode,
     Node,
     OpenNode,
@@ -97,6 +96,10 @@ class Grammar:
         self.lows = [t.lower_.replace("’", "'").replace("‘", "'") for t in self.toks]
         self.full_months = _longest(lex.months)
         self.full_weekdays = _longest(lex.weekdays)
+        self.points: tuple[Callable[[int, bool], Match | None], ...] = (
+            *(self.p_digits, self.p_full_date, self.p_month, self.p_year, self.p_short_year, self.p_decade),
+            *(self.p_century, self.p_season, self.p_relday, self.p_weekday, self.p_rel, self.p_ago_shift),
+        )
 
     # ----------------------------------------------------------------- token helpers
     def low(self, i: int) -> str:
@@ -608,28 +611,11 @@ class Grammar:
 
     def p_point(self, i: int, in_range: bool = False) -> Match | None:
         best: Match | None = None
-        for fn in self._point_parsers:
+        for fn in self.points:
             r = fn(i, in_range)
             if r is not None and (best is None or r[0] > best[0]):
                 best = r
         return best
-
-    @property
-    def _point_parsers(self) -> tuple[Callable[[int, bool], Match | None], ...]:
-        return (
-            self.p_digits,
-            self.p_full_date,
-            self.p_month,
-            self.p_year,
-            self.p_short_year,
-            self.p_decade,
-            self.p_century,
-            self.p_season,
-            self.p_relday,
-            self.p_weekday,
-            self.p_rel,
-            self.p_ago_shift,
-        )
 
     # ----------------------------------------------------------------- parts of periods
     def part_base(self, i: int) -> Match | None:
@@ -739,7 +725,7 @@ class Grammar:
         if n > 1 and self.low(j) == unit:
             return None  # "the first two week of": not English
         based = self.part_base(j + 2)
-        return None if based is None else (based[0], EdgeNode(last, unit, n, based[1]))
+        return None if based is None else (based[0], PartNode("edge", (last, unit, n), based[1]))
 
     # ----------------------------------------------------------------- ranges and open intervals
     def p_open(self, i: int) -> Match | None:

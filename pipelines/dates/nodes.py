@@ -423,10 +423,11 @@ class TextShiftNode(Node):
 
 @dataclass
 class PartNode(Node):
-    """early/mid/late, half, quarter or week-of-month of a base period."""
+    """early/mid/late, half, quarter or week-of-month of a base period, or its first / last n days, weeks
+    or months ('edge', which = (last, unit, n): "the first two weeks of March", "the last days of 2018")."""
 
-    kind: str  # 'part' | 'half' | 'quarter' | 'week'
-    which: str | int
+    kind: str  # 'part' | 'half' | 'quarter' | 'week' | 'edge'
+    which: str | int | tuple[bool, str, int]
     base: Node = field(default_factory=lambda: YearNode(IMPLICIT))
 
     @property
@@ -444,29 +445,10 @@ class PartNode(Node):
             iv = half_of(int(self.which), base)
         elif self.kind == "quarter":
             iv = quarter_of(int(self.which), base)
+        elif isinstance(self.which, tuple):
+            iv = edge_of(base, self.which[1], self.which[2], self.which[0])
         else:
             iv = week_of_month(int(self.which), base)
-        return None if iv is None else Res(iv, res.anchor)
-
-
-@dataclass
-class EdgeNode(Node):
-    """ "the first two weeks of March", "the last three days of 2018", "the first month of X"."""
-
-    last: bool
-    unit: str  # 'day' | 'week' | 'month'
-    n: int
-    base: Node = field(default_factory=lambda: YearNode(IMPLICIT))
-
-    @property
-    def deictic(self) -> bool:  # type: ignore[override]
-        return self.base.deictic
-
-    def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
-        res = self.base.resolve(ctx, ref)
-        if res is None:
-            return None
-        iv = edge_of(res.interval, self.unit, self.n, self.last)
         return None if iv is None else Res(iv, res.anchor)
 
 

@@ -24,7 +24,6 @@ from pipelines.dates.nodes import (
     ClockNode,
     Ctx,
     DayNode,
-    EdgeNode,
     MonthNode,
     Node,
     PartNode,
@@ -98,9 +97,7 @@ def _extract_piece(doc: Doc, grammar: Grammar, ctx: Ctx, lex: Lexicon, out: list
             i = j  # a clock time alone on its line is a time stamp (a live blog's entry), not a date
             continue
         # "early September", "the end of March": the part of a month follows its month's direction
-        cued = (
-            node.base if isinstance(node, PartNode | EdgeNode) and isinstance(node.base, MonthNode) else node
-        )
+        cued = node.base if isinstance(node, PartNode) and isinstance(node.base, MonthNode) else node
         if isinstance(cued, DayNode | MonthNode | WeekdayNode):
             cued.future = cues.looks_ahead(doc[toks[i].i : toks[j - 1].i + 1].root, lex)
         start, end = toks[i].idx, toks[j - 1].idx + len(toks[j - 1].text)
