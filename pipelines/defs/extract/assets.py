@@ -317,7 +317,7 @@ def _figure_rows(d: dict, doc_mentions: list[_Span], doc_dates: list[_Span]) -> 
     ids = [span_id(doc_id, "f", f.start, f.end) for f in found]
     rows = []
     for i, f in enumerate(found):
-        date_index = date_for_span(doc_dates, f.start, f.end, text) if doc_dates else None
+        date_index = date_for_span(doc_dates, f.start, f.end, text, doc=d["doc"]) if doc_dates else None
         rows.append(
             {
                 "figure_id": ids[i],
