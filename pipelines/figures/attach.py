@@ -222,14 +222,24 @@ def _gapped_place(tokens: Sequence[Token], c: Any, mi: dict[int, Any]) -> Any:
     return m if m is not None and etype(m) == "location" else None
 
 
+def _clause_start(tokens: Sequence[Token], k: int) -> int:
+    """The first token of k's segment after its last colon or semicolon before k ("... gave a toll: 15
+    killed": what comes before the colon describes the source)."""
+    j = k
+    while j > 0 and tokens[j - 1].sent == tokens[k].sent and tokens[j - 1].text not in (":", ";"):
+        j -= 1
+    return j
+
+
 def _place_reference(tokens: Sequence[Token], c: Any, lex: Lexicon, mi: dict[int, Any]) -> Any:
     """A reference to a place named before, in the figure's clause: "inside the camp", "the town" (a
     class noun not followed by its name), "its population", a locative "there"; resolved to the latest place
     of a fitting kind before it (a class noun reaches two paragraphs back, the others stay in their
     paragraph)."""
     sent = tokens[c.anchor].sent
+    lo = _clause_start(tokens, c.anchor)
     for t in tokens:
-        if t.sent != sent or mi.get(t.idx) is not None:
+        if t.sent != sent or t.idx < lo or mi.get(t.idx) is not None:
             continue
         kinds, wide = None, False
         if t.lower == "there" and t.dep == "advmod":
@@ -312,6 +322,8 @@ def _nearby_place(tokens: Sequence[Token], c: Any, cands: list, lex: Lexicon, mi
     while j > prv and j >= 0 and tokens[j].sent == sent:
         if tokens[j].text in QUOTES and j > 0 and tokens[j - 1].text in (".", ",", "!", "?"):
             break  # a place inside a quotation does not locate a figure outside it
+        if tokens[j].text == ":":
+            break  # "a monitor ... gave a toll: 15 killed": the clause before a colon describes the source
         m = mi.get(j)
         if m is not None and etype(m) == "location" and _governed(tokens, j, lex):
             if theirs and (
@@ -906,7 +918,12 @@ def sources(tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, An
             continue
         ks = _claimant_tokens(tokens, head)
         surface = _text(tokens, ks)
-        source = _source_entity(tokens, ks, lex, mi)
+        source = _source_entity(
+            tokens,
+            ks + [a for a in tokens[head].children if tokens[a].dep == "appos" for a in subtree(tokens, a)],
+            lex,
+            mi,
+        )
         if tokens[head].lower in _PRONOUNS and source is None:
             if last is not None and tokens[k].sent - last[0] <= 3:
                 _, source, surface = last

@@ -43,6 +43,7 @@ class Reading:
     unit: str | None = None
     generic: bool = False
     case: bool = False  # "60 cases" without a topic: the report's topic
+    far: bool = False  # the predicate stands after a later figure of the segment (weak for a part)
 
 
 def word_in(t: Token, words: frozenset[str] | dict[str, str]) -> bool:
@@ -368,13 +369,31 @@ def _governing(tokens: Sequence[Token], role: int, lex: Lexicon) -> tuple[str, s
     return None
 
 
-def _next_word(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> tuple[str, str, int, bool] | None:
-    """A bare number right before a state word or a casualty participle ("12 killed", "30 wounded")."""
-    k = q.end
+def _next_word(
+    tokens: Sequence[Token], q: Quantity, lex: Lexicon, k: int | None = None
+) -> tuple[str, str, int, bool] | None:
+    """A state word or a casualty participle right after a bare number or its noun ("12 killed", "30
+    wounded", "17 people dead", "21 claimed killed")."""
+    k = q.end if k is None else k
+    while k < len(tokens) and tokens[k].lower in (
+        "claimed",
+        "reported",
+        "reportedly",
+        "confirmed",
+        "believed",
+        "presumed",
+        "feared",
+        "all",
+    ):
+        k += 1
     if k >= len(tokens) or tokens[k].sent != tokens[q.start].sent:
         return None
     t = tokens[k]
-    if t.lower in lex.categories["states"] and lex.categories["states"][t.lower] != "returned":
+    if (
+        t.lower in lex.categories["states"]
+        and lex.categories["states"][t.lower] != "returned"
+        and not _has_object(tokens, k)
+    ):
         return lex.categories["states"][t.lower], f"next:{t.lower}", k, True
     cat = lex.predicates[("strong", "patient")].get(t.lemma)
     if cat is not None and t.tag == "VBN" and not _has_object(tokens, k):
@@ -414,6 +433,19 @@ def _subject_noun(tokens: Sequence[Token], role: int, lex: Lexicon) -> int | Non
         word_in(tokens[subj], lex.categories["nouns"]) or word_in(tokens[subj], lex.words["generic_nouns"])
     ):
         return subj
+    return None
+
+
+def _attr_noun(tokens: Sequence[Token], role: int, lex: Lexicon) -> int | None:
+    """ "12 were members of X", "two were civilians": the people noun a bare number is said to be."""
+    t = tokens[role]
+    if t.dep not in _SUBJECT or tokens[t.head].lemma != "be":
+        return None
+    attr = _child(tokens, t.head, ("attr",))
+    if attr is not None and (
+        word_in(tokens[attr], lex.categories["nouns"]) or word_in(tokens[attr], lex.words["generic_nouns"])
+    ):
+        return attr
     return None
 
 
@@ -507,8 +539,11 @@ def read(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict | None = N
     if noun is None and not pronoun:
         noun = _subject_noun(tokens, role, lex)
     found = predicate(tokens, role, noun, lex)
-    if found is None and noun is None:
-        found = _next_word(tokens, q, lex)
+    if (found is None or not found[3]) and (noun is None or noun >= q.end):
+        found = _next_word(tokens, q, lex, None if noun is None else noun + 1) or found
+    attr = _attr_noun(tokens, role, lex) if noun is None and not pronoun else None
+    if attr is not None:
+        noun = attr  # "12 were members of X", "two were civilians": the noun the number is
     if found is None or not found[3]:
         found = _verb_before(tokens, q, lex) or found
     borrowed = False

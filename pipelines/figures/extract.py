@@ -161,6 +161,7 @@ def _extract(
         c.sentence_words = frozenset(
             t.lower for t in tokens if t.sent == tokens[c.anchor].sent and t.is_alpha
         )
+    _far_predicates(tokens, cands)
     _resolve_cases(cands)
     layout.resolve(tokens, cands, lex, mi)
     parts.topic_openers(tokens, cands, lex)
@@ -263,8 +264,8 @@ def _not_a_figure(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> bool:
     cs, ce = q.core_start, q.end
     first = tokens[cs]
     nums = [tokens[i] for i in q.number_tokens]
-    prev = tokens[cs - 1] if cs > 0 else None
-    nxt = tokens[ce] if ce < n else None
+    prev = tokens[cs - 1] if cs > 0 and tokens[cs - 1].sent == first.sent else None
+    nxt = tokens[ce] if ce < n and tokens[ce].sent == first.sent else None
     months = lex.words["month_names"]
     person_after = nxt is not None and (
         word_in(nxt, lex.categories["nouns"]) or word_in(nxt, lex.words["generic_nouns"])
@@ -382,6 +383,18 @@ def _singulars(
     return out
 
 
+def _far_predicates(tokens: Sequence[Token], cands: list[Cand]) -> None:
+    """A predicate standing after another figure of the segment, when the parse gives it to an earlier one
+    ("15 killed, among them six children and two women, and at least 40 wounded"), is weak evidence: a
+    part of a total then shares the total's category (parts._part_category)."""
+    for i, c in enumerate(cands):
+        p = c.reading.predicate
+        later = [x.anchor for x in cands[i + 1 :] if tokens[x.anchor].sent == tokens[c.anchor].sent]
+        aside = c.end < len(tokens) and tokens[c.end].text in ("–", "—", "-", "(")  # "130 – including 68 –"
+        if p is not None and later and p > later[-1] > c.anchor and not aside:
+            c.reading.far = True
+
+
 def _resolve_cases(cands: list[Cand]) -> None:
     """ "45 cases" without a topic counts what the report's earlier "cases of <topic>" counted; with none
     before it, cases are a count of things (`other`)."""
@@ -399,7 +412,12 @@ def _resolve_pending(tokens: Sequence[Token], cands: list[Cand]) -> None:
     people figure it continues: the nearest one before it in its segment, else in the previous segment of
     the paragraph when it opens its own. With none, it is a count of things (`other`)."""
     for bi, b in enumerate(cands):
-        if b.category is not None:
+        personal = (
+            b.reading.pronoun
+            and b.reading.whole is not None
+            and tokens[b.reading.whole].lower in ("them", "whom", "us")
+        )
+        if b.category is not None and not (personal and b.people):
             continue
         sent = tokens[b.anchor].sent
         ante = None
@@ -413,6 +431,12 @@ def _resolve_pending(tokens: Sequence[Token], cands: list[Cand]) -> None:
             ):
                 ante = a
             break
+        if b.category is not None:  # "at least 35 of them were fighters": a part of what "them" counts
+            if ante is not None and b.size() <= ante.size() and b.part_of is None:
+                b.part_of = cands.index(ante)
+                if not b.reading.strong and ante.category in ("killed", "wounded", "detained", "missing"):
+                    b.category, b.rule = ante.category, f"{b.rule}; part-of:{ante.category}"
+            continue
         if ante is None:
             b.category, b.unit, b.rule = "other", "count", "bare-number"
             if b.value == 1 and b.qualifier == "exact":
@@ -420,7 +444,7 @@ def _resolve_pending(tokens: Sequence[Token], cands: list[Cand]) -> None:
             continue
         b.category, b.rule = ante.category, f"continues:{ante.rule}"
         b.reading.category = ante.category
-        if b.reading.pronoun and b.size() <= ante.size():
+        if personal and b.size() <= ante.size():
             b.part_of = cands.index(ante)  # "nine of them": a part of the figure it refers to
         if tokens[ante.anchor].sent == sent:
             b.actor, b.actor_rule = b.actor or ante.actor, "continues"

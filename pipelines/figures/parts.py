@@ -31,7 +31,8 @@ def _part_category(part: Any, whole: Any) -> None:
     """ "15 killed, among them six children" (children -> killed); a part with its own predicate keeps it."""
     if part.category == whole.category or not whole.people or whole.reading.default:
         return
-    if not part.reading.strong and (not part.reading.own or whole.category in _EVENTS):
+    strong = part.reading.strong and not part.reading.far
+    if not strong and (not part.reading.own or whole.category in _EVENTS):
         part.category = whole.category
         part.rule = f"{part.rule}; part-of:{whole.category}"
 
@@ -108,6 +109,15 @@ def link(tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, Any])
                     a.category = b.category  # "33 people, including 12 killed": the total shares it
                     b.part_of = ai
                 else:
+                    p = b.reading.predicate
+                    later = [c.anchor for c in cands if c.people and b.anchor < c.anchor]
+                    if (
+                        p is not None
+                        and later
+                        and p > min(later)
+                        and tokens[min(later)].sent == tokens[b.anchor].sent
+                    ):
+                        b.reading.strong = False  # "15 killed, among them six children ..., and 40 wounded"
                     _make_part(cands, bi, ai)
     _breakdowns(tokens, cands, people, lex)
     _report_parts(tokens, cands, people, lex, mi)
