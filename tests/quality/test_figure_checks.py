@@ -372,3 +372,62 @@ def test_events_are_compared_within_the_event_window_only():
     assert fc.cross_source_disagreements(rows, far, ONE_DOC, CONFIG).empty
     wide = fc.FigureCheckConfig(event_window_days=120)
     assert len(fc.cross_source_disagreements(rows, far, ONE_DOC, wide)) == 2
+
+
+def test_an_extracted_document_with_two_sources_far_apart_is_flagged():
+    """From text to flag: the extractor records who claims each figure, and the check compares the two
+    claimants' figures about the same event in the same document (invented text)."""
+    from dataclasses import dataclass
+
+    from pipelines.figures import extract_figures
+
+    @dataclass
+    class Mention:
+        start: int
+        end: int
+        surface: str
+        entity_type: str
+        entity_id: str | None
+
+    text = (
+        "Shelling hit the market of Kafrun on Tuesday. The Observatory said 16 people were killed in Kafrun. "
+        "State media said 300 people were killed in Kafrun, blaming the rebels."
+    )
+    names = {"Kafrun": ("location", "loc:kafrun"), "The Observatory": ("organisation", "org:observatory")}
+    mentions = [
+        Mention(i, i + len(name), name, etype, eid)
+        for name, (etype, eid) in names.items()
+        for i in [j for j in range(len(text)) if text.startswith(name, j)]
+    ]
+    rows = [
+        {
+            "figure_id": f"d1:f:{f.start}",
+            "doc_id": "d1",
+            "char_start": f.start,
+            "char_end": f.end,
+            "surface": f.surface,
+            "value": f.value,
+            "low": f.low,
+            "high": f.high,
+            "qualifier": f.qualifier,
+            "category": f.category,
+            "actor_entity_id": f.actor_entity_id,
+            "location_entity_id": f.location_entity_id,
+            "source_entity_id": f.source_entity_id,
+            "source_surface": f.source_surface,
+            "rule": f.rule,
+        }
+        for f in extract_figures(text, mentions)
+    ]
+    claims = {r["value"]: r for r in rows}
+    assert (claims[16]["source_entity_id"], claims[300]["source_surface"]) == (
+        "org:observatory",
+        "State media",
+    )
+    out = fc.cross_source_disagreements(figures(*rows), dates(), ONE_DOC, CONFIG)
+    assert pairs(out) == {
+        (claims[16]["figure_id"], claims[300]["figure_id"]),
+        (claims[300]["figure_id"], claims[16]["figure_id"]),
+    }
+    reason = out["reason"].iloc[0]
+    assert "The Observatory" in reason and "State media" in reason and "18.8x apart" in reason
