@@ -311,9 +311,10 @@ _ORGS = ("armed_group", "organisation")
 
 
 def _short_forms(mentions: list[Mention], kd: KeyDoc, cues: Cues) -> list[Mention]:
-    """A group or organisation named in full lends the document two short forms: its words before a
+    """A group or organisation named in full lends the document its short forms: its words before a
     "for"/"of" complement ("Syrian Observatory for Human Rights" ... "the Syrian Observatory", "National
-    Front for Liberation" ... "the National Front") and its head noun after "the" when that is a
+    Front for Liberation" ... "the National Front"), a unit's name without its group noun ("Hamza
+    Division" ... "Hamza"), and its head noun after "the" when that is a
     `back_reference_heads` noun ("the Observatory"). A later unknown name that is such a short form, or
     "the <Head>" not followed by another capitalised word, is that entity. A short form two names share
     is left alone."""
@@ -326,6 +327,13 @@ def _short_forms(mentions: list[Mention], kd: KeyDoc, cues: Cues) -> list[Mentio
         cut = next((k for k, w in enumerate(words) if k and w.group(0) in _COMPLEMENT_WORDS), len(words))
         if 2 <= cut < len(words):
             key = kd.keys_of(m.start, m.start + words[cut - 1].end())
+            owners.setdefault(key, {}).setdefault(m.key, m)
+        if (
+            m.entity_type == "armed_group"
+            and cut == len(words) >= 2
+            and cues.has("group_nouns", words[-1].group(0))
+        ):
+            key = kd.keys_of(m.start, m.start + words[-2].end())  # "Hamza" after "Hamza Division"
             owners.setdefault(key, {}).setdefault(m.key, m)
         head = words[cut - 1] if cut >= 2 else None
         if head and cues.has("back_reference_heads", head.group(0)):

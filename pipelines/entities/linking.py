@@ -250,10 +250,11 @@ _FACILITY_MODIFIERS = frozenset({"military", "civil", "international"})
 
 
 def _place_nouns_after(doc: Doc, mentions: list[Mention], kd: KeyDoc, cues: Cues) -> None:
-    """A place's mention takes the noun after it when the noun is part of the name: a province noun
-    always ("Sanliurfa province" is Sanliurfa); a facility or feature noun after a name the knowledge base
-    does not know ("the Balikh valley", "Tabqa military airport": the bare word is no place of its own).
-    After a known place the mention stays the known place, as the knowledge base's convention is."""
+    """A place's mention takes the noun after it when the noun is part of the name: an administrative
+    noun always ("Sanliurfa province" links to the place named; "district" stays out); a facility or feature
+    noun after a name the knowledge base does not know ("the Balikh valley", "Tabqa military airport":
+    the bare word is no place of its own). After a known place the mention stays the known place, as the
+    knowledge base's convention is."""
     starts = {m.start for m in mentions}
     for m in mentions:
         span = doc.char_span(m.start, m.end, alignment_mode="expand")

@@ -55,12 +55,8 @@ def name_spans(doc: Doc, cues: Cues) -> list[NameSpan]:
             continue
         for piece in _pieces(ent, cues):
             tokens = _trim(piece, cues, ent.label_ == "PERSON", lower)
-            if (
-                not tokens
-                or not any(t.text[:1].isupper() for t in tokens)
-                or unreadable_line(doc, tokens[0].idx)
-            ):
-                continue  # no capitalised word: no name ("jihadists", a number); or a heading
+            if not any(_name_word(t) for t in tokens) or unreadable_line(doc, tokens[0].idx):
+                continue  # no name word: no name ("jihadists", "Counting"); or a heading
             t0 = _extend_left(doc, tokens[0].i, cues, ent.label_ == "PERSON", lower)
             t1 = tokens[-1].i + 1
             named = _typed(doc[t0:t1], etype, f"ner:{ent.label_}", cues)
@@ -71,6 +67,11 @@ def name_spans(doc: Doc, cues: Cues) -> list[NameSpan]:
         if not any(n.start < o.end and o.start < n.end for o in out):
             out.append(n)
     return sorted(out, key=lambda n: n.start)
+
+
+def _name_word(t: Token) -> bool:
+    """A capitalised proper noun, or an acronym (which the tagger often reads as a common noun)."""
+    return (t.pos_ == "PROPN" and t.text[:1].isupper()) or (t.is_upper and t.is_alpha and len(t) >= 2)
 
 
 def _model_number(doc: Doc, t1: int) -> bool:
@@ -134,7 +135,7 @@ def _trim(tokens: list[Token], cues: Cues, person: bool, lower: set[str]) -> lis
         i += 1
     last = tokens[j - 1].text
     unit = any(cues.has(k, last) for k in ("group_nouns", "organisation_nouns", "facility_nouns"))
-    if j - i > 1 and tokens[i].is_sent_start and tokens[i].lower_ in lower and not unit:
+    if j - i > 2 and tokens[i].is_sent_start and tokens[i].lower_ in lower and not unit:
         i += 1  # a unit keeps its first word: "Green Valley Brigade" though the hills are green
     while person and j - i > 1 and cues.has("title_words", tokens[i].text):
         i += 1
@@ -153,7 +154,8 @@ def _extend_left(doc: Doc, t0: int, cues: Cues, person: bool, lower: set[str]) -
         return t0
     if cues.has("group_prefixes", prev.text):
         return t0 - 1
-    opener = prev.is_sent_start and prev.pos_ == "PROPN" and prev.lower_ not in lower
+    line_start = prev.i == 0 or "\n" in doc[prev.i - 1].text
+    opener = (prev.is_sent_start or line_start) and prev.pos_ == "PROPN" and prev.lower_ not in lower
     if person and opener and not cues.has("title_words", prev.text):
         return t0 - 1
     return t0
@@ -271,7 +273,8 @@ def _name_run_end(doc: Doc, k: int) -> int:
 
 
 def _is_ordinal(t: Token) -> bool:
-    return bool(_ORDINAL.fullmatch(t.text)) or (t.is_title and t.ent_type_ == "ORDINAL")
+    """ "17th", or a capitalised ordinal word ("First", "Third": spaCy's like_num reads them)."""
+    return bool(_ORDINAL.fullmatch(t.text)) or (t.is_title and (t.ent_type_ == "ORDINAL" or t.like_num))
 
 
 def _unit_word(t: Token) -> bool:
