@@ -3,8 +3,8 @@
 Arabic names reach English text in many spellings (Deir ez-Zor / Deir al-Zour / Deir Azzour,
 Hay'at / Hayat, Jeish / Jaysh, Raqqa / Raqqah). Both the knowledge base aliases and the article text go
 through the same folding, token by token of spaCy's tokenizer, so two spellings match when their folded
-key sequences are equal. The folding rules are listed one by one in `FOLDING_RULES`, each with the
-confusion it risks.
+key sequences are equal. The articles and the folding rules are data (`transliteration.yaml`), each
+rule with the confusion it risks.
 """
 
 from __future__ import annotations
@@ -14,44 +14,23 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+import yaml
+
+from pipelines.entities.kb import KnowledgeBaseError
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-# Characters that stand for an apostrophe, a hamza or an ʿayn inside a transliterated name.
-# Dropped inside a token: "Hay’at" -> "hayat", "Sa'ad" -> "saad", "ʿAyn" -> "ayn".
-APOSTROPHES = "'’‘ʿʾʼʻ`´"
-
-# Tokens that are the Arabic definite article. "al"/"el" are taken as articles anywhere (they are not
-# English words); the assimilated forms ("ad", "as", "an", "at", "ar", "az", "ash", ...) only when a hyphen
-# joins them to the next word, because "as", "an", "at" are English words.
-ARTICLES_FREE = ("al", "el", "il", "ul")
-ARTICLES_HYPHENATED = (
-    "ad", "ed", "ud", "as", "es", "us", "an", "en", "un", "at", "et", "ar", "er", "az", "ez",
-    "ash", "esh", "ath", "eth", "adh", "edh", "ul", "ut", "ur", "uz",
-)  # fmt: skip
 ARTICLE = "al"  # every article folds to this token
-
-# "wal-Jihad", "wal-Ansar": the conjunction "wa" fused with the article.
-CONJ_ARTICLE = ("wal", "wel", "wa'l")
-
-# Capitalised articles written apart inside a name, as UN and ACLED gazetteers do ("Maarrat An Nu'man",
-# "Deir Ez Zor", "Ras Al Ain"). Taken as the article only between two capitalised words of one name,
-# because "An", "As", "At" open English sentences ("An Islamic State commander").
-ARTICLES_MID_NAME = ("An", "Ar", "As", "Ad", "At", "Az", "Ash", "Ath", "Ed", "Er", "Es", "Et", "Ez", "En")
-
-# Sun letters an assimilated article doubles when it is written fused to the word: "Azzour" = "az-Zour",
-# "Assad" = "as-Sad"... Risk: an English or foreign word of that shape ("Annan", "Essex") gets split too,
-# harmless because the same split happens on the alias side and only whole alias keys are compared.
-_FUSED_ARTICLE = re.compile(r"^[ae](sh|th|dh|t|d|r|z|s|n)\1(\w{2,})$")
-# "Nureddin", "Salahuddin": "X ad-Din" written as one word. Risk: none known in English.
-_FUSED_DIN = re.compile(r"^(\w{2,}?)[uea]d(?:d)?din$")
+DATA_PATH = Path(__file__).parent / "transliteration.yaml"
 
 
 @dataclass(frozen=True)
 class FoldRule:
-    """One spelling-folding rule applied to a lower-cased, accent-free token."""
+    """One spelling-folding rule applied to a lower-cased, accent-free word."""
 
     name: str
     pattern: str
@@ -59,37 +38,30 @@ class FoldRule:
     risk: str
 
 
-# Order matters: doubled letters collapse first, then vowel digraphs, then single letters.
-FOLDING_RULES: tuple[FoldRule, ...] = (
-    FoldRule("french_dj", "dj", "j", "French 'Djihad' = 'Jihad'; no English word starts with dj"),
-    FoldRule("french_ch", "ch", "sh", "French 'Cham' = 'Sham'; English 'ch' words fold too, on both sides"),
-    FoldRule("ee", "ee", "i", "Muhajireen/Muhajirin"),
-    FoldRule(
-        "ou", "ou|oo|o", "u", "Zour/Zor/Zur, Nour/Nur, Dawood/Dawud; 'o' and 'u' never contrast in Arabic"
-    ),
-    FoldRule("doubled", r"(.)\1+", r"\1", "Raqqa/Raqa, Muhammad/Muhamad; 'Hassan'='Hasan' is wanted"),
-    FoldRule("ei_ay", "ei|ey|ay|ai|ae", "ai", "Jeish/Jaysh/Jaish, Sheikh/Shaykh, Deir/Dair"),
-    FoldRule(
-        "e_a",
-        "e(?!$)",
-        "a",
-        "Zengi/Zangi, Hezb/Hazb; short vowels are unwritten in Arabic. A word-final 'e' stays: it is the "
-        "silent English 'e' ('Europe' is not 'Europa', 'Share' is not 'Sharaa')",
-    ),
-    FoldRule("aw", "aw", "au", "Tawhid/Tauhid, Dawud/Daud"),
-    FoldRule("q_k", "q", "k", "Qaeda/Kaeda, Raqqa/Rakka; Arabic qaf and kaf merge, on both sides"),
-    FoldRule("doubled_again", r"(.)\1+", r"\1", "letters doubled by the rules above (Daoud -> Dauud)"),
-    FoldRule("final_ah", r"(?<=\w)(ah|eh)$", "a", "Raqqah/Raqqa, Hamah/Hama (ta marbuta)"),
-    FoldRule(
-        "kunya_abi",
-        r"^abi$",
-        "abu",
-        "Abi is the genitive of Abu in a kunya ('Ibn Abi Talib', 'Abi Mohammed'); the English given name "
-        "'Abi' folds to 'Abu' too, which only matters if a knowledge-base name starts with 'Abu' and the "
-        "same second word",
-    ),
-)
-_COMPILED_RULES = tuple((re.compile(r.pattern), r.repl) for r in FOLDING_RULES)
+def _load(path: Path = DATA_PATH) -> dict:
+    """The folding data, validated: every list non-empty, every pattern a regular expression."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    lists = ("articles_free", "articles_hyphenated", "articles_mid_name", "conjunction_articles")
+    try:
+        out = {k: frozenset(data[k]) for k in lists}
+        out["apostrophes"] = str(data["apostrophes"])
+        out["fused_article"], out["fused_din"] = (
+            re.compile(data["fused_article"]),
+            re.compile(data["fused_din"]),
+        )
+        out["rules"] = tuple(FoldRule(**r) for r in data["folding_rules"])
+        out["compiled"] = tuple((re.compile(r.pattern), r.repl) for r in out["rules"])
+    except (KeyError, TypeError, re.error) as exc:
+        raise KnowledgeBaseError(f"{path.name}: {exc!r}") from exc
+    if not all(out[k] for k in (*lists, "rules")):
+        raise KnowledgeBaseError(f"{path.name}: every list must be non-empty")
+    return out
+
+
+_DATA = _load()
+APOSTROPHES: str = _DATA["apostrophes"]
+ARTICLES_MID_NAME: frozenset[str] = _DATA["articles_mid_name"]
+FOLDING_RULES: tuple[FoldRule, ...] = _DATA["rules"]
 
 
 def strip_accents(s: str) -> str:
@@ -103,7 +75,7 @@ def fold_word(word: str) -> str:
     """Fold one word (no spaces, no hyphens) to its transliteration-tolerant key."""
     s = strip_accents(word).casefold()
     s = "".join(c for c in s if c not in APOSTROPHES)
-    for rx, repl in _COMPILED_RULES:
+    for rx, repl in _DATA["compiled"]:
         s = rx.sub(repl, s)
     return s
 
@@ -113,16 +85,16 @@ def _split_word(raw: str, hyphen_follows: bool) -> tuple[str, ...]:
     """Return the folded keys one raw word stands for (a fused article yields two keys)."""
     low = strip_accents(raw).casefold()
     low_noapos = "".join(c for c in low if c not in APOSTROPHES)
-    if low_noapos in ARTICLES_FREE:
+    if low_noapos in _DATA["articles_free"]:
         return (ARTICLE,)
-    if hyphen_follows and low_noapos in ARTICLES_HYPHENATED:
+    if hyphen_follows and low_noapos in _DATA["articles_hyphenated"]:
         return (ARTICLE,)
-    if low_noapos in CONJ_ARTICLE or low_noapos == "wal":
+    if low_noapos in _DATA["conjunction_articles"]:
         return ("wa", ARTICLE)
-    m = _FUSED_DIN.match(low_noapos)
+    m = _DATA["fused_din"].match(low_noapos)
     if m:
         return (fold_word(m.group(1)), ARTICLE, "din")
-    m = _FUSED_ARTICLE.match(low_noapos)
+    m = _DATA["fused_article"].match(low_noapos)
     if m:
         return (ARTICLE, fold_word(m.group(1) + m.group(2)))
     return (fold_word(raw),)

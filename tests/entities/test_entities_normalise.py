@@ -90,3 +90,15 @@ def test_a_line_break_and_punctuation_are_keys_that_stop_a_name() -> None:
     doc = load_nlp().make_doc("Deir\n\nez-Zor, Idlib – Aleppo")
     keys = token_keys(doc)
     assert ("\n",) in keys and (",",) in keys and ("-",) in keys
+
+
+def test_a_bad_transliteration_file_is_rejected(tmp_path) -> None:
+    from pipelines.entities import KnowledgeBaseError
+    from pipelines.entities.normalise import DATA_PATH, _load
+
+    bad = tmp_path / "transliteration.yaml"
+    bad.write_text(
+        DATA_PATH.read_text(encoding="utf-8").replace("pattern: dj", "pattern: '(dj'"), encoding="utf-8"
+    )
+    with pytest.raises(KnowledgeBaseError, match="transliteration.yaml"):
+        _load(bad)
