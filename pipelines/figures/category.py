@@ -68,7 +68,7 @@ def anchor(tokens: Sequence[Token], q: Quantity) -> int:
     """The quantity's token that attaches to the rest of the sentence (its head lies outside the quantity),
     preferring number tokens; the last token when every head is inside."""
     inside = range(q.start, q.end)
-    outs = [k for k in range(q.core_start, q.end) if tokens[k].head not in inside or tokens[k].head == k]
+    outs = [k for k in range(q.start, q.end) if tokens[k].head not in inside or tokens[k].head == k]
     numbers = [k for k in outs if tokens[k].pos in ("NUM", "NOUN") or tokens[k].is_number]
     if numbers:
         return numbers[0]
@@ -417,25 +417,6 @@ def predicate(
     return found
 
 
-def _subject_noun(tokens: Sequence[Token], role: int, lex: Lexicon) -> int | None:
-    """For a bare number completing a verb whose subject is a people noun ("fighters number in the tens of
-    thousands", "the dead numbered 40"): that noun."""
-    t = tokens[role]
-    v = t.head
-    if t.dep == "pobj":
-        v = tokens[t.head].head
-    elif t.dep not in ("attr", "dobj", "npadvmod", "oprd"):
-        return None
-    if tokens[v].lemma not in ("number", "total", "reach", "stand", "exceed", "be", "count", "near", "top"):
-        return None
-    subj = _child(tokens, v, _SUBJECT)
-    if subj is not None and (
-        word_in(tokens[subj], lex.categories["nouns"]) or word_in(tokens[subj], lex.words["generic_nouns"])
-    ):
-        return subj
-    return None
-
-
 def _attr_noun(tokens: Sequence[Token], role: int, lex: Lexicon) -> int | None:
     """ "12 were members of X", "two were civilians": the people noun a bare number is said to be."""
     t = tokens[role]
@@ -447,6 +428,30 @@ def _attr_noun(tokens: Sequence[Token], role: int, lex: Lexicon) -> int | None:
     ):
         return attr
     return None
+
+
+def _subject_noun(tokens: Sequence[Token], role: int, lex: Lexicon) -> int | None:
+    """For a bare number completing a verb whose subject counts people ("fighters number in the tens of
+    thousands", "its population reached 70,000", "estimates of X fighters swing between 100 and 2,000"):
+    the subject's people noun."""
+    t = tokens[role]
+    v = t.head
+    if t.dep == "pobj":
+        v = tokens[t.head].head
+    elif t.dep not in ("attr", "dobj", "npadvmod", "oprd", "prep"):  # prep: "between 100 and 2,000" itself
+        return None
+    subj = _child(tokens, v, _SUBJECT)
+    if subj is None:
+        return None
+    people = (lex.categories["nouns"], lex.words["generic_nouns"])
+    if word_in(tokens[subj], lex.words["strength_nouns"]):  # "estimates of X fighters": the people counted
+        of = _child(tokens, subj, ("prep",), "of")
+        obj = _child(tokens, of, ("pobj",)) if of is not None else None
+        if obj is not None and any(word_in(tokens[obj], w) for w in people):
+            return obj
+    if tokens[v].lemma not in ("number", "total", "reach", "stand", "exceed", "be", "count", "near", "top"):
+        return None
+    return subj if any(word_in(tokens[subj], w) for w in people) else None
 
 
 def _verb_before(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> tuple[str, str, int, bool] | None:
@@ -508,21 +513,6 @@ def _linear_noun(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict | 
     return None
 
 
-def _back_noun(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> int | None:
-    """For a number without a noun ("estimates of X fighters ... between 100 and 2,000"): the people noun
-    earlier in its clause, back to a comma, semicolon or colon."""
-    for k in range(q.start - 1, max(-1, q.start - 12), -1):
-        t = tokens[k]
-        if t.sent != tokens[q.start].sent or t.text in (",", ";", ":", "(", ")", "–", "—"):
-            return None
-        cat = word_cat(t, lex.categories["nouns"])
-        if (cat is not None and t.pos == "NOUN") or (
-            word_in(t, lex.words["generic_nouns"]) and t.pos == "NOUN"
-        ):
-            return k
-    return None
-
-
 def read(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict | None = None) -> Reading:
     """The category reading of quantity q (units and money are decided by the caller)."""
     a = anchor(tokens, q)
@@ -536,8 +526,6 @@ def read(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict | None = N
         role = (
             noun  # "25 people were killed": the noun carries the predicate; "hundreds of X fled": the number
         )
-    if noun is None and not pronoun:
-        noun = _subject_noun(tokens, role, lex)
     found = predicate(tokens, role, noun, lex)
     if (found is None or not found[3]) and (noun is None or noun >= q.end):
         found = _next_word(tokens, q, lex, None if noun is None else noun + 1) or found
@@ -546,10 +534,8 @@ def read(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict | None = N
         noun = attr  # "12 were members of X", "two were civilians": the noun the number is
     if found is None or not found[3]:
         found = _verb_before(tokens, q, lex) or found
-    borrowed = False
-    if found is None and noun is None and not pronoun:
-        noun = _back_noun(tokens, q, lex)
-        borrowed = noun is not None
+    if noun is None and not pronoun:
+        noun = _subject_noun(tokens, role, lex)
     r = Reading(None, "", noun=noun, role=role, whole=whole, pronoun=pronoun)
     strong_cat = None
     if found is not None:
@@ -597,7 +583,7 @@ def read(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict | None = N
             nt, lex.categories["event_nouns"]
         )  # "100 arrests", "45 killings": the people they befell
     if own is not None:
-        r.own = not borrowed
+        r.own = True
         r.category = strong_cat or own
         r.rule = r.rule or f"noun:{nt.lemma}"
     elif (word_in(nt, lex.words["generic_nouns"]) or _demonym(nt)) and match_any(

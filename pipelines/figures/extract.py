@@ -352,8 +352,9 @@ def _not_a_figure(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> bool:
     if k > 0 and k < n and tokens[k].lower == "old":
         return True
     if prev is not None and prev.text == "," and nxt is not None and nxt.text == "," and q.kind == "digits":
-        if cs >= 2 and tokens[cs - 2].ent == "PERSON":
-            return True  # "Barra, 51, will lead": an age in apposition to a person
+        before = tokens[cs - 2] if cs >= 2 else None
+        if before is not None and (before.ent == "PERSON" or word_in(before, lex.words["generic_nouns"])):
+            return True  # "Barra, 51, will lead", "the man, 34, was found": an age in apposition to a person
     return False
 
 

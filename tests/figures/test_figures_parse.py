@@ -180,3 +180,15 @@ def test_the_stored_parse_is_used_and_must_be_of_the_same_text():
     assert [f.value for f in extract_figures(text, mentions(text), doc=doc)] == [12]
     with pytest.raises(ValueError, match="another text"):
         extract_figures(text, mentions(text), doc=load_nlp()("Something else."))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The driver, 34, was pronounced dead at the hospital.",  # an age in apposition
+        "The victim was named as a father of three from the town.",  # a family's size
+        "The strike came on 14 March, the anniversary of the uprising.",  # a date
+    ],
+)
+def test_ages_family_sizes_and_dates_are_no_people_figures(text):
+    assert people(text) == []
