@@ -603,7 +603,7 @@ def _subject_group(
     if subj is None:
         if tokens[v].dep in ("relcl", "acl"):
             return _group_at(tokens, tokens[v].head, mi, lex, state, c)
-        if tokens[v].dep == "conj":
+        if tokens[v].dep in ("conj", "xcomp"):  # "X is thought to have 300 members": the raised subject
             return _subject_group(tokens, tokens[v].head, lex, mi, state, c)
         return None
     st = tokens[subj]

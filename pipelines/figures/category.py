@@ -90,6 +90,8 @@ def counted_noun(tokens: Sequence[Token], q: Quantity, a: int) -> tuple[int | No
     last = q.end - 1
     if tokens[last].lower == "of":
         obj = _child(tokens, last, ("pobj",))
+        if obj is not None and tokens[obj].lower in _PRONOUN_WHOLES:
+            return None, obj, True  # "several of them"
         if obj is not None and tokens[obj].pos in _NOUN_POS:
             return obj, None, False
     # "five of the fighters", "25 of them", "six of the 20 staffers"

@@ -68,7 +68,8 @@ def link(tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, Any])
         for k in (cands[i].reading.noun, cands[i].reading.role, cands[i].anchor):
             if k is not None:
                 at.setdefault(k, i)
-    for bi in people:  # "71 – including 23 women –", "killed 25 people, including six children"
+    people_like = [i for i, c in enumerate(cands) if c.people or c.unit == "people"]
+    for bi in people_like:  # "71 – including 23 women –", "killed 25 people, including two senior leaders"
         b = cands[bi]
         k = b.reading.noun if b.reading.noun is not None and b.reading.noun >= b.anchor else b.reading.role
         if b.part_of is not None or k is None or tokens[k].dep != "pobj":
@@ -76,6 +77,8 @@ def link(tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, Any])
         prep = tokens[tokens[k].head]
         w = at.get(prep.head)
         if prep.lemma in ("include", "among") and w is not None and w != bi and cands[w].size() >= b.size():
+            if not b.people:
+                b.category, b.unit, b.rule = cands[w].category, None, f"{b.rule}; part-of:{cands[w].category}"
             _make_part(cands, bi, w)
     for pos in range(1, len(people)):
         ai, bi = people[pos - 1], people[pos]
@@ -244,7 +247,15 @@ def _report_parts(
             whole = earlier[0] if earlier else None
         elif found is not None and b.anchor >= found[1]:
             named = found[0]
-            whole = _whole_for(tokens, cands, bi, named, _places_in(tokens, s0, found[1], mi))
+            if any(tokens[k].lower == "total" for k in range(s0, found[1])):  # "Of the total displaced, ..."
+                tops = [
+                    i
+                    for i in range(bi)
+                    if cands[i].category == named and cands[i].part_of is None and cands[i].size() > b.size()
+                ]
+                whole = max(tops, key=lambda i: cands[i].size()) if tops else None
+            else:
+                whole = _whole_for(tokens, cands, bi, named, _places_in(tokens, s0, found[1], mi))
         elif b.reading.whole is not None or b.reading.pronoun is False and b.q is not None:
             w = b.reading.whole
             named = _named(tokens, w, lex) if w is not None else None
@@ -385,13 +396,10 @@ def _anaphoric(tokens: Sequence[Token], cands: list, people: list[int]) -> None:
             continue
         prev_sent = tokens[cands[prev[-1]].anchor].sent
         tops = [i for i in prev if tokens[cands[i].anchor].sent == prev_sent and cands[i].part_of is None]
-        if (
-            not tops
-            or sent - prev_sent > 1
-            or any(tokens[k].newline_before for k in range(cands[tops[0]].anchor + 1, b.anchor + 1))
-        ):
+        if not tops or sent - prev_sent > 1:
             continue
-        if opener is None:
+        new_paragraph = any(tokens[k].newline_before for k in range(cands[tops[0]].anchor + 1, b.anchor + 1))
+        if opener is None and not new_paragraph:
             # "Some 60 villagers were abducted. Eleven were later found dead": a bare count opening the next
             # sentence of the paragraph, smaller than its total, is a subset of it
             if (
@@ -402,7 +410,7 @@ def _anaphoric(tokens: Sequence[Token], cands: list, people: list[int]) -> None:
             ):
                 b.part_of = tops[0]
             continue
-        if b.anchor - s0 > len(opener) + 5:
+        if opener is None or b.anchor - s0 > len(opener) + 5:
             continue
         for ci in people:
             c = cands[ci]
