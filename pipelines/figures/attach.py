@@ -82,8 +82,10 @@ def _locative(
         p = tokens[c]
         if before is not None and c > before:
             continue
-        if p.dep == "advmod" and p.lower in _DIRECTIONS:
-            p = next((tokens[j] for j in p.children if tokens[j].dep == "prep"), p)
+        if p.dep == "advmod" and (p.lower in _DIRECTIONS or p.lower in ("back", "home", "away", "out")):
+            p = next(
+                (tokens[j] for j in p.children if tokens[j].dep == "prep"), p
+            )  # "east of X", "back to X"
         if p.dep not in ("prep", "advmod") or p.lower not in lex.words["locative_prepositions"] | {"of"}:
             continue
         if p.lower == "of" and tokens[p.head].lower not in _DIRECTIONS:
@@ -308,6 +310,10 @@ def _nearby_place(tokens: Sequence[Token], c: Any, cands: list, lex: Lexicon, mi
     prv = max((s for s in others if s < c.anchor), default=-1)
     j = c.end
     while j < len(tokens) and j < nxt and tokens[j].sent == sent and tokens[j].text != ";":
+        if tokens[j].lemma in lex.words["according_cues"] or (
+            tokens[j].lemma in lex.words["reporting_verbs"] and tokens[j].pos == "VERB"
+        ):
+            break  # "..., according to a statement from X", "..., officials in X said": the source's place
         m = mi.get(j)
         if m is not None and etype(m) == "location" and _governed(tokens, j, lex, c.category != "fighters"):
             return m
@@ -693,6 +699,11 @@ def _clause_group(
         groups = _subject_groups(tokens, prev, mi)
         if groups:
             return groups[0], "previous-segment"
+    for j in range(k - 1, -1, -1):  # "I served alongside the SDF ..., and they lost": the last group named
+        if tokens[j].sent != tokens[k].sent:
+            break
+        if _is_group(mi.get(j)) and eid(mi[j]):
+            return eid(mi[j]), "nearest"
     return None
 
 

@@ -501,7 +501,9 @@ def _linear_noun(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict | 
     k = q.end
     while k < len(tokens) and k < q.end + 5 and tokens[k].sent == tokens[q.start].sent:
         t = tokens[k]
-        if any(word_in(t, w) for w in people) and t.pos in ("NOUN", "PROPN", "ADJ"):
+        if any(word_in(t, w) for w in people) and (
+            t.pos in ("NOUN", "PROPN") or t.dep in ("nsubj", "dobj", "pobj")
+        ):
             return k
         named = mi is not None and mi.get(k) is not None
         participle = t.pos == "VERB" and t.tag in ("VBN", "VBG") and t.dep in ("amod", "compound")

@@ -434,7 +434,11 @@ def inherit(cands: list) -> None:
 
 
 def _head(tokens: Sequence[Token], c: Any) -> str | None:
-    return tokens[c.reading.noun].lemma if c.reading.noun is not None else None
+    """The counted noun's lemma, a capitalised headline word folded alike ("Operatives" - "operatives")."""
+    if c.reading.noun is None:
+        return None
+    t = tokens[c.reading.noun]
+    return (t.lemma if t.pos == "NOUN" else t.lower).removesuffix("s")
 
 
 def _compatible(x: Any, y: Any) -> bool:
