@@ -36,16 +36,19 @@ def join_within_document(
 
 
 class _Taken:
-    """Which characters mentions already cover."""
+    """Which mentions cover which characters."""
 
     def __init__(self, mentions: Iterable[Mention]) -> None:
-        self.spans = [(m.start, m.end) for m in mentions]
+        self.mentions = list(mentions)
+
+    def over(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if m.start < end and start < m.end]
 
     def hits(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.spans)
+        return bool(self.over(start, end))
 
     def add(self, m: Mention) -> None:
-        self.spans.append((m.start, m.end))
+        self.mentions.append(m)
 
 
 def _take_identity(m: Mention, src: Mention) -> None:
@@ -180,13 +183,15 @@ def _parenthetical_names(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 # --- 3. also known as ---------------------------------------------------------------------------------
-# "X, also known as Y", "X (aka Y)", "X, alias Y", "X, whose real name is Y": both names are one entity.
+# "X, also known as Y", "X (aka Y)", "X, alias Y", "X, whose real name is Y", "X – known to his men as
+# Y": both names are one entity.
 # "formerly" is left out: a renamed group is a distinct entity joined by a lineage (SPEC §5).
 # Risk: "X, known as the Y of Z" where Y is a different entity's name is rare in edited text; two
 # knowledge-base entities are never merged.
 _AKA = re.compile(
-    r"\s*[,(]?\s*(?:also |better |more commonly |widely |locally )?"
-    r"(?:known as|also called|nicknamed|aka|a\.k\.a\.?|alias|whose real name is|real name|born|nom de guerre"
+    r"\s*[,(–—-]?\s*(?:also |better |more commonly |widely |locally )?"
+    r"(?:known (?:to (?:his|her|their) [a-z]+ )?as|also called|nicknamed|aka|a\.k\.a\.?|alias"
+    r"|whose real name is|real name|born|nom de guerre"
     r"|kunya|known (?:by|under) (?:the |his |her |a )?(?:kunya|name|alias|nom de guerre|pseudonym))"
     r"[:,]?\s*(?:the\s+)?[“\"'‘]?"
 )
@@ -245,6 +250,7 @@ def _repeats(mentions: list[Mention], kd: KeyDoc, cues: Cues) -> list[Mention]:
     "Orton"), a full kunya name its short kunya ("Abu Qatada"); every unknown name and surname is then
     recorded at its other occurrences too. Risk: two people sharing a surname or a kunya in one
     document: a key with two owners is left alone."""
+    _first_and_last_names(mentions, kd, cues)
     owners: dict[tuple[str, ...], set[tuple[str | None, str | None]]] = {}
     kunyas: dict[tuple[str, ...], set[tuple[str | None, str | None]]] = {}
     for m in mentions:
@@ -290,17 +296,43 @@ def _repeats(mentions: list[Mention], kd: KeyDoc, cues: Cues) -> list[Mention]:
     for key, payload in repeats.items():
         matcher.add(key, payload)
     taken = _Taken(mentions)
-    out = list(mentions)
     for t0, t1, (etype, eid, cluster) in sorted(matcher.find(kd), key=lambda x: (x[0], -x[1])):
         first = kd.doc[t0]
         if not (first.text[:1].isupper() or (first.lower_ in WRITTEN_ARTICLES and t1 - t0 > 1)):
             continue
         start, end = kd.chars(t0, t1)
-        if not taken.hits(start, end):
-            new = Mention(start, end, kd.doc.text[start:end], etype, eid, "coreference", cluster)
-            out.append(new)
-            taken.add(new)
-    return out
+        over = taken.over(start, end)
+        # the document's own longer name wins over a knowledge-base name inside it, as where spaCy found
+        # it ("Syria Relief Alliance" in a headline, not the "Syria Relief" the KB knows)
+        inside = eid is None and all(
+            start <= o.start and o.end <= end and o.end - o.start < end - start for o in over
+        )
+        if over and not (inside and all(o.entity_id for o in over)):
+            continue
+        taken.mentions = [m for m in taken.mentions if m not in over]
+        taken.add(Mention(start, end, kd.doc.text[start:end], etype, eid, "coreference", cluster))
+    return taken.mentions
+
+
+def _first_and_last_names(mentions: list[Mention], kd: KeyDoc, cues: Cues) -> None:
+    """An unknown person named by first and last name only is the one person of the document whose
+    longer name starts and ends with them ("Mahmoud al-Sweidani" ... "Mahmoud Khattab al-Sweidani").
+    Risk: two relatives sharing a first and a last name in one document."""
+    persons = [m for m in mentions if m.entity_type == "person" and m.entity_id is None and m.cluster]
+    words = {id(m): _words(m, kd, cues) for m in persons}
+    longer: dict[tuple, set[str]] = {}
+    for m in persons:
+        w = words[id(m)]
+        if len(w) >= 3:
+            longer.setdefault((kd.keys_of(*w[0]), kd.keys_of(*w[-1])), set()).add(m.cluster)
+    for m in persons:
+        w = words[id(m)]
+        owners = longer.get((kd.keys_of(*w[0]), kd.keys_of(*w[-1])), set()) if len(w) == 2 else set()
+        if len(owners) == 1 and m.cluster not in owners:
+            old, new = m.cluster, next(iter(owners))
+            for x in mentions:
+                if x.entity_id is None and x.cluster == old:
+                    x.cluster = new
 
 
 # --- 5. short forms and back references ---------------------------------------------------------------

@@ -128,7 +128,7 @@ class Matcher:
                 variants = [(key, kind)]
                 if key[0] == ARTICLE and len(key) > 1 and len(key[1]) >= MIN_BARE_AFTER_ARTICLE:
                     variants.append((key[1:], "bare"))
-                if key[0] != ARTICLE:
+                if key[0] != ARTICLE and len(key) == 1:  # "al-Raqqa" for "Raqqa", not "As Syria Relief"
                     variants.append(((ARTICLE, *key), "article"))
                 for k, kd in variants:
                     # the first kind registered for an entity (the most specific) is kept

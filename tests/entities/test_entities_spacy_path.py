@@ -121,3 +121,29 @@ def test_a_match_never_ends_inside_a_fused_article(kb) -> None:
     doc = load_nlp().make_doc("Assad spoke.")
     kd = KeyDoc(doc)
     assert kd.token_span(0, 1) is None and kd.token_span(1, 2) is None and kd.token_span(0, 2) == (0, 1)
+
+
+def test_first_and_last_name_and_a_dashed_alias_join_the_full_name(kb) -> None:
+    text = (
+        "Col. Rashid Jawdat al-Tamimi, who died on Monday, led the brigade. Colleagues of Rashid "
+        "al-Tamimi mourned him. Born in Sarmin, al-Tamimi – known to his men as Abu Nizar – studied law."
+    )
+    ms = [m for m in find_mentions(text, kb) if m.entity_type == "person"]
+    assert {m.surface for m in ms} >= {
+        "Rashid Jawdat al-Tamimi",
+        "Rashid al-Tamimi",
+        "al-Tamimi",
+        "Abu Nizar",
+    }
+    assert len({m.key for m in ms}) == 1
+
+
+def test_the_documents_longer_name_wins_over_a_knowledge_base_name_inside_it(kb) -> None:
+    # "Syria Relief" is an organisation the knowledge base knows; "Syria Relief Alliance" is another
+    text = (
+        "Families Sleep In The Snow As Syria Relief Alliance Appeals\n\n"
+        "The Syria Relief Alliance launched an appeal on Monday."
+    )
+    got = [m for m in find_mentions(text, kb) if "Syria Relief" in m.surface]
+    assert [m.surface for m in got] == ["Syria Relief Alliance", "Syria Relief Alliance"]
+    assert all(m.entity_id is None for m in got) and len({m.key for m in got}) == 1
