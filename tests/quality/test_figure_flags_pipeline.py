@@ -69,8 +69,8 @@ def _flags(con, check: str) -> dict[str, tuple[str | None, str]]:
 
 
 @pytest.mark.xfail(
-    reason="issue 15 regression, open: the parse-based figures extractor no longer makes 'Of the 120 prisoners "
-    "held at the camp, 150 are wounded' a breakdown (part_of), so the planted part-over-whole is not checked",
+    reason="issue 15 regression, open: the parse-based figures extractor no longer makes 'Of the 120 "
+    "prisoners held at the camp, 150 are wounded' a breakdown (part_of): the planted part is not checked",
     strict=False,
 )
 def test_part_larger_than_its_whole_is_flagged(planted_run):
@@ -116,8 +116,8 @@ def test_two_sources_ten_times_apart_are_both_flagged_with_each_others_ids(plant
 
 
 @pytest.mark.xfail(
-    reason="issue 15 regression, open: the parse-based figures extractor no longer makes 'Of the 120 prisoners "
-    "held at the camp, 150 are wounded' a breakdown (part_of), so the planted part-over-whole is not checked",
+    reason="issue 15 regression, open: the parse-based figures extractor no longer makes 'Of the 120 "
+    "prisoners held at the camp, 150 are wounded' a breakdown (part_of): the planted part is not checked",
     strict=False,
 )
 def test_check_evaluations_warn_for_findings_and_no_error_fails(planted_run):
