@@ -50,7 +50,7 @@ def link(tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, Any])
         b = cands[bi]
         w = by_noun.get(b.reading.whole)
         w = None if w == bi else w
-        if b.part_of is None and w is not None and cands[w].size() > b.size():
+        if b.part_of is None and w is not None:
             _make_part(cands, bi, w)
         elif b.part_of is None and b.reading.whole is not None and w is None and not b.reading.pronoun:
             # "8 wounded men ... one of the men died": the nearest earlier count of the same noun
@@ -76,7 +76,7 @@ def link(tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, Any])
             continue
         prep = tokens[tokens[k].head]
         w = at.get(prep.head)
-        if prep.lemma in ("include", "among") and w is not None and w != bi and cands[w].size() >= b.size():
+        if prep.lemma in ("include", "among") and w is not None and w != bi:
             if not b.people:
                 b.category, b.unit, b.rule = cands[w].category, None, f"{b.rule}; part-of:{cands[w].category}"
             _make_part(cands, bi, w)
@@ -107,21 +107,11 @@ def link(tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, Any])
             continue
         right_before = match_ending_at(tokens, b.anchor, cues)[0] >= 0
         if (len(gap) <= 9 or (right_before and len(gap) <= 14)) and (cue_before or cue_after):
-            if b.size() <= a.size() or a.high is None:
-                if b.reading.strong and not a.reading.strong and a.reading.generic:
-                    a.category = b.category  # "33 people, including 12 killed": the total shares it
-                    b.part_of = ai
-                else:
-                    p = b.reading.predicate
-                    later = [c.anchor for c in cands if c.people and b.anchor < c.anchor]
-                    if (
-                        p is not None
-                        and later
-                        and p > min(later)
-                        and tokens[min(later)].sent == tokens[b.anchor].sent
-                    ):
-                        b.reading.strong = False  # "15 killed, among them six children ..., and 40 wounded"
-                    _make_part(cands, bi, ai)
+            if b.reading.strong and not a.reading.strong and a.reading.generic:
+                a.category = b.category  # "33 people, including 12 killed": the total shares it
+                b.part_of = ai
+            else:
+                _make_part(cands, bi, ai)
     _breakdowns(tokens, cands, people, lex)
     _report_parts(tokens, cands, people, lex, mi)
     _anaphoric(tokens, cands, people)
@@ -360,7 +350,7 @@ def _breakdowns(tokens: Sequence[Token], cands: list, people: list[int], lex: Le
             if b.anchor <= a.anchor or tokens[b.anchor].sent != sent:
                 continue
             comma = comma or any(tokens[x].text == "," for x in range(a.end, b.anchor))
-            if comma and b.part_of is None and b.size() <= a.size():
+            if comma and b.part_of is None:
                 _make_part(cands, bi, ai)
 
 
