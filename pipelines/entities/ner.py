@@ -100,7 +100,11 @@ def unreadable_line(doc: Doc, pos: int) -> bool:
 
 def _possessive(t: Token) -> bool:
     """A possessive marker: "'s", or an apostrophe the parser attaches to the word before it."""
-    return t.tag_ == "POS" or (t.dep_ == "case" and t.text in ("'", "’") and t.head.i == t.i - 1)
+    if t.tag_ == "POS":
+        return True
+    prev = t.doc[t.i - 1] if t.i > 0 else None
+    attached = prev is not None and prev.whitespace_ == "" and t.text in ("'", "’")
+    return attached and (t.head.i == t.i - 1 or prev.dep_ == "poss")
 
 
 def _inner_possessive(doc: Doc, t: Token, cues: Cues) -> bool:
