@@ -1,20 +1,20 @@
 """Extract figures (counts of people, and `other` quantities with a unit) from a document's one spaCy parse:
 find each quantity, read its category from the counted noun and the predicate around it (category.py),
-then attach the place, the armed group and the claimant (attach.py), link parts to totals and mark
-repeated claims (parts.py). Every figure says which patterns decided it (`rule`)."""
+then attach the place (places.py), the armed group (actors.py) and the claimant (sources.py), link parts
+to totals and mark repeated claims (parts.py). Every figure says which patterns decided it (`rule`)."""
 
 from __future__ import annotations
 
-import bisect
 import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipelines.figures import attach, layout, parts
+from pipelines.figures import actors, layout, parts, places, sources
 from pipelines.figures.category import Reading, predicate, read, word_in
 from pipelines.figures.lexicon import CATEGORIES, Lexicon, load_lexicon
+from pipelines.figures.mentions import eid, mention_index
 from pipelines.figures.quantity import Quantity, match_quantity
 from pipelines.figures.view import Token, match_any, match_ending_at, parse, view
 
@@ -110,30 +110,6 @@ def extract_figures(
     return _extract(text, view(doc), list(mentions or ()), excluded_spans or (), lex)
 
 
-def mention_index(tokens: Sequence[Token], mentions: Sequence[Any]) -> dict[int, Any]:
-    """Token index -> the mention covering it (the first by start)."""
-    spans = []
-    for m in mentions:
-        try:
-            s, e = int(m.start), int(m.end)
-        except (AttributeError, TypeError, ValueError):
-            continue
-        if e > s:
-            spans.append((s, e, m))
-    spans.sort(key=lambda x: (x[0], -x[1]))
-    starts = [s for s, _, _ in spans]
-    out: dict[int, Any] = {}
-    for tok in tokens:
-        k = bisect.bisect_right(starts, tok.end) - 1
-        while k >= 0 and tok.start - spans[k][0] <= 200:
-            s, e, m = spans[k]
-            if s < tok.end and tok.start < e:
-                out[tok.idx] = m
-                break
-            k -= 1
-    return out
-
-
 def _extract(
     text: str, tokens: list[Token], mentions: list[Any], excluded: Sequence[tuple[int, int]], lex: Lexicon
 ) -> list[Figure]:
@@ -167,12 +143,12 @@ def _extract(
     parts.topic_openers(tokens, cands, lex)
     _resolve_pending(tokens, cands)
     cands = [c for c in cands if c.category != "drop"]
-    attach.places(tokens, cands, lex, mi)
+    places.places(tokens, cands, lex, mi)
     parts.link(tokens, cands, lex, mi)
-    attach.actors(tokens, cands, lex, mi, mentions)
+    actors.actors(tokens, cands, lex, mi, mentions)
     parts.inherit(cands)
     parts.mark_repeats(tokens, cands, text)
-    attach.sources(tokens, cands, lex, mi)
+    sources.sources(tokens, cands, lex, mi)
     return _to_figures(text, tokens, cands)
 
 
@@ -473,7 +449,7 @@ def _to_figures(text: str, tokens: Sequence[Token], cands: list[Cand]) -> list[F
                 category=c.category or "other",
                 unit=c.unit if c.category == "other" else None,
                 actor_entity_id=c.actor if c.people else None,
-                location_entity_id=attach.eid(c.location) if c.people and c.location is not None else None,
+                location_entity_id=eid(c.location) if c.people and c.location is not None else None,
                 part_of=new[c.part_of] if c.part_of is not None else None,
                 repeat_of=new[c.repeat_of] if c.repeat_of is not None else None,
                 source_entity_id=c.source_id,
