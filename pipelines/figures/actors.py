@@ -80,7 +80,20 @@ def _actor(
             m = first_mention(tokens, sub, mi, ("armed_group",))
             if m is not None and eid(m):
                 return eid(m), "of-group"
-            head = next((j for j in sub if tokens[j].dep == "pobj" and word_in(tokens[j], sf["heads"])), None)
+            head = next(
+                (
+                    j
+                    for j in sub
+                    if tokens[j].dep == "pobj"
+                    and (
+                        word_in(tokens[j], sf["heads"])  # "soldiers of the regime"
+                        or any(
+                            word_in(tokens[x], sf["cues"]) for x in tokens[j].children
+                        )  # "of government forces"
+                    )
+                ),
+                None,
+            )
             if head is not None and word_in(nt, sf["nouns"]):
                 found = state.resolve(noun, tokens[head].lemma)
                 if found:
@@ -132,10 +145,16 @@ def _actor(
             if found:
                 return found, "person's-group"
     role = tokens[r.role] if r.role is not None else None
-    if role is not None and role.dep in ("dobj", "nsubjpass") or (role is not None and role.dep == "nsubj"):
+    dep = role.dep if role is not None else None
+    if dep == "pobj" and tokens[role.head].lower in ("around", "about", "over", "nearly", "some"):
+        role, dep = (
+            tokens[role.head],
+            "dobj",
+        )  # "is thought to number around 1,500 men": the parse's preposition
+    if dep in ("dobj", "nsubjpass", "nsubj"):
         v = role.head
         vt = tokens[v]
-        if role.dep == "dobj" and vt.lemma in lex.words["possession_verbs"]:
+        if dep == "dobj" and vt.lemma in lex.words["possession_verbs"]:
             found = _subject_group(tokens, v, lex, mi, state, c)
             if found:
                 return found[0], f"owner:{vt.lemma}" + found[1]

@@ -24,6 +24,10 @@ _NOUN_POS = ("NOUN", "PROPN", "ADJ")
 # Determiners and possessives that make "N of <det> M" a partitive ("five of the fighters").
 _PARTITIVE = frozenset("the these those its their his her our your them whom us which".split())
 _PRONOUN_WHOLES = frozenset("them whom us which those these".split())
+# Nouns of the places people leave when displaced ("left their homes", "left the neighbourhoods").
+_HOMES = frozenset(
+    "home house neighbourhood neighborhood area city town village camp district quarter".split()
+)
 # Verbs whose particle or adverb "back"/"home" makes a return ("came back", "flew home").
 _MOVES = frozenset("come go fly bring take head move travel send get make".split())
 
@@ -222,6 +226,12 @@ def _licensed(tokens: Sequence[Token], v: int, cat: str, lex: Lexicon) -> bool:
         return False  # "claimed the lives of N": the event noun "lives" decides
     if lemma in ("come", "go"):
         return any(k.lower in ("back", "home") for k in kids)
+    if lemma == "leave":  # "45,000 people left the neighbourhoods", not "413 Belgians who left for Syria"
+        objs = [k for k in kids if k.dep == "dobj"]
+        return any(
+            o.lower in lex.place_class_nouns or o.lemma in _HOMES or o.ent in ("GPE", "LOC", "FAC")
+            for o in objs
+        )
     return True
 
 

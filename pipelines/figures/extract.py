@@ -14,7 +14,7 @@ from typing import Any
 from pipelines.figures import actors, layout, parts, places, sources
 from pipelines.figures.category import Reading, predicate, read, word_in
 from pipelines.figures.lexicon import CATEGORIES, Lexicon, load_lexicon
-from pipelines.figures.mentions import eid, mention_index
+from pipelines.figures.mentions import eid, is_group, mention_index
 from pipelines.figures.quantity import Quantity, match_quantity
 from pipelines.figures.view import Token, match_any, match_ending_at, parse, view
 
@@ -180,6 +180,8 @@ def _candidate(
         end = r.noun + 1
     elif r.noun is None and r.predicate is not None and q.end <= r.predicate < q.end + 4:
         end = r.predicate + 1  # "12 killed": the surface holds the predicate
+    if r.category == "other" and r.noun is not None and is_group(mi.get(r.noun)):
+        r.category, r.rule = None, "of-a-group"  # "11 of the National Defence Forces": its people
     frame = _frame_unit(tokens, q, r if r.noun is None or r.noun > q.start else Reading(None, ""), lex)
     if frame is not None and not r.strong:
         r.category, r.rule, r.unit = "other", f"frame:{frame}", frame

@@ -106,7 +106,7 @@ def link(tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, Any])
             _make_part(cands, bi, a.part_of)  # "four boys and three nurses": the same whole
             continue
         right_before = match_ending_at(tokens, b.anchor, cues)[0] >= 0
-        if (len(gap) <= 9 or (right_before and len(gap) <= 14)) and (cue_before or cue_after):
+        if (len(gap) <= 9 or (right_before and len(gap) <= 20)) and (cue_before or cue_after):
             if b.reading.strong and not a.reading.strong and a.reading.generic:
                 a.category = b.category  # "33 people, including 12 killed": the total shares it
                 b.part_of = ai
@@ -286,19 +286,29 @@ def _defaults(tokens: Sequence[Token], cands: list, people: list[int]) -> None:
 
 
 def _siblings(tokens: Sequence[Token], cands: list, people: list[int]) -> None:
-    """ "Eight of the dead were held in X and three in Y": a count coordinated right after a part is a part
-    of the same whole, and shares its category unless it has its own."""
+    """ "Eight of the dead were held in X and three in Y", "Some 30 have returned, and at least 18 have been
+    killed": a count coordinated right after a part is a part of the same whole, and shares its category
+    unless it has its own (a bare count may stand in a clause of its own after a comma)."""
     for pos in range(1, len(people)):
         a, b = cands[people[pos - 1]], cands[people[pos]]
         if a.part_of is None or b.part_of is not None or people[pos] == a.part_of:
             continue
         gap = range(a.end, b.anchor)
+        bare = b.reading.noun is None and not b.reading.pronoun
         if (
             tokens[a.anchor].sent == tokens[b.anchor].sent
-            and len(gap) <= 6
-            and not any(tokens[k].text in (",", ";", ":") for k in gap)
+            and len(gap) <= (8 if bare else 6)
+            and not any(tokens[k].text in ((";", ":") if bare else (",", ";", ":")) for k in gap)
             and any(tokens[k].lower in ("and", "or") for k in gap)
             and (b.reading.noun is None or not b.reading.own)
+            # "20 dead, among them four children ..., and 30 wounded": another event's count is a total of
+            # its own; the fates of a group ("160 travelled ... 30 have returned, and 18 have been killed")
+            # are its parts
+            and (
+                cands[a.part_of].category not in _EVENTS
+                or b.category == cands[a.part_of].category
+                or not b.reading.strong
+            )
         ):
             b.part_of = a.part_of
             if not b.reading.strong:
