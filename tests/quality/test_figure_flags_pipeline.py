@@ -68,11 +68,6 @@ def _flags(con, check: str) -> dict[str, tuple[str | None, str]]:
     return {f: (o, r) for f, o, r in rows}
 
 
-@pytest.mark.xfail(
-    reason="issue 15 regression, open: the parse-based figures extractor no longer makes 'Of the 120 "
-    "prisoners held at the camp, 150 are wounded' a breakdown (part_of): the planted part is not checked",
-    strict=False,
-)
 def test_part_larger_than_its_whole_is_flagged(planted_run):
     _, con, _ = planted_run
     whole = _figure(con, PLANTED_DOC, "120 prisoners")
@@ -115,11 +110,6 @@ def test_two_sources_ten_times_apart_are_both_flagged_with_each_others_ids(plant
     assert set(flags) == {planted, sample}
 
 
-@pytest.mark.xfail(
-    reason="issue 15 regression, open: the parse-based figures extractor no longer makes 'Of the 120 "
-    "prisoners held at the camp, 150 are wounded' a breakdown (part_of): the planted part is not checked",
-    strict=False,
-)
 def test_check_evaluations_warn_for_findings_and_no_error_fails(planted_run):
     result, _, _ = planted_run
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
