@@ -108,7 +108,7 @@ def looks_ahead(root: Token, lex: Lexicon) -> bool:
     """The clause around a date written without a year (`root`: the expression's head token) speaks of
     what is to come: a future or modal auxiliary ("will take effect on March 3", "may be signed on
     September 12"), a verb or noun of planning ("is scheduled for Feb. 14", "a June 1 deadline"), an
-    infinitive naming a planned event ("an event to be held on October 12"), or a deadline preposition in
+    infinitive naming a planned event ("a summit to be held on May 3"), or a deadline preposition in
     a clause that is not past ("hand in their rifles by Sunday", "closed until Friday"). A past tense
     on the way up keeps the default reading ("was due to be freed in September"). A date inside a
     prepositional phrase of another noun ("after the arrest in March") does not take the verb's tense."""

@@ -183,7 +183,7 @@ def _parenthetical_names(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 # --- 3. also known as ---------------------------------------------------------------------------------
-# "X, also known as Y", "X (aka Y)", "X, alias Y", "X, whose real name is Y", "X – known to his men as
+# "X, also known as Y", "X (aka Y)", "X, alias Y", "X, whose real name is Y", "X – called by his fighters
 # Y": both names are one entity.
 # "formerly" is left out: a renamed group is a distinct entity joined by a lineage (SPEC §5).
 # Risk: "X, known as the Y of Z" where Y is a different entity's name is rare in edited text; two

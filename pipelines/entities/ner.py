@@ -283,7 +283,7 @@ def _is_ordinal(t: Token) -> bool:
 
 def _unit_word(t: Token) -> bool:
     """A word that may stand in a unit's name before its noun: an ordinal, a capitalised proper noun or
-    adjective ("the 25th Special Mission Forces Division"), never a date or an article."""
+    adjective ("the 9th Rapid Support Brigade"), never a date or an article."""
     if _is_ordinal(t):
         return True
     return t.is_title and t.pos_ in ("PROPN", "ADJ") and t.ent_type_ not in ("DATE", "TIME", "PERSON")

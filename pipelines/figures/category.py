@@ -467,7 +467,7 @@ def _subject_noun(tokens: Sequence[Token], role: int, lex: Lexicon) -> int | Non
 
 
 def _verb_before(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> tuple[str, str, int, bool] | None:
-    """A casualty or detention verb right before the quantity ("killed at least 53 civilians collecting
+    """A casualty or detention verb right before the quantity ("killed at least 27 farmers gathering
     ...", "executing another 12") when the parse attached the people elsewhere."""
     k = q.start - 1
     while k >= 0 and tokens[k].lower in ("another", "a", "further", "an", "additional", "the", "all", "some"):

@@ -364,7 +364,7 @@ def _singulars(
 
 def _far_predicates(tokens: Sequence[Token], cands: list[Cand]) -> None:
     """A predicate standing after another figure of the segment, when the parse gives it to an earlier one
-    ("15 killed, among them six children and two women, and at least 40 wounded"), is weak evidence: a
+    ("11 killed, among them four boys and a nurse, and at least 30 wounded"), is weak evidence: a
     part of a total then shares the total's category (parts._part_category)."""
     for i, c in enumerate(cands):
         p = c.reading.predicate

@@ -286,7 +286,7 @@ def _defaults(tokens: Sequence[Token], cands: list, people: list[int]) -> None:
 
 
 def _siblings(tokens: Sequence[Token], cands: list, people: list[int]) -> None:
-    """ "Eight of the dead were held in X and three in Y", "Some 30 have returned, and at least 18 have been
+    """ "Eight of the dead were held in X and three in Y", "Some 40 have come back, and at least 12 have been
     killed": a count coordinated right after a part is a part of the same whole, and shares its category
     unless it has its own (a bare count may stand in a clause of its own after a comma)."""
     for pos in range(1, len(people)):
@@ -316,7 +316,7 @@ def _siblings(tokens: Sequence[Token], cands: list, people: list[int]) -> None:
 
 
 def _named_again(tokens: Sequence[Token], cands: list, people: list[int], lex: Lexicon) -> None:
-    """ "The Centre documented 412 deaths ... Of the 412 victims, 118 were ...": a breakdown that opens by
+    """ "The monitor counted 230 deaths ... Of the 230 victims, 61 were ...": a breakdown that opens by
     naming an earlier total again (same bounds and category, an earlier sentence) repeats it, and its parts
     are parts of the earlier one (SPEC §3: a claim is counted once)."""
     for bi in people:
