@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,21 @@ MODEL = ModelSpec(
     components=("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"),
     scores=("tag_acc", "dep_uas", "dep_las", "sents_f", "ents_p", "ents_r", "ents_f"),
 )
+
+
+LINE_BREAKS = "line_breaks_end_sentences"
+
+
+def _line_breaks_end_sentences(doc: Doc) -> Doc:
+    """A token after a line break starts a sentence (the parser keeps boundaries set before it). The clean
+    text's lines are headlines, date lines, captions and paragraphs: no sentence runs across two of them."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if not token.is_space and (
+            "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text)
+        ):
+            token.is_sent_start = True
+    return doc
 
 
 class ModelMismatch(RuntimeError):
@@ -108,6 +124,11 @@ def load_model(spec: ModelSpec = MODEL) -> Language:
         ) from exc
     nlp = package.load()
     check_model_meta(nlp.meta, spec=spec)
+    from spacy.language import Language
+
+    if not Language.has_factory(LINE_BREAKS):
+        Language.component(LINE_BREAKS, func=_line_breaks_end_sentences)
+    nlp.add_pipe(LINE_BREAKS, before="parser")
     log.info("spaCy model %s, pipeline %s", describe_meta(nlp.meta), nlp.pipe_names)
     return nlp
 

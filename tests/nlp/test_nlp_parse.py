@@ -150,3 +150,22 @@ def test_docbin_round_trip_keeps_what_extractors_read(nlp):
             assert [getattr(t, attr) for t in copy] == [getattr(t, attr) for t in doc], attr
         assert [str(t.morph) for t in copy] == [str(t.morph) for t in doc]
         assert [s.text for s in copy.sents] == [s.text for s in doc.sents]
+
+
+def test_a_line_break_ends_a_sentence(nlp):
+    """A headline, a date line and a lead paragraph are three sentences, though none ends in a full stop
+    before its line break; no dependency crosses a line."""
+    text = (
+        "Militants seize two villages in the north\n\n"
+        "Tuesday 3 March 2020\n"
+        "Fighters of the group took the villages after a day of clashes. Residents fled."
+    )
+    doc = dict(parse_documents([("d", text)], nlp=nlp))["d"]
+    sentences = [s.text.strip() for s in doc.sents]
+    assert sentences == [
+        "Militants seize two villages in the north",
+        "Tuesday 3 March 2020",
+        "Fighters of the group took the villages after a day of clashes.",
+        "Residents fled.",
+    ]
+    assert all(token.head.sent == token.sent for token in doc)
