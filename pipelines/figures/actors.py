@@ -14,10 +14,18 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from pipelines.figures.category import word_in
 from pipelines.figures.lexicon import Lexicon
-from pipelines.figures.mentions import eid, etype, first_mention, is_group
-from pipelines.figures.view import Token, ancestors, match_any, subtree
+from pipelines.figures.view import (
+    Token,
+    ancestors,
+    eid,
+    etype,
+    first_mention,
+    is_group,
+    match_any,
+    subtree,
+    word_in,
+)
 
 _SUBJECTS = ("nsubj", "nsubjpass")
 

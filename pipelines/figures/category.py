@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from pipelines.figures.lexicon import Lexicon
 from pipelines.figures.quantity import Quantity
-from pipelines.figures.view import Token, match_any
+from pipelines.figures.view import Token, child, match_any, subtree, word_cat, word_in
 
 # Dependency labels by what they make of a word (spaCy's English labels).
 _SUBJECT = ("nsubj", "csubj", "expl")
@@ -21,15 +21,7 @@ _PASSIVE_SUBJECT = ("nsubjpass", "csubjpass")
 _OBJECT = ("dobj", "obj", "oprd", "dative")
 _COMPLEMENT = ("acomp", "oprd", "attr", "xcomp", "ccomp", "advmod", "prt", "dobj")
 _NOUN_POS = ("NOUN", "PROPN", "ADJ")
-# Determiners and possessives that make "N of <det> M" a partitive ("five of the fighters").
-_PARTITIVE = frozenset("the these those its their his her our your them whom us which".split())
-_PRONOUN_WHOLES = frozenset("them whom us which those these".split())
-# Nouns of the places people leave when displaced ("left their homes", "left the neighbourhoods").
-_HOMES = frozenset(
-    "home house neighbourhood neighborhood area city town village camp district quarter".split()
-)
-# Verbs whose particle or adverb "back"/"home" makes a return ("came back", "flew home").
-_MOVES = frozenset("come go fly bring take head move travel send get make".split())
+Found = tuple[str, str, int, bool]  # (category, rule, predicate token, strong)
 
 
 @dataclass
@@ -50,14 +42,6 @@ class Reading:
     far: bool = False  # the predicate stands after a later figure of the segment (weak for a part)
 
 
-def word_in(t: Token, words: frozenset[str] | dict[str, str]) -> bool:
-    return t.lemma in words or t.lower in words
-
-
-def word_cat(t: Token, table: dict[str, str]) -> str | None:
-    return table.get(t.lemma) or table.get(t.lower)
-
-
 def topic(t: Token, lex: Lexicon) -> str | None:
     """The category a topic word names: an event noun ("arrests", "displacement"), a people noun of an
     event ("fatalities", "returnees") or a state ("killed", "missing"); never fighters or population."""
@@ -68,59 +52,53 @@ def topic(t: Token, lex: Lexicon) -> str | None:
     return None
 
 
+def _people(t: Token, lex: Lexicon) -> bool:
+    return word_in(t, lex.categories["nouns"]) or word_in(t, lex.words["generic_nouns"])
+
+
+def _prefixed(found: Found | None, prefix: str) -> Found | None:
+    return (found[0], prefix + found[1], found[2], found[3]) if found else None
+
+
 def anchor(tokens: Sequence[Token], q: Quantity) -> int:
     """The quantity's token that attaches to the rest of the sentence (its head lies outside the quantity),
     preferring number tokens; the last token when every head is inside."""
-    inside = range(q.start, q.end)
-    outs = [k for k in range(q.start, q.end) if tokens[k].head not in inside or tokens[k].head == k]
+    outs = [k for k in range(q.start, q.end) if not q.start <= tokens[k].head < q.end or tokens[k].head == k]
     numbers = [k for k in outs if tokens[k].pos in ("NUM", "NOUN") or tokens[k].is_number]
-    if numbers:
-        return numbers[0]
-    return outs[0] if outs else q.end - 1
+    return (numbers or outs or [q.end - 1])[0]
 
 
-def _child(tokens: Sequence[Token], k: int, deps: tuple[str, ...], lower: str | None = None) -> int | None:
-    for c in tokens[k].children:
-        if tokens[c].dep in deps and (lower is None or tokens[c].lower == lower):
-            return c
-    return None
-
-
-def counted_noun(tokens: Sequence[Token], q: Quantity, a: int) -> tuple[int | None, int | None, bool]:
+def counted_noun(
+    tokens: Sequence[Token], q: Quantity, a: int, lex: Lexicon
+) -> tuple[int | None, int | None, bool]:
     """(noun, partitive whole, pronoun partitive) for the quantity anchored at token a."""
-    t = tokens[a]
-    head = tokens[t.head]
-    # "hundreds of civilians": the quantity ends with "of", whose object is the noun
-    last = q.end - 1
-    if tokens[last].lower == "of":
-        obj = _child(tokens, last, ("pobj",))
-        if obj is not None and tokens[obj].lower in _PRONOUN_WHOLES:
+    t, partitive, pronouns = tokens[a], lex.words["partitive_determiners"], lex.words["pronoun_wholes"]
+    if tokens[q.end - 1].lower == "of":  # "hundreds of civilians": the object of the quantity's "of"
+        obj = child(tokens, q.end - 1, ("pobj",))
+        if obj is not None and tokens[obj].lower in pronouns:
             return None, obj, True  # "several of them"
         if obj is not None and tokens[obj].pos in _NOUN_POS:
             return obj, None, False
-    # "five of the fighters", "25 of them", "six of the 20 staffers"
-    of = _child(tokens, a, ("prep",), "of")
-    if of is not None and of >= q.end:
-        obj = _child(tokens, of, ("pobj",))
-        if obj is not None:
-            det = [c for c in tokens[obj].children if tokens[c].dep in ("det", "poss") and c < obj]
-            if tokens[obj].lower in _PRONOUN_WHOLES:
-                return None, obj, True  # "25 of them", "63 of those arrested": the whole is a pronoun
-            if det and tokens[det[0]].lower in _PARTITIVE and tokens[obj].pos in _NOUN_POS:
-                return obj, obj, False
+    of = child(tokens, a, ("prep",), "of")  # "five of the fighters", "25 of them", "six of the 20 staffers"
+    obj = child(tokens, of, ("pobj",)) if of is not None and of >= q.end else None
+    if obj is not None:
+        det = [c for c in tokens[obj].children if tokens[c].dep in ("det", "poss") and c < obj]
+        if tokens[obj].lower in pronouns:
+            return None, obj, True  # "25 of them", "63 of those arrested": the whole is a pronoun
+        if det and tokens[det[0]].lower in partitive and tokens[obj].pos in _NOUN_POS:
+            return obj, obj, False
     k = q.end  # "flew home 40 of its citizens": a partitive the parse attached elsewhere
     if (
         k + 2 < len(tokens)
         and tokens[k].lower == "of"
-        and tokens[k + 1].lower in _PARTITIVE
+        and tokens[k + 1].lower in partitive
         and tokens[k].sent == t.sent
     ):
-        if tokens[k + 1].lower in _PRONOUN_WHOLES and tokens[k + 1].pos == "PRON":
+        if tokens[k + 1].lower in pronouns and tokens[k + 1].pos == "PRON":
             return None, k + 1, True
         j = k + 2
         while (
-            j < len(tokens)
-            and j < k + 5
+            j < min(len(tokens), k + 5)
             and tokens[j].pos in ("ADJ", "NUM", "VERB")
             and tokens[j].dep in ("amod", "nummod", "compound")
         ):
@@ -128,25 +106,19 @@ def counted_noun(tokens: Sequence[Token], q: Quantity, a: int) -> tuple[int | No
         if j < len(tokens) and tokens[j].pos in ("NOUN", "PROPN"):
             return j, j, False
     if t.dep in ("nummod", "quantmod", "amod", "compound", "nmod", "det", "npadvmod") and t.head != a:
-        between = tokens[q.end : t.head]
+        h = t.head
         if (
-            head.pos in _NOUN_POS
-            and t.head >= a
+            tokens[h].pos in _NOUN_POS
+            and h >= a
             and not any(
                 x.pos in ("ADV", "SCONJ", "ADP", "VERB", "AUX")
                 and x.dep not in ("amod", "compound")
                 or x.text in (",", "(", ")", ";", ":")
-                for x in between
+                for x in tokens[q.end : h]
             )
         ):
-            h = t.head
-            if (
-                tokens[h].pos in ("ADJ", "VERB")
-                and tokens[h].dep == "amod"
-                and tokens[h].head == h + 1
-                and tokens[h + 1].pos == "NOUN"
-            ):
-                h += 1  # "12 500 displaced people": the adjective's noun
+            if tokens[h].pos in ("ADJ", "VERB") and tokens[h].dep == "amod" and tokens[h].head == h + 1:
+                h += tokens[h + 1].pos == "NOUN"  # "12 500 displaced people": the adjective's noun
             return h, None, False
     return None, None, False
 
@@ -157,35 +129,36 @@ def _states(tokens: Sequence[Token], v: int, lex: Lexicon) -> tuple[str, int] | 
     for c in tokens[v].children:
         ct = tokens[c]
         if ct.dep in _COMPLEMENT and ct.lower in states:
-            if states[ct.lower] == "returned" and tokens[v].lemma not in _MOVES | {"return"}:
+            if states[ct.lower] == "returned" and tokens[v].lemma not in lex.words["movement_verbs"] | {
+                "return"
+            }:
                 continue
             return states[ct.lower], c
-        if ct.dep == "prep" and ct.lower in ("in", "among", "behind", "under", "into"):
-            obj = _child(tokens, c, ("pobj",))
-            if obj is not None and ct.lower in ("in", "behind", "into", "under"):
-                cat = states.get(tokens[obj].lower)
-                if cat == "detained":
-                    return cat, obj
-            if obj is not None and ct.lower == "among":
-                cat = word_cat(tokens[obj], lex.categories["nouns"])
-                if cat in ("killed", "wounded", "detained", "missing"):
-                    return cat, obj
+        obj = child(tokens, c, ("pobj",)) if ct.dep == "prep" else None
+        if (
+            obj is not None
+            and ct.lower in ("in", "behind", "into", "under")
+            and states.get(tokens[obj].lower) == "detained"
+        ):
+            return "detained", obj
+        if obj is not None and ct.lower == "among":
+            cat = word_cat(tokens[obj], lex.categories["nouns"])
+            if cat in ("killed", "wounded", "detained", "missing"):
+                return cat, obj
     return None
 
 
-def verb_category(
-    tokens: Sequence[Token], v: int, role: str, lex: Lexicon, depth: int = 0
-) -> tuple[str, str, int, bool] | None:
+def verb_category(tokens: Sequence[Token], v: int, role: str, lex: Lexicon, depth: int = 0) -> Found | None:
     """(category, rule, predicate token, strong) that verb v says of its `role` argument (patient|subject)."""
     t = tokens[v]
     for strength in ("strong", "weak"):
         cat = lex.predicates[(strength, role)].get(t.lemma)
-        if cat is not None and _licensed(tokens, v, cat, lex):
+        if cat is not None and _licensed(tokens, v, lex):
             return cat, f"{role}:{t.lemma}", v, strength == "strong"
     state = _states(tokens, v, lex)
     if state is not None:
         return state[0], f"state:{tokens[state[1]].lower}", state[1], True
-    if t.lower in lex.categories["states"] and any(tokens[c].dep in ("aux", "auxpass") for c in t.children):
+    if t.lower in lex.categories["states"] and child(tokens, v, ("aux", "auxpass")) is not None:
         return lex.categories["states"][t.lower], f"state:{t.lower}", v, True  # "300 are missing"
     if depth < 3 and (t.lemma in lex.words["raising_verbs"] or t.lemma == "be"):
         for c in t.children:
@@ -194,27 +167,24 @@ def verb_category(
                 "AUX",
                 "ADJ",
             ):
-                passive = any(tokens[x].dep == "auxpass" for x in tokens[c].children)
-                inner = verb_category(tokens, c, "patient" if passive else "subject", lex, depth + 1)
+                inner = verb_category(
+                    tokens, c, "patient" if _passive(tokens, c) else "subject", lex, depth + 1
+                )
                 if inner is not None:
                     return inner
     return None
 
 
-def _licensed(tokens: Sequence[Token], v: int, cat: str, lex: Lexicon) -> bool:
-    """Predicates that only count in a frame: "took prisoner", "forced from their homes", "came back"."""
+def _licensed(tokens: Sequence[Token], v: int, lex: Lexicon) -> bool:
+    """Predicates that only count in a frame (lexicon `predicate_frames`: "took prisoner", "forced from their
+    homes", "came back"), and three that depend on their arguments."""
     lemma = tokens[v].lemma
     kids = [tokens[c] for c in tokens[v].children]
-    if lemma in ("take", "round", "lock"):
-        return any(k.lower in ("prisoner", "prisoners", "hostage", "hostages", "captive", "up") for k in kids)
-    if lemma in ("force", "drive"):
-        return any(k.dep in ("prep", "prt", "advmod") and k.lower in ("from", "out", "away") for k in kids)
-    if lemma in ("bus", "transfer", "move"):
-        return any(
-            k.dep in ("prep", "prt", "advmod") and k.lower in ("from", "out", "away", "to") for k in kids
-        )
+    frame = lex.frames.get(lemma)
+    if frame is not None:
+        return any(k.lower in frame[1] and (not frame[0] or k.dep in frame[0]) for k in kids)
+    objs = [k for k in kids if k.dep == "dobj"]
     if lemma in ("fight", "battle"):  # "the two will fight the charges": no armed fighting
-        objs = [k for k in kids if k.dep == "dobj"]
         armed = lex.state_forces["nouns"] | lex.state_forces["heads"] | lex.words["group_anaphors"]
         return not objs or any(
             word_in(o, lex.categories["nouns"]) or word_in(o, armed) or o.pos == "PROPN" for o in objs
@@ -222,25 +192,22 @@ def _licensed(tokens: Sequence[Token], v: int, cat: str, lex: Lexicon) -> bool:
     if lemma in ("receive", "welcome", "admit", "absorb"):  # "the camp received 3,100 people"
         subj = [k for k in kids if k.dep == "nsubj"]
         return bool(subj) and (subj[0].lower in lex.place_class_nouns or subj[0].ent in ("GPE", "LOC", "FAC"))
-    if lemma == "claim":
-        return False  # "claimed the lives of N": the event noun "lives" decides
-    if lemma in ("come", "go"):
-        return any(k.lower in ("back", "home") for k in kids)
     if lemma == "leave":  # "45,000 people left the neighbourhoods", not "413 Belgians who left for Syria"
-        objs = [k for k in kids if k.dep == "dobj"]
         return any(
-            o.lower in lex.place_class_nouns or o.lemma in _HOMES or o.ent in ("GPE", "LOC", "FAC")
+            o.lower in lex.place_class_nouns
+            or o.lemma in lex.words["home_nouns"]
+            or o.ent in ("GPE", "LOC", "FAC")
             for o in objs
         )
     return True
 
 
 def _passive(tokens: Sequence[Token], v: int) -> bool:
-    return any(tokens[c].dep == "auxpass" for c in tokens[v].children)
+    return child(tokens, v, ("auxpass",)) is not None
 
 
 def _has_object(tokens: Sequence[Token], v: int) -> bool:
-    return any(tokens[c].dep in ("dobj", "obj") for c in tokens[v].children)
+    return child(tokens, v, ("dobj", "obj")) is not None
 
 
 def _toll(tokens: Sequence[Token], k: int, lex: Lexicon) -> bool:
@@ -248,30 +215,17 @@ def _toll(tokens: Sequence[Token], k: int, lex: Lexicon) -> bool:
     t = tokens[k]
     if not word_in(t, lex.categories["toll_nouns"]):
         return False
-    if t.lemma == "toll" or t.lower == "toll":
-        return True
-    return any(word_in(tokens[j], lex.words["toll_words"]) for j in _span(tokens, k) if j != k)
+    return "toll" in (t.lemma, t.lower) or any(
+        word_in(tokens[j], lex.words["toll_words"]) for j in subtree(tokens, k, 30) if j != k
+    )
 
 
-def subtree_of(tokens: Sequence[Token], k: int | None) -> list[int]:
-    return [] if k is None else sorted(_span(tokens, k))
-
-
-def _span(tokens: Sequence[Token], k: int) -> list[int]:
-    out, stack = [], [k]
-    while stack and len(out) < 30:
-        j = stack.pop()
-        out.append(j)
-        stack.extend(tokens[j].children)
-    return out
-
-
-def _own_clause(tokens: Sequence[Token], k: int, lex: Lexicon) -> tuple[str, str, int, bool] | None:
+def _own_clause(tokens: Sequence[Token], k: int, lex: Lexicon) -> Found | None:
     """A clause on the counted noun: "people killed in the strike", "those who fled", "37 fighters dead"."""
     for c in tokens[k].children:
         ct = tokens[c]
         if ct.dep in ("acl", "relcl") and ct.pos in ("VERB", "AUX", "ADJ"):
-            subj = _child(tokens, c, _SUBJECT + _PASSIVE_SUBJECT)
+            subj = child(tokens, c, _SUBJECT + _PASSIVE_SUBJECT)
             passive = ct.dep == "acl" and ct.tag == "VBN" or _passive(tokens, c)
             if ct.dep == "relcl" and subj is not None and tokens[subj].lower not in ("who", "that", "which"):
                 continue  # "the 12 people the army detained": the relative clause's subject is another
@@ -279,25 +233,26 @@ def _own_clause(tokens: Sequence[Token], k: int, lex: Lexicon) -> tuple[str, str
             if found is None and ct.dep == "acl" and passive:
                 found = verb_category(tokens, c, "subject", lex)  # an active verb parsed as a participle
             if found is not None:
-                return found[0], "clause-" + found[1], found[2], found[3]
+                return _prefixed(found, "clause-")
         if ct.dep == "amod" and ct.lower in lex.categories["states"] and c > k:
             return lex.categories["states"][ct.lower], f"state:{ct.lower}", c, True
     return None
 
 
-def _governing(tokens: Sequence[Token], role: int, lex: Lexicon) -> tuple[str, str, int, bool] | None:
+def _role_name(tokens: Sequence[Token], v: int) -> str:
+    return "patient" if _passive(tokens, v) or child(tokens, v, _PASSIVE_SUBJECT) is not None else "subject"
+
+
+def _governing(tokens: Sequence[Token], role: int, lex: Lexicon) -> Found | None:
     """The category the predicate governing the token `role` gives it."""
     t = tokens[role]
-    seen = 0
-    while t.dep in ("conj", "appos") and t.head != t.idx and seen < 4:
+    for _ in range(4):  # "Five were killed in Idlib and 12 in Hama": a gapped clause
+        if t.dep not in ("conj", "appos") or t.head == t.idx:
+            break
         head = tokens[t.head]
-        if head.pos in ("VERB", "AUX"):  # "Five were killed in Idlib and 12 in Hama": a gapped clause
-            subj = _child(tokens, head.idx, _PASSIVE_SUBJECT)
-            role_name = "patient" if subj is not None or _passive(tokens, head.idx) else "subject"
-            found = verb_category(tokens, head.idx, role_name, lex)
-            return (found[0], "gapped-" + found[1], found[2], found[3]) if found else None
+        if head.pos in ("VERB", "AUX"):
+            return _prefixed(verb_category(tokens, head.idx, _role_name(tokens, head.idx), lex), "gapped-")
         t = head
-        seen += 1
     dep, v = t.dep, t.head
     if tokens[v].dep in ("aux", "auxpass") and tokens[v].head != v:
         v = tokens[v].head  # "people remain detained" parsed with "remain" as an auxiliary
@@ -311,14 +266,13 @@ def _governing(tokens: Sequence[Token], role: int, lex: Lexicon) -> tuple[str, s
             and not _has_object(tokens, v)
             and vt.tag == "VBN"
             and not any(tokens[c].dep == "aux" and tokens[c].lemma == "have" for c in vt.children)
-        ):
-            found = verb_category(tokens, v, "patient", lex)  # "12 killed in shelling": a headline passive
-            return (found[0], "reduced-" + found[1], found[2], found[3]) if found else None
+        ):  # "12 killed in shelling": a headline passive
+            return _prefixed(verb_category(tokens, v, "patient", lex), "reduced-")
         if vt.lemma in ("be", "remain", "stay") or vt.pos == "AUX":
             found = _states(tokens, v, lex)
             if found:
                 return found[0], f"state:{tokens[found[1]].lower}", found[1], True
-            attr = _child(tokens, v, ("attr",))
+            attr = child(tokens, v, ("attr",))
             if attr is not None and _toll(tokens, attr, lex):
                 return "killed", "toll", attr, True
             if attr is not None and word_cat(tokens[attr], lex.categories["nouns"]):
@@ -330,31 +284,20 @@ def _governing(tokens: Sequence[Token], role: int, lex: Lexicon) -> tuple[str, s
                 )
         return verb_category(tokens, v, "subject", lex)
     if dep in _OBJECT:
-        if dep == "oprd" and vt.pos != "VERB":
-            return None
-        return verb_category(tokens, v, "patient", lex)
-    together = vt.lower == "with" and (
-        tokens[vt.head].lower in ("together", "along")
-        or any(tokens[c].lower in ("together", "along") for c in tokens[vt.head].children + vt.children)
-    )
-    if dep == "pobj" and together:
-        verb = (
-            vt.head if tokens[vt.head].pos in ("VERB", "AUX") else tokens[vt.head].head
-        )  # "killed, together with three"
-        if tokens[verb].pos in ("VERB", "AUX"):
-            role_name = (
-                "patient" if _passive(tokens, verb) or _child(tokens, verb, _PASSIVE_SUBJECT) else "subject"
-            )
-            found = verb_category(tokens, verb, role_name, lex)
-            if found is not None:
-                return found[0], "together-" + found[1], found[2], found[3]
+        return None if dep == "oprd" and vt.pos != "VERB" else verb_category(tokens, v, "patient", lex)
+    if dep == "pobj" and vt.lower == "with":  # "killed, together with three"
+        gov = tokens[vt.head]
+        if gov.lower in ("together", "along") or any(
+            tokens[c].lower in ("together", "along") for c in gov.children + vt.children
+        ):
+            verb = vt.head if gov.pos in ("VERB", "AUX") else gov.head
+            if tokens[verb].pos in ("VERB", "AUX"):
+                found = verb_category(tokens, verb, _role_name(tokens, verb), lex)
+                if found is not None:
+                    return _prefixed(found, "together-")
     if dep == "pobj":
         gov = tokens[vt.head]
-        if (
-            vt.lower == "of"
-            and gov.lemma in ("total", "group", "crowd", "batch", "convoy")
-            and gov.idx != t.idx
-        ):
+        if vt.lower == "of" and gov.lemma in lex.words["collective_nouns"] and gov.idx != t.idx:
             return _governing(tokens, gov.idx, lex)  # "killed a total of 57 people"
         if vt.lower == "of" and gov.pos == "NOUN" and word_in(gov, lex.categories["event_nouns"]):
             return word_cat(gov, lex.categories["event_nouns"]), f"event-noun:{gov.lemma}", gov.idx, True
@@ -373,7 +316,7 @@ def _governing(tokens: Sequence[Token], role: int, lex: Lexicon) -> tuple[str, s
             if found is not None and not found[3]:
                 return found
     if dep == "attr" and vt.lemma == "be":
-        subj = _child(tokens, v, _SUBJECT)
+        subj = child(tokens, v, _SUBJECT)
         if subj is not None and _toll(tokens, subj, lex):
             return "killed", "toll", subj, True
     if dep == "npadvmod" and vt.pos == "ADJ" and vt.lower in lex.categories["states"]:
@@ -381,65 +324,45 @@ def _governing(tokens: Sequence[Token], role: int, lex: Lexicon) -> tuple[str, s
     return None
 
 
-def _next_word(
-    tokens: Sequence[Token], q: Quantity, lex: Lexicon, k: int | None = None
-) -> tuple[str, str, int, bool] | None:
+def _next_word(tokens: Sequence[Token], q: Quantity, lex: Lexicon, k: int | None = None) -> Found | None:
     """A state word or a casualty participle right after a bare number or its noun ("12 killed", "30
     wounded", "17 people dead", "21 claimed killed")."""
     k = q.end if k is None else k
-    while k < len(tokens) and tokens[k].lower in (
-        "claimed",
-        "reported",
-        "reportedly",
-        "confirmed",
-        "believed",
-        "presumed",
-        "feared",
-        "all",
-    ):
+    while k < len(tokens) and tokens[k].lower in lex.words["hedges_after"]:
         k += 1
     if k >= len(tokens) or tokens[k].sent != tokens[q.start].sent:
         return None
-    t = tokens[k]
-    if (
-        t.lower in lex.categories["states"]
-        and lex.categories["states"][t.lower] != "returned"
-        and not _has_object(tokens, k)
-    ):
-        return lex.categories["states"][t.lower], f"next:{t.lower}", k, True
+    t, states = tokens[k], lex.categories["states"]
+    if t.lower in states and states[t.lower] != "returned" and not _has_object(tokens, k):
+        return states[t.lower], f"next:{t.lower}", k, True
     cat = lex.predicates[("strong", "patient")].get(t.lemma)
     if cat is not None and t.tag == "VBN" and not _has_object(tokens, k):
         return cat, f"next:{t.lemma}", k, True
     return None
 
 
-def predicate(
-    tokens: Sequence[Token], role: int, noun: int | None, lex: Lexicon
-) -> tuple[str, str, int, bool] | None:
+def predicate(tokens: Sequence[Token], role: int, noun: int | None, lex: Lexicon) -> Found | None:
     """The category a predicate gives the people at token `role` (their noun, or the number itself): the
-    governing predicate first, then a clause on the noun."""
+    governing predicate first, then a clause on the noun or a noun coordinated with it."""
     found = _governing(tokens, role, lex)
     if found is not None and found[3]:
         return found
     for k in [*_conjuncts(tokens, noun), role]:
-        if k is not None:
-            own = _own_clause(tokens, k, lex)
-            if own is not None and (own[3] or found is None):
-                return own
+        own = _own_clause(tokens, k, lex)
+        if own is not None and (own[3] or found is None):
+            return own
     return found
 
 
-def _attr_noun(tokens: Sequence[Token], role: int, lex: Lexicon) -> int | None:
-    """ "12 were members of X", "two were civilians": the people noun a bare number is said to be."""
-    t = tokens[role]
-    if t.dep not in _SUBJECT or tokens[t.head].lemma != "be":
-        return None
-    attr = _child(tokens, t.head, ("attr",))
-    if attr is not None and (
-        word_in(tokens[attr], lex.categories["nouns"]) or word_in(tokens[attr], lex.words["generic_nouns"])
-    ):
-        return attr
-    return None
+def _conjuncts(tokens: Sequence[Token], k: int | None) -> list[int]:
+    """Noun k and the nouns coordinated with it ("men, women, and children who fled")."""
+    out, stack = [], [] if k is None else [k]
+    while stack and len(out) < 6:
+        out.append(stack.pop())
+        stack.extend(
+            c for c in tokens[out[-1]].children if tokens[c].dep == "conj" and tokens[c].pos == "NOUN"
+        )
+    return out
 
 
 def _subject_noun(tokens: Sequence[Token], role: int, lex: Lexicon) -> int | None:
@@ -447,32 +370,28 @@ def _subject_noun(tokens: Sequence[Token], role: int, lex: Lexicon) -> int | Non
     thousands", "its population reached 70,000", "estimates of X fighters swing between 100 and 2,000"):
     the subject's people noun."""
     t = tokens[role]
-    v = t.head
-    if t.dep == "pobj":
-        v = tokens[t.head].head
-    elif t.dep not in ("attr", "dobj", "npadvmod", "oprd", "prep"):  # prep: "between 100 and 2,000" itself
+    if t.dep not in ("attr", "dobj", "npadvmod", "oprd", "prep", "pobj"):  # prep: "between 100 and 2,000"
         return None
-    subj = _child(tokens, v, _SUBJECT)
+    v = tokens[t.head].head if t.dep == "pobj" else t.head
+    subj = child(tokens, v, _SUBJECT)
     if subj is None:
         return None
-    people = (lex.categories["nouns"], lex.words["generic_nouns"])
     if word_in(tokens[subj], lex.words["strength_nouns"]):  # "estimates of X fighters": the people counted
-        of = _child(tokens, subj, ("prep",), "of")
-        obj = _child(tokens, of, ("pobj",)) if of is not None else None
-        if obj is not None and any(word_in(tokens[obj], w) for w in people):
+        obj = child(tokens, child(tokens, subj, ("prep",), "of"), ("pobj",))
+        if obj is not None and _people(tokens[obj], lex):
             return obj
-    if tokens[v].lemma not in ("number", "total", "reach", "stand", "exceed", "be", "count", "near", "top"):
+    if tokens[v].lemma not in lex.words["size_verbs"]:
         return None
-    return subj if any(word_in(tokens[subj], w) for w in people) else None
+    return subj if _people(tokens[subj], lex) else None
 
 
-def _verb_before(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> tuple[str, str, int, bool] | None:
+def _verb_before(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> Found | None:
     """A casualty or detention verb right before the quantity ("killed at least 27 farmers gathering
     ...", "executing another 12") when the parse attached the people elsewhere."""
     k = q.start - 1
-    while k >= 0 and tokens[k].lower in ("another", "a", "further", "an", "additional", "the", "all", "some"):
+    while k >= 0 and tokens[k].lower in lex.words["determiners_before"]:
         k -= 1
-    if k > 0 and tokens[k].lower in ("home", "back") and tokens[k - 1].lemma in _MOVES:
+    if k > 0 and tokens[k].lower in ("home", "back") and tokens[k - 1].lemma in lex.words["movement_verbs"]:
         return (
             "returned",
             f"verb-before:{tokens[k - 1].lemma}-{tokens[k].lower}",
@@ -482,55 +401,39 @@ def _verb_before(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> tuple[st
     if k < 0 or tokens[k].sent != tokens[q.start].sent or tokens[k].pos != "VERB":
         return None
     cat = lex.predicates[("strong", "patient")].get(tokens[k].lemma)
-    if cat is None or not _licensed(tokens, k, cat, lex):
+    if cat is None or not _licensed(tokens, k, lex):
         return None
     return cat, f"verb-before:{tokens[k].lemma}", k, True
-
-
-def _conjuncts(tokens: Sequence[Token], k: int | None) -> list[int]:
-    """Noun k and the nouns coordinated with it ("men, women, and children who fled")."""
-    if k is None:
-        return []
-    out, stack = [], [k]
-    while stack and len(out) < 6:
-        j = stack.pop()
-        out.append(j)
-        stack.extend(c for c in tokens[j].children if tokens[c].dep == "conj" and tokens[c].pos == "NOUN")
-    return out
 
 
 def _linear_noun(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict | None) -> int | None:
     """The counted noun when the parse gives the number none (a misparse around a name: "300 IS fighters"):
     a people or thing noun within a few words after the quantity, across names and modifiers."""
-    people = (
+    words = (
         lex.categories["nouns"],
         lex.words["generic_nouns"],
         lex.words["source_nouns"],
         lex.words["thing_nouns"],
     )
-    k = q.end
-    while k < len(tokens) and k < q.end + 5 and tokens[k].sent == tokens[q.start].sent:
+    for k in range(q.end, min(len(tokens), q.end + 5)):
         t = tokens[k]
-        if any(word_in(t, w) for w in people) and (
+        if t.sent != tokens[q.start].sent:
+            return None
+        if any(word_in(t, w) for w in words) and (
             t.pos in ("NOUN", "PROPN") or t.dep in ("nsubj", "dobj", "pobj")
         ):
             return k
         named = mi is not None and mi.get(k) is not None
         participle = t.pos == "VERB" and t.tag in ("VBN", "VBG") and t.dep in ("amod", "compound")
-        if (
-            not named
-            and not participle
-            and not (t.pos in ("ADJ", "NOUN", "PROPN") or t.text in ("-", '"', "“", "”"))
-        ):
+        if not (named or participle or t.pos in ("ADJ", "NOUN", "PROPN") or t.text in ("-", '"', "“", "”")):
             return None  # a verb, a preposition or a clause between: not this number's noun
-        k += 1
     return None
 
 
 def read(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict | None = None) -> Reading:
     """The category reading of quantity q (units and money are decided by the caller)."""
     a = anchor(tokens, q)
-    noun, whole, pronoun = counted_noun(tokens, q, a)
+    noun, whole, pronoun = counted_noun(tokens, q, a, lex)
     role = a
     if noun is None and not pronoun:
         noun = _linear_noun(tokens, q, lex, mi)
@@ -543,43 +446,44 @@ def read(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict | None = N
     found = predicate(tokens, role, noun, lex)
     if (found is None or not found[3]) and (noun is None or noun >= q.end):
         found = _next_word(tokens, q, lex, None if noun is None else noun + 1) or found
-    attr = _attr_noun(tokens, role, lex) if noun is None and not pronoun else None
-    if attr is not None:
-        noun = attr  # "12 were members of X", "two were civilians": the noun the number is
+    if noun is None and not pronoun:  # "12 were members of X", "two were civilians": the noun the number is
+        attr = child(tokens, tokens[role].head, ("attr",))
+        if tokens[role].dep in _SUBJECT and tokens[tokens[role].head].lemma == "be" and attr is not None:
+            noun = attr if _people(tokens[attr], lex) else None
     if found is None or not found[3]:
         found = _verb_before(tokens, q, lex) or found
     if noun is None and not pronoun:
         noun = _subject_noun(tokens, role, lex)
     r = Reading(None, "", noun=noun, role=role, whole=whole, pronoun=pronoun)
     strong_cat = None
-    if found is not None:
-        cat, rule, pred, strong = found
-        if strong:
-            strong_cat, r.rule, r.predicate = cat, rule, pred
+    if found is not None and found[3]:
+        strong_cat, r.rule, r.predicate = found[0], found[1], found[2]
     nt = tokens[noun] if noun is not None else None
     if nt is not None and strong_cat is None:
-        for c in nt.children:
-            ct = tokens[c]
-            if ct.dep in ("amod", "compound") and c < noun and word_in(ct, lex.categories["modifiers"]):
-                strong_cat, r.rule, r.predicate = (
-                    word_cat(ct, lex.categories["modifiers"]),
-                    f"modifier:{ct.lower}",
-                    c,
-                )
-                break
+        mod = next(
+            (
+                c
+                for c in nt.children
+                if tokens[c].dep in ("amod", "compound")
+                and c < noun
+                and word_in(tokens[c], lex.categories["modifiers"])
+            ),
+            None,
+        )
+        if mod is not None:
+            strong_cat = word_cat(tokens[mod], lex.categories["modifiers"])
+            r.rule, r.predicate = f"modifier:{tokens[mod].lower}", mod
     r.strong = strong_cat is not None
     if nt is None:
-        if strong_cat:
+        if strong_cat or found is None:
             r.category = strong_cat
-        elif found is not None:
+        else:
             r.category, r.rule, r.predicate = found[0], found[1], found[2]
         return r
     if word_in(nt, lex.words["case_nouns"]):  # "214 cases of arbitrary arrest": one person a case
-        of = _child(tokens, noun, ("prep",), "of")
+        of = child(tokens, noun, ("prep",), "of")
         named = (
-            next((topic(tokens[j], lex) for j in subtree_of(tokens, of) if topic(tokens[j], lex)), None)
-            if of
-            else None
+            next((c for j in subtree(tokens, of, 30) if (c := topic(tokens[j], lex))), None) if of else None
         )
         if strong_cat or named:
             r.category, r.rule = strong_cat or named, r.rule or f"cases-of:{named}"
@@ -592,23 +496,18 @@ def read(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict | None = N
         r.category, r.rule, r.unit = "other", f"thing:{nt.lemma}", "count"
         return r
     own = word_cat(nt, lex.categories["nouns"])
-    if own is None and nt.tag == "NNS" and word_in(nt, lex.categories["event_nouns"]):
-        own = word_cat(
-            nt, lex.categories["event_nouns"]
-        )  # "100 arrests", "45 killings": the people they befell
+    if own is None and nt.tag == "NNS":  # "100 arrests", "45 killings": the people they befell
+        own = word_cat(nt, lex.categories["event_nouns"])
+    generic = word_in(nt, lex.words["generic_nouns"]) or _demonym(nt)
     if own is not None:
-        r.own = True
-        r.category = strong_cat or own
-        r.rule = r.rule or f"noun:{nt.lemma}"
-    elif (word_in(nt, lex.words["generic_nouns"]) or _demonym(nt)) and match_any(
-        tokens, noun + 1, lex.phrases["source_phrases"]
-    )[0] >= 0:
+        r.own, r.category, r.rule = True, strong_cat or own, r.rule or f"noun:{nt.lemma}"
+    elif generic and match_any(tokens, noun + 1, lex.phrases["source_phrases"])[0] >= 0:
         r.category, r.rule, r.unit = (
             "other",
             "source-people",
             "people",
         )  # "two people familiar with the matter"
-    elif word_in(nt, lex.words["generic_nouns"]) or _demonym(nt):
+    elif generic:
         r.generic = True
         if strong_cat:
             r.category = strong_cat
@@ -624,7 +523,7 @@ def read(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict | None = N
         strong_cat in ("killed", "wounded", "missing", "detained", "displaced")
         and r.predicate is not None
         and (nt.pos == "NOUN" or (nt.is_capitalised and nt.lower.endswith("s")))
-        and tokens[r.predicate].lemma not in ("lose", "hold", "take", "release", "free", "receive")
+        and tokens[r.predicate].lemma not in lex.words["possessive_predicates"]
     ):
         r.category = (
             strong_cat  # "25 worshippers were killed", "a million Uighurs": an unknown noun under a cue
@@ -635,7 +534,9 @@ def read(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict | None = N
 
 
 def _demonym(t: Token) -> bool:
-    w = t.lower
     return (
-        t.is_capitalised and len(w) > 4 and w.endswith(("men", "ians", "ans")) and t.pos in ("NOUN", "PROPN")
+        t.is_capitalised
+        and len(t.lower) > 4
+        and t.lower.endswith(("men", "ians", "ans"))
+        and t.pos in ("NOUN", "PROPN")
     )

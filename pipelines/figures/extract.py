@@ -12,11 +12,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines.figures import actors, layout, parts, places, sources
-from pipelines.figures.category import Reading, predicate, read, word_in
+from pipelines.figures.category import Reading, predicate, read
 from pipelines.figures.lexicon import CATEGORIES, Lexicon, load_lexicon
-from pipelines.figures.mentions import eid, is_group, mention_index
 from pipelines.figures.quantity import Quantity, match_quantity
-from pipelines.figures.view import Token, match_any, match_ending_at, parse, view
+from pipelines.figures.view import (
+    Token,
+    eid,
+    is_group,
+    match_any,
+    match_ending_at,
+    mention_index,
+    parse,
+    view,
+    word_in,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -302,7 +311,7 @@ def _not_a_figure(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> bool:
             and prev.idx > 0
             and tokens[prev.idx - 1].sent == prev.sent
             and prev.sent == first.sent
-            and prev.lower not in lex.hedges
+            and prev.lower not in lex.words["hedges"]
             and prev.pos == "PROPN"
             and not person_after
         ):

@@ -38,7 +38,8 @@ class VagueEntry:
     needs_of: bool = False  # only a quantity when "of" follows ("scores of people", not "test scores")
 
 
-# Keys holding a list of words (sets) or of phrases (token tuples, longest first).
+# Keys holding a list of words (sets) or of phrases (token tuples, longest first); `syntax_words` holds more
+# named word lists, merged into `words`.
 _WORD_KEYS = (
     "hedges range_joiners month_names generic_nouns source_nouns thing_nouns kinship_nouns label_words "
     "raising_verbs possession_verbs join_verbs group_anaphors hostile_cues strength_nouns "
@@ -47,7 +48,7 @@ _WORD_KEYS = (
     "change_verbs toll_words"
 ).split()
 _PHRASE_KEYS = "couple_phrases capacity_cues kinship_cues actor_preps source_place_cues part_of_cues".split()
-_PHRASE_KEYS += ["breakdown_openers", "share_cues", "source_phrases"]
+_PHRASE_KEYS += ["breakdown_openers", "share_cues", "source_phrases", "anaphoric_openers"]
 # Keys mapping a category to words: word -> category.
 _CATEGORY_KEYS = "nouns states modifiers event_nouns toll_nouns".split()
 
@@ -64,31 +65,15 @@ class Lexicon:
     units: tuple[tuple[Phrase, str], ...]
     money_symbols: frozenset[str]
     age_before: tuple[Phrase, ...]
-    words: dict[str, Words]  # _WORD_KEYS
+    words: dict[str, Words]  # _WORD_KEYS and syntax_words
     phrases: dict[str, tuple[Phrase, ...]]  # _PHRASE_KEYS
     categories: dict[str, dict[str, str]]  # _CATEGORY_KEYS: word -> category
     # predicates[(strength, role)]: lemma -> category; strength strong|weak, role patient|subject
     predicates: dict[tuple[str, str], dict[str, str]]
+    frames: dict[str, tuple[Words, Words]]  # lemma -> (dependency labels, words) one child must match
     own_loss: dict[str, Words]  # state | nonstate -> nouns
     state_forces: dict[str, Any]  # nouns, cues, heads (sets), aliases (templates), default_nationality
     place_class_nouns: dict[str, Words]  # noun -> knowledge-base kinds it can refer to
-
-    # the attributes the quantity reader names directly
-    @property
-    def hedges(self) -> Words:
-        return self.words["hedges"]
-
-    @property
-    def range_joiners(self) -> Words:
-        return self.words["range_joiners"]
-
-    @property
-    def couple_phrases(self) -> tuple[Phrase, ...]:
-        return self.phrases["couple_phrases"]
-
-    @property
-    def change_verbs(self) -> Words:
-        return self.words["change_verbs"]
 
 
 def _fail(key: str, why: str) -> LexiconError:
@@ -107,6 +92,16 @@ def _strings(value: Any, key: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise _fail(key, "must be a list of non-empty strings")
     return value
+
+
+def _words(value: Any, key: str) -> Words:
+    return frozenset(w.lower() for w in _strings(value, key))
+
+
+def _word_map(value: Any, key: str) -> dict[str, Words]:
+    if not isinstance(value, dict):
+        raise _fail(key, "must be a mapping of names to word lists")
+    return {str(k).lower(): _words(v, f"{key}.{k}") for k, v in value.items()}
 
 
 def _int_map(value: Any, key: str) -> dict[str, int]:
@@ -133,19 +128,19 @@ def _by_category(value: Any, key: str) -> dict[str, str]:
     return out
 
 
+def _mappings(value: Any, key: str) -> list[dict]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise _fail(key, "must be a list of mappings")
+    return value
+
+
 def _qualified(entries: Any, key: str, allowed: tuple[str, ...]) -> tuple[tuple[Phrase, str], ...]:
     out = []
-    for entry in _strings_or_dicts(entries, key):
+    for entry in _mappings(entries, key):
         if entry.get("qualifier") not in allowed or "phrase" not in entry:
             raise _fail(key, f"entry {entry!r} needs a phrase and a qualifier among {allowed}")
         out.append((phrase_tokens(entry["phrase"]), entry["qualifier"]))
     return tuple(sorted(out, key=lambda q: -len(q[0])))
-
-
-def _strings_or_dicts(value: Any, key: str) -> list[dict]:
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise _fail(key, "must be a list of mappings")
-    return value
 
 
 def _predicates(value: Any) -> dict[tuple[str, str], dict[str, str]]:
@@ -166,25 +161,31 @@ def _predicates(value: Any) -> dict[tuple[str, str], dict[str, str]]:
     return out
 
 
+def _vague(entry: dict) -> VagueEntry:
+    if {"phrase", "low", "high"} - set(entry):
+        raise _fail("vague", f"entry {entry!r} needs phrase, low, high")
+    if not entry["low"] <= entry["high"]:
+        raise _fail("vague", f"entry {entry['phrase']!r} has low > high")
+    if not isinstance(entry.get("needs_of", False), bool):
+        raise _fail("vague", f"entry {entry['phrase']!r}: needs_of must be a boolean")
+    low, high = float(entry["low"]), float(entry["high"])
+    return VagueEntry(phrase_tokens(entry["phrase"]), low, high, entry.get("needs_of", False))
+
+
+def _frames(value: Any) -> dict[str, tuple[Words, Words]]:
+    out = {}
+    for e in _mappings(value, "predicate_frames"):
+        deps, words = (frozenset(str(w).lower() for w in e.get(k) or ()) for k in ("deps", "words"))
+        out.update({lemma: (deps, words) for lemma in _strings(e.get("lemmas"), "predicate_frames.lemmas")})
+    return out
+
+
 def build_lexicon(data: dict[str, Any]) -> Lexicon:
     """Validate a parsed lexicon mapping and compile it."""
     if not isinstance(data, dict):
         raise LexiconError("lexicon.yaml: top level must be a mapping")
-    vague = []
-    for entry in _strings_or_dicts(_need(data, "vague", list), "vague"):
-        if {"phrase", "low", "high"} - set(entry):
-            raise _fail("vague", f"entry {entry!r} needs phrase, low, high")
-        if not entry["low"] <= entry["high"]:
-            raise _fail("vague", f"entry {entry['phrase']!r} has low > high")
-        needs_of = entry.get("needs_of", False)
-        if not isinstance(needs_of, bool):
-            raise _fail("vague", f"entry {entry['phrase']!r}: needs_of must be a boolean")
-        vague.append(
-            VagueEntry(phrase_tokens(entry["phrase"]), float(entry["low"]), float(entry["high"]), needs_of)
-        )
-    units = [
-        (p, unit) for unit, ws in _need(data, "units", dict).items() for p in _phrases(_strings(ws, "units"))
-    ]
+    vague = [_vague(entry) for entry in _mappings(_need(data, "vague", list), "vague")]
+    units = [(p, u) for u, ws in _need(data, "units", dict).items() for p in _phrases(_strings(ws, "units"))]
     own_loss = _need(data, "own_loss", dict)
     if set(own_loss) != {"state", "nonstate"}:
         raise _fail("own_loss", "must have exactly the keys state and nonstate")
@@ -195,7 +196,7 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         raise _fail("state_forces.aliases", "every alias template needs {nationality}")
     if not isinstance(sf.get("default_nationality"), str):
         raise _fail("state_forces.default_nationality", "must be a word")
-    classes = _need(data, "place_class_nouns", dict)
+    words = {k: _words(_need(data, k, list), k) for k in _WORD_KEYS}
     lex = Lexicon(
         number_words=_int_map(_need(data, "number_words", dict), "number_words"),
         scales=_int_map(_need(data, "scales", dict), "scales"),
@@ -209,20 +210,18 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         units=tuple(sorted(units, key=lambda u: -len(u[0]))),
         money_symbols=frozenset(_strings(_need(data, "money_symbols", list), "money_symbols")),
         age_before=_phrases(_strings(_need(data, "age_cues", dict).get("before"), "age_cues.before")),
-        words={k: frozenset(w.lower() for w in _strings(_need(data, k, list), k)) for k in _WORD_KEYS},
+        words=words | _word_map(_need(data, "syntax_words", dict), "syntax_words"),
         phrases={k: _phrases(_strings(_need(data, k, list), k)) for k in _PHRASE_KEYS},
         categories={k: _by_category(_need(data, k, dict), k) for k in _CATEGORY_KEYS},
         predicates=_predicates(_need(data, "predicates", dict)),
-        own_loss={k: frozenset(w.lower() for w in _strings(v, f"own_loss.{k}")) for k, v in own_loss.items()},
+        frames=_frames(_need(data, "predicate_frames", list)),
+        own_loss=_word_map(own_loss, "own_loss"),
         state_forces={
-            **{k: frozenset(w.lower() for w in sf[k]) for k in ("nouns", "cues", "heads")},
+            **{k: _words(sf[k], k) for k in ("nouns", "cues", "heads")},
             "aliases": tuple(sf["aliases"]),
             "default_nationality": sf["default_nationality"],
         },
-        place_class_nouns={
-            str(k).lower(): frozenset(w.lower() for w in _strings(v, f"place_class_nouns.{k}"))
-            for k, v in classes.items()
-        },
+        place_class_nouns=_word_map(_need(data, "place_class_nouns", dict), "place_class_nouns"),
     )
     both = set(lex.categories["nouns"]) & lex.words["thing_nouns"]
     if both:

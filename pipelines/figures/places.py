@@ -8,10 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pipelines.figures.category import word_in
 from pipelines.figures.lexicon import Lexicon
-from pipelines.figures.mentions import etype, first_mention, kind
-from pipelines.figures.view import QUOTES, Token, ancestors, subtree
+from pipelines.figures.view import QUOTES, Token, ancestors, etype, first_mention, kind, subtree, word_in
 
 _CLAUSE_UP = (
     "advmod",

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipelines.figures.lexicon import Lexicon, load_lexicon
-from pipelines.figures.view import NUMBER_RE, Token, match_any, match_phrase, number_value, parse, view
+from pipelines.figures.view import NUMBER_RE, Token, match_any, match_phrase, parse, view
 
 _GLUED_SCALE = re.compile(r"^(\d+(?:[.,]\d+)?)([a-zA-Z]{1,2})$")
 _THOUSANDS_GROUP = re.compile(r"^\d{3}(?:\.\d+)?$")
@@ -51,7 +51,7 @@ def _range(start: int, a: Quantity, b: Quantity) -> Quantity:
 
 
 def _digits_value(text: str) -> float:
-    return number_value(text)
+    return float(text.replace(",", ""))  # "7,000" and "7000" are 7000.0
 
 
 def _word_number(tokens: Sequence[Token], i: int, lex: Lexicon) -> tuple[int, float] | None:
@@ -150,7 +150,7 @@ def _core(tokens: Sequence[Token], i: int, lex: Lexicon) -> Core | None:
                 continue
             return Core(i, end, low, low, high, "vague", ())
     # "a couple of (thousand)"
-    end, _ = match_any(tokens, i, lex.couple_phrases)
+    end, _ = match_any(tokens, i, lex.phrases["couple_phrases"])
     if end >= 0:
         scale = 1
         if end < n and tokens[end].lower in lex.scales:
@@ -164,17 +164,14 @@ def _core(tokens: Sequence[Token], i: int, lex: Lexicon) -> Core | None:
     if j < n and tokens[j].lower in lex.dozen_words:
         v = float(lex.dozen_words[tokens[j].lower])
         return Core(i, j + 1, v, v, v, "dozen", ())
-    # "half a dozen"
+    # "half a dozen", "half a million"
     if tok.lower == "half" and match_phrase(tokens, i + 1, ("a",)) >= 0 and i + 2 < n:
         w = tokens[i + 2].lower
         if w in lex.dozen_words and tokens[i + 2].sent == tok.sent:
             v = lex.dozen_words[w] / 2
             return Core(i, i + 3, v, v, v, "dozen", ())
-    # "half a million"
-    if tok.lower == "half" and match_phrase(tokens, i + 1, ("a",)) >= 0 and i + 2 < n:
-        s = tokens[i + 2].lower
-        if s in lex.scales and lex.scales[s] >= 1000:
-            v = lex.scales[s] / 2
+        if lex.scales.get(w, 0) >= 1000:
+            v = lex.scales[w] / 2
             return Core(i, i + 3, v, v, v, "words", ())
     # a digit range in one token: "350–375" (a scale after it multiplies both ends: "350–375 million")
     if any(d in tok.text for d in "-‐–"):
@@ -232,7 +229,7 @@ def match_quantity(tokens: Sequence[Token], i: int, lex: Lexicon | None = None) 
     lex = lex or load_lexicon()
     n = len(tokens)
     j = i
-    if j < n and tokens[j].lower in lex.hedges:
+    if j < n and tokens[j].lower in lex.words["hedges"]:
         j += 1
     qualifier = None
     end, k = match_any(tokens, j, [q for q, _ in lex.qualifiers])
@@ -250,7 +247,7 @@ def match_quantity(tokens: Sequence[Token], i: int, lex: Lexicon | None = None) 
             if b is not None and a.kind in ("digits", "words"):
                 a = _shared_scale(tokens, a, b, lex)
             if b is not None and b.high > a.low:
-                if tokens[j].lower == "from" and i > 0 and tokens[i - 1].lower in lex.change_verbs:
+                if tokens[j].lower == "from" and i > 0 and tokens[i - 1].lower in lex.words["change_verbs"]:
                     return _single(b, b.start, lex, None)
                 return _range(i, a, b)
         return None
@@ -259,7 +256,11 @@ def match_quantity(tokens: Sequence[Token], i: int, lex: Lexicon | None = None) 
         return None
     start = i  # hedge and qualifier belong to the quantity's span
     # "X to Y", "X-Y", "X or Y"
-    if a.end + 1 < n and tokens[a.end].lower in lex.range_joiners and tokens[a.end].sent == tokens[j].sent:
+    if (
+        a.end + 1 < n
+        and tokens[a.end].lower in lex.words["range_joiners"]
+        and tokens[a.end].sent == tokens[j].sent
+    ):
         b = _core(tokens, a.end + 1, lex)
         if b is not None and a.kind in ("digits", "words"):
             a = _shared_scale(tokens, a, b, lex)
@@ -277,19 +278,7 @@ def match_quantity(tokens: Sequence[Token], i: int, lex: Lexicon | None = None) 
         # "a million or more", "200 or so": a qualifier after the number
         end, k = match_any(tokens, a.end, [p for p, _ in lex.post_qualifiers])
         if end >= 0 and tokens[end - 1].sent == tokens[a.start].sent:
-            q = _single(a, start, lex, lex.post_qualifiers[k][1])
-            return Quantity(
-                q.start,
-                end,
-                q.value,
-                q.low,
-                q.high,
-                q.qualifier,
-                q.kind,
-                q.core_start,
-                q.number_tokens,
-                q.single_value,
-            )
+            return replace(_single(a, start, lex, lex.post_qualifiers[k][1]), end=end)
     return _single(a, start, lex, qualifier)
 
 

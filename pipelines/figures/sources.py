@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pipelines.figures.category import word_in
 from pipelines.figures.lexicon import Lexicon
-from pipelines.figures.mentions import eid, first_mention
-from pipelines.figures.view import Token, ancestors, subtree
+from pipelines.figures.view import Token, ancestors, eid, first_mention, subtree, word_in
 
 _PRONOUNS = frozenset("it they he she its their his her them we i".split())
 
