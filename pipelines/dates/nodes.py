@@ -547,7 +547,9 @@ class ClockNode(Node):
 
 @dataclass
 class QuarterNode(Node):
-    """ "the fourth quarter" without a year: the latest such calendar quarter started by publication."""
+    """ "the fourth quarter" without a year: the instance of that calendar quarter nearest the reference day
+    (the one containing it, else the closer of the last one and the next one): published in August, "the
+    fourth quarter" is this year's; published in February, last year's."""
 
     quarter: int
 
@@ -556,10 +558,12 @@ class QuarterNode(Node):
         if base is None:
             return None
         day, anchor = base
-        first_month = 3 * self.quarter - 2
-        year = day.year if first_month <= day.month else day.year - 1
-        iv = quarter_of(self.quarter, year_interval(year))
-        return None if iv is None else Res(iv, anchor)
+        quarters = [
+            quarter_of(self.quarter, year_interval(y))
+            for y in range(max(day.year - 1, 1), min(day.year + 1, 9999) + 1)
+        ]
+        iv = min(quarters, key=lambda q: max((q.start - day).days, (day - q.end).days, 0))
+        return Res(iv, anchor)
 
 
 def resolve_within_calendar(node: Node, ctx: Ctx) -> Res | None:

@@ -46,6 +46,18 @@ def test_business_quarter_is_still_a_quarter():
     assert (d.date_start, d.date_end) == (dt.date(2019, 7, 1), dt.date(2019, 9, 30))
 
 
+@pytest.mark.parametrize(
+    ("pub", "start"),
+    [
+        (dt.date(2019, 8, 19), dt.date(2019, 10, 1)),  # August: the coming fourth quarter, not last year's
+        (dt.date(2019, 1, 20), dt.date(2018, 10, 1)),  # January: the one that just ended
+    ],
+)
+def test_quarter_without_a_year_is_the_nearest_one(pub, start):
+    d = _one("The plants close during the fourth quarter.", pub)
+    assert (d.date_start, d.date_end) == (start, dt.date(start.year, 12, 31))
+
+
 def test_weekday_written_with_a_date_picks_its_year():
     d = _one("Tickets go on sale Friday, Dec. 6 at noon.")
     assert d.date_start == dt.date(2019, 12, 6)  # a Friday in 2019, not 2018
