@@ -90,13 +90,7 @@ class Cand:
         return next((float(v) for v in (self.value, self.low, self.high) if v is not None), 0.0)
 
 
-# Words before a number that make it a clock time or an age; months and ordinal suffixes are in the lexicon.
-_CLOCK = frozenset("am pm a.m. p.m. a.m p.m gmt utc".split())
-_ORDINAL_SUFFIXES = frozenset("st nd rd th".split())
 _YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d|2100)$")
-_THE_ONE = frozenset("the this that every any each no which another".split())
-_AGE_PRONOUNS = frozenset("he she i you who".split())
-_COPULAS = frozenset("is was 's am ’s".split())
 
 
 def extract_figures(
@@ -150,7 +144,7 @@ def _extract(
     _resolve_cases(cands)
     layout.resolve(tokens, cands, lex, mi)
     parts.topic_openers(tokens, cands, lex)
-    _resolve_pending(tokens, cands)
+    _resolve_pending(tokens, cands, lex)
     cands = [c for c in cands if c.category != "drop"]
     places.places(tokens, cands, lex, mi)
     parts.link(tokens, cands, lex, mi)
@@ -164,24 +158,26 @@ def _extract(
 def _candidate(
     tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict[int, Any], in_run: bool
 ) -> Cand | None:
-    n = len(tokens)
     if not in_run and _not_a_figure(tokens, q, lex):
         return None
     is_one = q.single_value == 1 and q.qualifier == "exact"
     unit, end = _unit(tokens, q, lex)
     base = dict(value=q.value, low=q.low, high=q.high, qualifier=q.qualifier)
     if unit is not None:
-        if is_one:
-            return None
-        return Cand(
-            q,
-            q.start,
-            max(end, q.end),
-            category="other",
-            unit=unit,
-            reading=Reading("other", "unit"),
-            rule=f"unit:{unit}",
-            **base,
+        r = Reading("other", "unit")
+        return (
+            None
+            if is_one
+            else Cand(
+                q,
+                q.start,
+                max(end, q.end),
+                category="other",
+                unit=unit,
+                reading=r,
+                rule=f"unit:{unit}",
+                **base,
+            )
         )
     r = read(tokens, q, lex, mi)
     end = q.end
@@ -194,19 +190,14 @@ def _candidate(
     frame = _frame_unit(tokens, q, r if r.noun is None or r.noun > q.start else Reading(None, ""), lex)
     if frame is not None and not r.strong:
         r.category, r.rule, r.unit = "other", f"frame:{frame}", frame
-    if r.category is None:
-        if is_one and not (r.pronoun and end < n):
-            return None
-        if r.pronoun or r.noun is None:
-            pass  # no category of its own: may continue an earlier figure (_resolve_pending)
-    elif is_one and (not r.strong or r.category == "other"):
-        return None
-    elif is_one and r.whole is not None and not (r.own or r.generic):
-        return None  # "one of its most senior figures": one of some things
-    if r.category == "other" and is_one:
-        return None
-    category = r.category
-    return Cand(q, q.start, end, category=category, unit=r.unit, reading=r, rule=r.rule, **base)
+    if is_one and (
+        (r.category is None and not (r.pronoun and end < len(tokens)))
+        or (r.category is not None and (not r.strong or r.category == "other"))
+        or (r.category is not None and r.whole is not None and not (r.own or r.generic))
+    ):
+        return None  # "one of its most senior figures": one of some things; a single victim needs a cue
+    # no category of its own (a pronoun, no noun): it may continue an earlier figure (_resolve_pending)
+    return Cand(q, q.start, end, category=r.category, unit=r.unit, reading=r, rule=r.rule, **base)
 
 
 def _unit(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> tuple[str | None, int]:
@@ -221,10 +212,8 @@ def _unit(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> tuple[str | Non
             end, idx = match_any(tokens, k, [u for u, _ in lex.units])
             if end >= 0:
                 return lex.units[idx][1], end
-        if k < n and tokens[k].lower in ("more", "other", "additional", "further", "extra", "new"):
-            k += 1
-    last = tokens[q.end - 1]
-    nxt = tokens[q.end] if q.end < n else None
+        k += k < n and tokens[k].lower in lex.words["quantity_extenders"]
+    last, nxt = tokens[q.end - 1], tokens[q.end] if q.end < n else None
     if nxt is not None and nxt.is_alpha and not nxt.space_before and last.text[-1:].isdigit():
         if nxt.lower not in lex.scales and nxt.lower not in lex.scale_suffixes:
             return "measure", q.end + 1  # "2GB", "10km": a number glued to its unit
@@ -239,90 +228,76 @@ def _frame_unit(tokens: Sequence[Token], q: Quantity, r: Reading, lex: Lexicon) 
     if start >= 0:
         possessive = len(lex.phrases["kinship_cues"][k]) == 1
         noun = tokens[r.noun] if r.noun is not None else None
-        kin = noun is not None and word_in(noun, lex.words["kinship_nouns"])
-        if kin or (not possessive and noun is None):
+        if (noun is not None and word_in(noun, lex.words["kinship_nouns"])) or (
+            not possessive and noun is None
+        ):
             return "people"
     return None
 
 
 def _not_a_figure(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> bool:
     """Years, dates, clock times, ordinals, ages, labels, codes and page furniture."""
-    n = len(tokens)
-    cs, ce = q.core_start, q.end
+    n, cs, ce, w = len(tokens), q.core_start, q.end, lex.words
     first = tokens[cs]
     nums = [tokens[i] for i in q.number_tokens]
     prev = tokens[cs - 1] if cs > 0 and tokens[cs - 1].sent == first.sent else None
     nxt = tokens[ce] if ce < n and tokens[ce].sent == first.sent else None
-    months = lex.words["month_names"]
     person_after = nxt is not None and (
-        word_in(nxt, lex.categories["nouns"]) or word_in(nxt, lex.words["generic_nouns"])
+        word_in(nxt, lex.categories["nouns"]) or word_in(nxt, w["generic_nouns"])
     )
     if nums and all(_YEAR_RE.match(t.text) for t in nums) and not person_after:
         return True
-    if any(sum(ch.isdigit() for ch in t.text.split(".")[0]) > 9 for t in nums):
+    if any(sum(ch.isdigit() for ch in t.text.split(".")[0]) > 9 for t in nums) or first.ent == "ORDINAL":
         return True
-    if first.ent == "ORDINAL":
-        return True
-    if first.text[:1].isdigit():
-        if prev is not None and prev.is_alpha and not first.space_before:
+    if first.text[:1].isdigit() and prev is not None:
+        if prev.is_alpha and not first.space_before:
             return True  # "F16", "i9": a code or a model name
-        if (
-            prev is not None
-            and prev.text in ("(", "[")
-            and nxt is not None
-            and nxt.text in (")", "]")
-            and not person_after
-        ):
+        if prev.text in ("(", "[") and nxt is not None and nxt.text in (")", "]") and not person_after:
             return True  # a citation or footnote mark "(3)"
-        if (
-            nxt is not None
-            and nxt.is_number
-            and nxt.sent == first.sent
-            and q.kind == "digits"
-            and nxt.space_before
-        ):
-            if not (len(nxt.text) == 3 and first.end + 1 == nxt.start):
-                return True  # "400 737 jets": a model name after a count
-    if first.is_number:
-        if prev is not None and prev.lower.rstrip(".") in months and prev.is_capitalised:
+    if (
+        first.text[:1].isdigit()
+        and nxt is not None
+        and nxt.is_number
+        and q.kind == "digits"
+        and nxt.space_before
+    ):
+        if not (len(nxt.text) == 3 and first.end + 1 == nxt.start):
+            return True  # "400 737 jets": a model name after a count
+    if first.is_number and prev is not None:
+        if prev.lower.rstrip(".") in w["month_names"] and prev.is_capitalised:
             return True
-        if nxt is not None and nxt.lower in months and nxt.is_capitalised:
+        if prev.text in (":", "/", "#", "№") and not first.space_before:
             return True
-        if nxt is not None and not nxt.space_before and nxt.lower in _ORDINAL_SUFFIXES:
-            return True
-        if nxt is not None and nxt.text in (":", "/") and not nxt.space_before:
-            return True
-        if prev is not None and prev.text in (":", "/", "#", "№") and not first.space_before:
-            return True
-        if nxt is not None and nxt.lower in _CLOCK:
-            return True
-        if (
-            prev is not None
-            and prev.lower.rstrip(".") in lex.words["label_words"]
-            and q.start == cs
-            and prev.pos != "VERB"
-        ):
+        if prev.lower.rstrip(".") in w["label_words"] and q.start == cs and prev.pos != "VERB":
             return True  # "page 2", "Resolution 2254"
         if (
-            prev is not None
-            and q.start == cs
+            q.start == cs
             and prev.is_capitalised
             and prev.is_alpha
             and prev.idx > 0
             and tokens[prev.idx - 1].sent == prev.sent
-            and prev.sent == first.sent
-            and prev.lower not in lex.words["hedges"]
+            and prev.lower not in w["hedges"]
             and prev.pos == "PROPN"
             and not person_after
         ):
             return True  # "Kurdistan 24", "Route 66": a name labels the number
-    if q.single_value == 1 and first.lower == "one" and prev is not None and prev.lower in _THE_ONE:
+    if first.is_number and nxt is not None:
+        if nxt.lower in w["month_names"] and nxt.is_capitalised or nxt.lower in w["clock_words"]:
+            return True
+        if not nxt.space_before and (nxt.lower in w["ordinal_suffixes"] or nxt.text in (":", "/")):
+            return True
+    if (
+        q.single_value == 1
+        and first.lower == "one"
+        and prev is not None
+        and prev.lower in w["one_determiners"]
+    ):
         return True  # "the one on which", "every one of"
     # ages: "he was 19", "aged 26", "over the age of 13", "26 years old", "a 26-year-old"
     if (
         cs >= 2
-        and tokens[cs - 1].lower in _COPULAS
-        and tokens[cs - 2].lower in _AGE_PRONOUNS
+        and tokens[cs - 1].lower in w["copulas"]
+        and tokens[cs - 2].lower in w["age_pronouns"]
         and not person_after
     ):
         return True
@@ -335,12 +310,11 @@ def _not_a_figure(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> bool:
         and tokens[ce + 1].lower in ("year", "years")
     ):
         return True
-    k = ce + 1 if nxt is not None and nxt.lower in ("years", "year") else -1
-    if k > 0 and k < n and tokens[k].lower == "old":
+    if nxt is not None and nxt.lower in ("years", "year") and ce + 1 < n and tokens[ce + 1].lower == "old":
         return True
     if prev is not None and prev.text == "," and nxt is not None and nxt.text == "," and q.kind == "digits":
         before = tokens[cs - 2] if cs >= 2 else None
-        if before is not None and (before.ent == "PERSON" or word_in(before, lex.words["generic_nouns"])):
+        if before is not None and (before.ent == "PERSON" or word_in(before, w["generic_nouns"])):
             return True  # "Barra, 51, will lead", "the man, 34, was found": an age in apposition to a person
     return False
 
@@ -395,7 +369,7 @@ def _resolve_cases(cands: list[Cand]) -> None:
             last = c.category
 
 
-def _resolve_pending(tokens: Sequence[Token], cands: list[Cand]) -> None:
+def _resolve_pending(tokens: Sequence[Token], cands: list[Cand], lex: Lexicon) -> None:
     """A number with no category of its own ("and 12 in Hama", "20 of them") takes the category of the
     people figure it continues: the nearest one before it in its segment, else in the previous segment of
     the paragraph when it opens its own. With none, it is a count of things (`other`)."""
@@ -403,7 +377,7 @@ def _resolve_pending(tokens: Sequence[Token], cands: list[Cand]) -> None:
         personal = (
             b.reading.pronoun
             and b.reading.whole is not None
-            and tokens[b.reading.whole].lower in ("them", "whom", "us")
+            and tokens[b.reading.whole].lower in lex.words["partitive_pronouns"]
         )
         if b.category is not None and not (personal and b.people):
             continue
@@ -444,28 +418,26 @@ def _to_figures(text: str, tokens: Sequence[Token], cands: list[Cand]) -> list[F
     order = sorted(range(len(cands)), key=lambda i: (tokens[cands[i].start].start, i))
     new = {old: k for k, old in enumerate(order)}
     out = []
-    for old in order:
-        c = cands[old]
+    for c in (cands[old] for old in order):
         s, e = tokens[c.start].start, tokens[c.end - 1].end
-        rule = c.rule + (f"; actor={c.actor_rule}" if c.actor_rule else "")
         out.append(
             Figure(
-                start=s,
-                end=e,
-                surface=text[s:e],
-                value=c.value,
-                low=c.low,
-                high=c.high,
-                qualifier=c.qualifier,
-                category=c.category or "other",
+                s,
+                e,
+                text[s:e],
+                c.value,
+                c.low,
+                c.high,
+                c.qualifier,
+                c.category or "other",
                 unit=c.unit if c.category == "other" else None,
                 actor_entity_id=c.actor if c.people else None,
                 location_entity_id=eid(c.location) if c.people and c.location is not None else None,
-                part_of=new[c.part_of] if c.part_of is not None else None,
-                repeat_of=new[c.repeat_of] if c.repeat_of is not None else None,
+                part_of=new.get(c.part_of),
+                repeat_of=new.get(c.repeat_of),
                 source_entity_id=c.source_id,
                 source_surface=c.source_surface,
-                rule=rule,
+                rule=c.rule + (f"; actor={c.actor_rule}" if c.actor_rule else ""),
             )
         )
     return out
