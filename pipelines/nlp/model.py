@@ -43,6 +43,26 @@ MODEL = ModelSpec(
 
 
 LINE_BREAKS = "line_breaks_end_sentences"
+CAPITALS = "capitalised_function_words_are_names"
+
+
+def _capitalised_function_words_are_names(doc: Doc) -> Doc:
+    """A function word written in capitals inside ordinary text ("IS" fighters, the "US" army, "WHO"
+    staff) is an acronym, not the word: it gets a NORM of its own, so the tagger, parser and entity
+    recogniser read a name instead of "is", "us" or "who". A line set in capitals (a shouted headline)
+    keeps its words."""
+    line: list = []
+    for token in [*doc, None]:
+        if token is not None and not (token.is_space and "\n" in token.text):
+            line.append(token)
+            continue
+        words = [t for t in line if t.is_alpha]
+        if sum(t.is_upper for t in words) * 2 <= len(words):
+            for t in words:
+                if t.is_upper and len(t.text) > 1 and t.is_stop:
+                    t.norm_ = t.text
+        line = []
+    return doc
 
 
 def _line_breaks_end_sentences(doc: Doc) -> Doc:
@@ -126,8 +146,13 @@ def load_model(spec: ModelSpec = MODEL) -> Language:
     check_model_meta(nlp.meta, spec=spec)
     from spacy.language import Language
 
-    if not Language.has_factory(LINE_BREAKS):
-        Language.component(LINE_BREAKS, func=_line_breaks_end_sentences)
+    for name, func in (
+        (LINE_BREAKS, _line_breaks_end_sentences),
+        (CAPITALS, _capitalised_function_words_are_names),
+    ):
+        if not Language.has_factory(name):
+            Language.component(name, func=func)
+    nlp.add_pipe(CAPITALS, first=True)
     nlp.add_pipe(LINE_BREAKS, before="parser")
     log.info("spaCy model %s, pipeline %s", describe_meta(nlp.meta), nlp.pipe_names)
     return nlp

@@ -169,3 +169,17 @@ def test_a_line_break_ends_a_sentence(nlp):
         "Residents fled.",
     ]
     assert all(token.head.sent == token.sent for token in doc)
+
+
+def test_a_function_word_in_capitals_is_read_as_a_name(nlp):
+    """ "IS" or "WHO" inside ordinary text is an acronym: a proper noun the parse builds on, not the verb
+    "is" or the pronoun "who"; a line set in capitals and the lowercase word keep their reading."""
+    doc = dict(
+        parse_documents([("d", "IS fighters attacked the town, which is held by WHO staff.")], nlp=nlp)
+    )["d"]
+    by_text = {t.text: t for t in doc}
+    assert by_text["IS"].pos_ == "PROPN" and by_text["IS"].head.text == "fighters"
+    assert by_text["WHO"].pos_ == "PROPN"
+    assert by_text["is"].pos_ == "AUX"
+    headline = dict(parse_documents([("h", "WHAT IS LEFT OF THE TOWN\n\nResidents returned.")], nlp=nlp))["h"]
+    assert headline[1].norm_ == "is"
