@@ -19,6 +19,7 @@ from pipelines.entities.cues import Cues
 from pipelines.entities.kb import KnowledgeBase
 from pipelines.entities.matcher import WRITTEN_ARTICLES, KeyDoc, KeyMatcher, get_matcher
 from pipelines.entities.mention import Mention
+from pipelines.entities.ner import product_or_unit
 from pipelines.entities.normalise import ARTICLE, fold_phrase
 
 if TYPE_CHECKING:
@@ -43,9 +44,6 @@ class _Taken:
 
     def over(self, start: int, end: int) -> list[Mention]:
         return [m for m in self.mentions if m.start < end and start < m.end]
-
-    def hits(self, start: int, end: int) -> bool:
-        return bool(self.over(start, end))
 
     def add(self, m: Mention) -> None:
         self.mentions.append(m)
@@ -174,7 +172,7 @@ def _parenthetical_names(text: str, mentions: list[Mention]) -> list[Mention]:
             continue
         if a.entity_type not in ("armed_group", "organisation") or not _ACRONYM.fullmatch(inner):
             continue
-        if not _abbreviates(inner, a.surface) or taken.hits(y0, y1):
+        if not _abbreviates(inner, a.surface) or taken.over(y0, y1):
             continue
         new = _like(a, y0, y1, inner)
         out.append(new)
@@ -245,6 +243,11 @@ def _surname_keys(m: Mention, kd: KeyDoc, cues: Cues) -> list[tuple[str, ...]]:
     return keys
 
 
+# A title heading its phrase ("the Foreign Minister") names a person there only: it lends no surname and
+# is not repeated ("Foreign Minister X" is X).
+TITLE = "rule:title"
+
+
 def _repeats(mentions: list[Mention], kd: KeyDoc, cues: Cues) -> list[Mention]:
     """A person named in full lends their surname to the rest of the document ("Kyle Orton" ...
     "Orton"), a full kunya name its short kunya ("Abu Qatada"); every unknown name and surname is then
@@ -254,7 +257,7 @@ def _repeats(mentions: list[Mention], kd: KeyDoc, cues: Cues) -> list[Mention]:
     owners: dict[tuple[str, ...], set[tuple[str | None, str | None]]] = {}
     kunyas: dict[tuple[str, ...], set[tuple[str | None, str | None]]] = {}
     for m in mentions:
-        if m.entity_type != "person":
+        if m.entity_type != "person" or m.method == TITLE:
             continue
         for key in _surname_keys(m, kd, cues):
             owners.setdefault(key, set()).add((m.entity_id, m.cluster))
@@ -286,7 +289,7 @@ def _repeats(mentions: list[Mention], kd: KeyDoc, cues: Cues) -> list[Mention]:
     # every unknown name and surname at its other occurrences
     repeats = {key: ("person", eid, cluster) for key, (eid, cluster) in names.items()}
     for m in mentions:
-        if m.entity_id is None and m.cluster:
+        if m.entity_id is None and m.cluster and m.method != TITLE:
             key = kd.keys_of(m.start, m.end)
             if key:
                 repeats.setdefault(key, (m.entity_type, None, m.cluster))
@@ -299,6 +302,8 @@ def _repeats(mentions: list[Mention], kd: KeyDoc, cues: Cues) -> list[Mention]:
     for t0, t1, (etype, eid, cluster) in sorted(matcher.find(kd), key=lambda x: (x[0], -x[1])):
         first = kd.doc[t0]
         if not (first.text[:1].isupper() or (first.lower_ in WRITTEN_ARTICLES and t1 - t0 > 1)):
+            continue
+        if etype == "organisation" and product_or_unit(kd.doc, t0, t1):
             continue
         start, end = kd.chars(t0, t1)
         over = taken.over(start, end)
@@ -389,7 +394,7 @@ def _short_forms(mentions: list[Mention], kd: KeyDoc, cues: Cues) -> list[Mentio
         if t0 == 0 or doc[t0 - 1].lower_ != "the" or (after is not None and after.is_title):
             continue
         start, end = kd.chars(t0, t1)
-        if start > src.end and not taken.hits(start, end):
+        if start > src.end and not taken.over(start, end):
             new = _like(src, start, end, doc.text[start:end])
             out.append(new)
             taken.add(new)

@@ -138,20 +138,9 @@ class KnowledgeBase:
     def entity_rows(self) -> list[dict]:
         """Rows for the `entities` table."""
         lineage = self.lineage_ids()
+        cols = ("entity_id", "name", "type", "kind", "lat", "lon", "valid_from", "valid_to", "source")
         return [
-            {
-                "entity_id": e.entity_id,
-                "name": e.name,
-                "type": e.type,
-                "kind": e.kind,
-                "parent_id": e.parent,
-                "lat": e.lat,
-                "lon": e.lon,
-                "valid_from": e.valid_from,
-                "valid_to": e.valid_to,
-                "lineage_id": lineage[e.entity_id],
-                "source": e.source,
-            }
+            {**{c: getattr(e, c) for c in cols}, "parent_id": e.parent, "lineage_id": lineage[e.entity_id]}
             for e in self.entities
         ]
 
@@ -174,15 +163,10 @@ class KnowledgeBase:
     def lineage_rows(self) -> list[dict]:
         """Rows for the `entity_lineage` table."""
         lineage = self.lineage_ids()
+        cols = ("from_entity_id", "to_entity_id", "relation", "date")
         return [
-            {
-                "from_entity_id": edge.from_entity_id,
-                "to_entity_id": edge.to_entity_id,
-                "relation": edge.relation,
-                "date": edge.date,
-                "lineage_id": lineage[edge.from_entity_id],
-            }
-            for edge in self.lineage
+            {**{c: getattr(x, c) for c in cols}, "lineage_id": lineage[x.from_entity_id]}
+            for x in self.lineage
         ]
 
 
@@ -245,13 +229,8 @@ def _parse_entry(path: Path, entry: Any) -> tuple[Entity, list[tuple[str, str, A
     for fn in entry.get("former_names") or []:
         if not isinstance(fn, dict) or not isinstance(fn.get("name"), str):
             raise _fail(path, entry, f"former name {fn!r} must be {{name, from?, until?}}")
-        former.append(
-            (
-                fn["name"],
-                _date(fn.get("from"), path, entry, "from"),
-                _date(fn.get("until"), path, entry, "until"),
-            )
-        )
+        dates = [_date(fn.get(k), path, entry, k) for k in ("from", "until")]
+        former.append((fn["name"], *dates))
     lat, lon = entry.get("lat"), entry.get("lon")
     for key, val, lim in (("lat", lat, 90), ("lon", lon, 180)):
         if val is not None and (not isinstance(val, int | float) or abs(val) > lim):

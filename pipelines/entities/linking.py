@@ -58,10 +58,6 @@ class _Span:
     found_by: str | None = None  # a name span on (or inside) it: "ner:ORG", "rule:unit"
     typed_by_head: bool = False
 
-    @property
-    def length(self) -> int:
-        return self.end - self.start
-
 
 def find_mentions(
     text: str, kb: KnowledgeBase, published: dt.date | None = None, doc: Doc | None = None

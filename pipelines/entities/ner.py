@@ -60,7 +60,7 @@ def name_spans(doc: Doc, cues: Cues) -> list[NameSpan]:
             t0 = _extend_left(doc, tokens[0].i, cues, ent.label_ == "PERSON", lower)
             t1 = tokens[-1].i + 1
             named = _typed(doc[t0:t1], etype, f"ner:{ent.label_}", cues)
-            if not (ent.label_ == "ORG" and not named.typed_by_head and _model_number(doc, t1)):
+            if not (ent.label_ == "ORG" and not named.typed_by_head and product_or_unit(doc, t0, t1)):
                 found.append(named)
     out: list[NameSpan] = []
     for n in sorted(found, key=lambda n: (n.start - n.end, n.start)):
@@ -74,11 +74,17 @@ def _name_word(t: Token) -> bool:
     return (t.pos_ == "PROPN" and t.text[:1].isupper()) or (t.is_upper and t.is_alpha and len(t) >= 2)
 
 
-def _model_number(doc: Doc, t1: int) -> bool:
-    """A maker's name before a model number names a product, not the maker ("a Boeing 737", "the Airbus
-    A380"). Units with a number ("Brigade 313") are typed by their head noun before this is asked."""
-    nxt = doc[t1] if t1 < len(doc) else None
-    return nxt is not None and doc[t1 - 1].whitespace_ == " " and any(c.isdigit() for c in nxt.text)
+def product_or_unit(doc: Doc, t0: int, t1: int) -> bool:
+    """A maker's name before a model number or a product the model found ("the Airbus A380", also as a
+    repeat), or words a number counts ("16:00 UTC"): a product or a unit, no organisation. Units with a
+    number ("Brigade 313") are typed by their head noun before this is asked."""
+    prev, nxt = (doc[t0 - 1] if t0 else None), (doc[t1] if t1 < len(doc) else None)
+    if prev is not None and prev.pos_ == "NUM" and prev.dep_ == "nummod" and t0 <= prev.head.i < t1:
+        return True
+    model = nxt is not None and (
+        any(c.isdigit() for c in nxt.text) or nxt.ent_iob_ + nxt.ent_type_ == "BPRODUCT"
+    )
+    return model and doc[t1 - 1].whitespace_ == " "
 
 
 # Short words a title-case headline leaves in lower case.
@@ -209,6 +215,11 @@ def _patterns(doc: Doc, cues: Cues) -> list[NameSpan]:
                 out.append(
                     NameSpan(doc[i + 1].idx, doc[end - 1].idx + len(doc[end - 1]), "person", "rule:honorific")
                 )
+        # a title that is the head of its noun phrase names the person holding it ("the Foreign Minister
+        # said", "Prime Minister-designate"); before a name ("Foreign Minister X") it is no part of the name
+        if _title_head(t, cues) and not unreadable_line(doc, t.idx):
+            a = min((c.i for c in t.lefts if c.is_title and c.pos_ != "DET"), default=i)
+            out.append(NameSpan(doc[a].idx, t.idx + len(t), "person", "rule:title"))
         # an Arabic group word opening a name: "Liwa Suqur al-Jabal", "Katibat Sayf' al-Haqq"
         if cues.has("group_prefixes", t.text) and (i == 0 or not doc[i - 1].is_title):
             end = _name_run_end(doc, i + 1)
@@ -252,6 +263,15 @@ def _patterns(doc: Doc, cues: Cues) -> list[NameSpan]:
             if doc[a - 1].i == t.head.i if a > 0 else False:
                 out.append(NameSpan(doc[a].idx, t.idx + len(t), "location", "rule:place_prep"))
     return out
+
+
+def _title_head(t: Token, cues: Cues) -> bool:
+    """A capitalised singular title word heading its noun phrase: no compound of a name or of another noun
+    (but "Minister-designate"), no part of an entity the model found. Risk: few; a company's "President"."""
+    if not (cues.has("title_words", t.text) and t.is_title and t.tag_ in ("NN", "NNP") and not t.ent_type_):
+        return False
+    nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+    return t.dep_ != "compound" or (nxt is not None and nxt.text == "-" and t.whitespace_ == "")
 
 
 def _name_run_end(doc: Doc, k: int) -> int:

@@ -42,7 +42,7 @@ def test_bare_is_without_support_is_dropped_and_with_support_kept(kb) -> None:
     supported = "The Islamic State (IS) lost Baghouz. Since then IS has regrouped in the desert."
     ms = [m for m in find_mentions(supported, kb) if m.surface == "IS"]
     assert len(ms) == 2 and {m.entity_id for m in ms} == {"grp:islamic-state"}
-    assert {m.method for m in ms} == {"kb_acronym"}
+    assert {m.method for m in ms} <= {"kb_acronym", "ner+kb"}  # ner+kb: spaCy found it too
 
 
 def test_french_acronym_htc_needs_the_group_named(kb) -> None:

@@ -132,3 +132,40 @@ def test_a_movement_word_keeps_a_weak_preposition_a_place_cue(kb, text: str, sur
 
 def test_a_building_named_after_a_king_is_a_place(kb) -> None:
     assert ("King Harran Hospital", "location") in _all("Wounded were taken to King Harran Hospital.", kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("The Foreign Minister said the talks would resume.", "Foreign Minister"),
+        ("The council met the Prime Minister-designate on Monday.", "Prime Minister"),
+        ("On Tuesday the Governor ordered the crossing closed.", "Governor"),
+    ],
+)
+def test_a_title_heading_its_phrase_names_a_person(kb, text: str, surface: str) -> None:
+    got = {(m.surface, m.entity_type, m.method) for m in find_mentions(text, kb)}
+    assert (surface, "person", "rule:title") in got
+
+
+def test_a_title_before_a_name_is_no_mention_and_lends_no_surname(kb) -> None:
+    text = "Foreign Minister Halvor Engstad met the Prime Minister on Monday. Ministers from six states came."
+    got = _all(text, kb)
+    assert ("Halvor Engstad", "person") in got and ("Prime Minister", "person") in got
+    assert not any(s in ("Foreign Minister", "Minister", "Ministers") for s, _ in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "product", "makers"),
+    [
+        ("Airbus said on Monday that its new Airbus A380 will fly again.", "Airbus A380", 1),
+        ("Boeing delivered five Boeing 737s to the airline, Boeing said.", "Boeing 737s", 2),
+    ],
+)
+def test_a_makers_name_before_a_model_is_no_mention_even_as_a_repeat(kb, text, product, makers) -> None:
+    maker = product.split()[0]
+    starts = [m.start for m in find_mentions(text, kb) if m.surface == maker]
+    assert len(starts) == makers and text.index(product) not in starts
+
+
+def test_a_name_counted_by_a_number_is_a_unit(kb) -> None:
+    assert "UTC" not in {s for s, _ in _all("Trading closed at 16:00 UTC on Friday in Ostrava.", kb)}
