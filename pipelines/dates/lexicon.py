@@ -14,38 +14,22 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).with_name("tokens.yaml")
 
-_WORD_LISTS = (
-    "times_of_day",
-    "month_triggers",
-    "earlier_words",
-    "later_words",
-    "duration_preps",
-    "strict_duration_preps",
-    "window_preps",
-    "season_triggers",
-    "game_words",
-    "weekday_name_words",
-    "era_bc",
-    "era_ad",
-    "future_lemmas",
-    "deadline_preps",
-    "lasting_lemmas",
-    "quantity_lemmas",
-    "comparison_words",
-    "open_end_words",
-    "clock_words",
-    "set_words",
+# The flat word lists and the word -> integer maps of tokens.yaml (each key is required).
+_WORD_LISTS = tuple(
+    "times_of_day month_triggers earlier_words later_words duration_preps strict_duration_preps window_preps"
+    " season_triggers game_words weekday_name_words era_bc era_ad future_lemmas deadline_preps lasting_lemmas"
+    " quantity_lemmas comparison_words open_end_words clock_words set_words".split()
 )
-_INT_MAPS = (
-    "halves",
-    "quarters",
-    "seasons",
-    "relative",
-    "text_relative",
-    "number_words",
-    "day_words",
-    "century_ordinals",
+_INT_MAPS = tuple(
+    "halves quarters seasons relative text_relative number_words day_words century_ordinals".split()
 )
+# The values a map may hold, where they are restricted.
+_ALLOWED = {
+    "seasons": ((3, 6, 9, 12), "the first month of the season: 3, 6, 9 or 12"),
+    "halves": ((1, 2), "1 or 2"),
+    "quarters": ((1, 2, 3, 4), "1..4"),
+    "century_ordinals": (range(1, 101), "1..100"),
+}
 _UNIT_VALUES = ("day", "week", "month", "year", "decade")
 _PARTS = ("early", "mid", "late")
 
@@ -125,14 +109,9 @@ def parse_lexicon(raw: Any, path: Path = DEFAULT_PATH) -> Lexicon:
     units = {str(k).lower(): v for k, v in units_raw.items()}
     words = {k: frozenset(_str_list(path, k, raw[k])) for k in _WORD_LISTS}
     maps = {k: _int_map(path, k, raw[k]) for k in _INT_MAPS}
-    if any(v not in (3, 6, 9, 12) for v in maps["seasons"].values()):
-        raise _fail(path, "'seasons' values must be the first month of the season: 3, 6, 9 or 12")
-    if any(v not in (1, 2) for v in maps["halves"].values()):
-        raise _fail(path, "'halves' values must be 1 or 2")
-    if any(v not in (1, 2, 3, 4) for v in maps["quarters"].values()):
-        raise _fail(path, "'quarters' values must be 1..4")
-    if any(not 1 <= v <= 100 for v in maps["century_ordinals"].values()):
-        raise _fail(path, "'century_ordinals' values must be 1..100")
+    for key, (allowed, say) in _ALLOWED.items():
+        if any(v not in allowed for v in maps[key].values()):
+            raise _fail(path, f"'{key}' values must be {say}")
     return Lexicon(months, weekdays, part_words, units, words, maps)
 
 
