@@ -1,5 +1,5 @@
 """Whose people a figure counts, from the parse: an armed group modifying the counted noun ("IS fighters"),
-"of X" / "loyal to X", a possessor ("its fighters", "whose members", "Jolani's men"), the owner of "X
+"of X" / "loyal to X", a possessor standing for a group ("its fighters", "the group's men"), the owner of "X
 lost/has/fields N", "X, with N fighters", the group whose strength is stated, a group reporting its own
 losses, and for counts of fighters the group the sentence is about. Government forces named without their
 knowledge-base name ("nine Syrian soldiers", "12 regime soldiers", "four army personnel", "the army lost ...")
@@ -8,8 +8,6 @@ is never the counted people's group."""
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -23,6 +21,7 @@ from pipelines.figures.view import (
     first_mention,
     is_group,
     match_any,
+    segment_start,
     subtree,
     word_in,
 )
@@ -36,7 +35,7 @@ _PRONOUNS = frozenset("it they he she its their his her them we i".split())
 def actors(
     tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, Any], mentions: Sequence[Any]
 ) -> None:
-    state = _StateForces(tokens, mi, mentions, lex)
+    state = _StateForces(tokens, mentions, lex)
     for c in cands:
         if not c.people or c.actor is not None:
             continue
@@ -62,8 +61,6 @@ def _actor(
             for k in nt.children
             if tokens[k].dep in ("compound", "amod", "poss", "nmod", "nummod") and k < noun
         ]
-        if is_group(mi.get(noun)):  # "US troops" where the name holds the counted noun
-            return eid(mi[noun]), "noun-in-name"
         m = first_mention(tokens, [j for k in mods for j in subtree(tokens, k)], mi, ("armed_group",))
         if m is not None and eid(m):
             return eid(m), "modifier"
@@ -71,11 +68,11 @@ def _actor(
             for k in mods:
                 mt = tokens[k]
                 if word_in(mt, sf["cues"]):
-                    found = state.resolve(noun, mt.lemma)
+                    found = state.resolve(noun)
                     if found:
                         return found, f"state-force:{mt.lemma}"
                 if mt.ent == "NORP" or (etype(mi.get(k)) == "location" and mt.is_capitalised):
-                    found = state.resolve(noun, None, nationality=mt.text)
+                    found = state.resolve(noun, nationality=mt.text)
                     if found:
                         return found, "state-force:nationality"
         heads = [noun] + ([r.role] if r.role is not None and r.role != noun else [])
@@ -88,36 +85,7 @@ def _actor(
             m = first_mention(tokens, sub, mi, ("armed_group",))
             if m is not None and eid(m):
                 return eid(m), "of-group"
-            head = next(
-                (
-                    j
-                    for j in sub
-                    if tokens[j].dep == "pobj"
-                    and (
-                        word_in(tokens[j], sf["heads"])  # "soldiers of the regime"
-                        or any(
-                            word_in(tokens[x], sf["cues"]) for x in tokens[j].children
-                        )  # "of government forces"
-                    )
-                ),
-                None,
-            )
-            if head is not None and word_in(nt, sf["nouns"]):
-                found = state.resolve(noun, tokens[head].lemma)
-                if found:
-                    return found, "state-force:of"
         poss = [k for k in nt.children if tokens[k].dep == "poss"]
-        for k in poss:  # "whose 3,000 members", "Jolani's fighters"
-            if tokens[k].lower == "whose":
-                rel = nt.head if tokens[nt.head].dep == "relcl" else None
-                while rel is not None and tokens[rel].dep != "relcl" and tokens[rel].head != rel:
-                    rel = tokens[rel].head
-                found = _group_at(tokens, tokens[rel].head, mi, lex, state, c) if rel is not None else None
-                if found:
-                    return found[0], "whose"
-            m = first_mention(tokens, subtree(tokens, k), mi, ("person",))
-            if m is not None and _leader_group(eid(m)):
-                return _leader_group(eid(m)), "leader's"
         for k in poss:  # "its fighters", "the group's men"
             if (
                 tokens[k].lower in lex.words["group_anaphors"]
@@ -126,22 +94,6 @@ def _actor(
                 found = _clause_group(tokens, k, lex, mi, state)
                 if found:
                     return found[0], "possessive-reference"
-            if word_in(tokens[k], sf["heads"]):
-                found = state.resolve(noun, tokens[k].lemma)
-                if found:
-                    return found, "state-force:possessor"
-    if r.pronoun or r.whole is not None:  # "five of its members", "three of their fighters"
-        of = (
-            next((k for k in tokens[r.role].children if tokens[k].lower == "of"), None)
-            if r.role is not None
-            else None
-        )
-        if of is not None:
-            for j in subtree(tokens, of):
-                if tokens[j].dep == "poss" and tokens[j].lower in lex.words["group_anaphors"]:
-                    found = _clause_group(tokens, j, lex, mi, state)
-                    if found:
-                        return found[0], "possessive-reference"
     for noun in (r.noun, r.whole):  # "four of his bodyguards": the group of the person "his" stands for
         poss = (
             [k for k in tokens[noun].children if tokens[k].lower in ("his", "her")]
@@ -204,10 +156,6 @@ def _with_group(
             return None
         prep = tokens[k].head
         gov = tokens[prep].head
-        if tokens[prep].lower in ("with", "at") and is_group(mi.get(gov)) and eid(mi[gov]):
-            return eid(mi[gov]), "with-group"
-        if tokens[prep].lower == "at" and tokens[gov].dep == "acl" and is_group(mi.get(tokens[gov].head)):
-            return eid(mi[tokens[gov].head]), "estimated-group"
         if tokens[prep].lower == "with" and tokens[gov].pos == "VERB":
             found = _subject_group(tokens, gov, lex, mi, state, c)
             return (found[0], "with-subject" + found[1]) if found else None
@@ -215,18 +163,6 @@ def _with_group(
             return None
         k = gov  # "with an estimated strength of N fighters": climb to the strength noun
     return None
-
-
-def _leader_group(person_id: str | None) -> str | None:
-    """The armed group a person leads (the knowledge base's `parent` of a person)."""
-    if person_id is None:
-        return None
-    from pipelines.entities import load_kb
-
-    kb = load_kb()
-    person = kb.get(person_id)
-    parent = kb.get(person.parent) if person is not None and person.parent else None
-    return parent.entity_id if parent is not None and parent.type == "armed_group" else None
 
 
 def _armed_clause(tokens: Sequence[Token], c: Any, lex: Lexicon, mi: dict[int, Any]) -> bool:
@@ -335,15 +271,13 @@ def _antecedent(tokens: Sequence[Token], k: int, mi: dict[int, Any]) -> tuple[st
 def _group_at(
     tokens: Sequence[Token], k: int, mi: dict[int, Any], lex: Lexicon, state: _StateForces, c: Any
 ) -> tuple[str, str] | None:
-    if tokens[k].dep == "appos" and is_group(mi.get(tokens[k].head)):  # "X (alias), a faction ... which"
-        return eid(mi[tokens[k].head]), "+apposition"
     m = first_mention(
         tokens, [j for j in subtree(tokens, k) if tokens[j].dep not in ("relcl",)], mi, ("armed_group",)
     )
     if m is not None and eid(m):
         return eid(m), ""
     if word_in(tokens[k], lex.state_forces["heads"]):
-        found = state.resolve(k, tokens[k].lemma)
+        found = state.resolve(k)
         if found:
             return found, "+state-force"
     return None
@@ -352,52 +286,24 @@ def _group_at(
 def _clause_group(
     tokens: Sequence[Token], k: int, lex: Lexicon, mi: dict[int, Any], state: _StateForces
 ) -> tuple[str, str] | None:
-    """The group a pronoun or "the group" at token k stands for: the subject group of a clause above it
-    ("HTS said it lost ..."), else the nearest subject group earlier in the segment, else the first one of
-    the previous segment in the same paragraph."""
-    if not _in_subject(tokens, k):  # "locking up dozens of its members": the group named last
-        for j in range(k - 1, -1, -1):
-            if tokens[j].sent != tokens[k].sent:
-                break
-            m = mi.get(j)
-            if (
-                is_group(m)
-                and eid(m)
-                and not (tokens[j].dep in ("compound", "amod") and mi.get(tokens[j].head) is not m)
-            ):
-                return eid(m), "nearest"  # not a name modifying a noun ("the IS offshoot")
-    for a in ancestors(tokens, k):
-        subj = next((j for j in tokens[a].children if tokens[j].dep in _SUBJECTS and j < k), None)
-        if subj is not None and subj != k:
-            m = first_mention(tokens, subtree(tokens, subj), mi, ("armed_group",))
-            if m is not None and eid(m):
-                return eid(m), "clause"
-    groups = _subject_groups(tokens, tokens[k].sent, mi, before=k)
-    if groups:
-        return groups[-1], "segment"
+    """The group a pronoun or "the group" at token k stands for: the nearest group named before it in the
+    segment (not a name modifying another noun: "the IS offshoot"), else the first subject group of the
+    previous segment in the same paragraph, else the nearest group named before it in the segment."""
+    before = range(k - 1, segment_start(tokens, k) - 1, -1)
+    for j in before:
+        m = mi.get(j)
+        if (
+            is_group(m)
+            and eid(m)
+            and not (tokens[j].dep in ("compound", "amod") and mi.get(tokens[j].head) is not m)
+        ):
+            return eid(m), "nearest"
     prev = _previous_segment(tokens, k)
-    if prev is not None:
-        groups = _subject_groups(tokens, prev, mi)
-        if groups:
-            return groups[0], "previous-segment"
-    for j in range(k - 1, -1, -1):  # "I served alongside the SDF ..., and they lost": the last group named
-        if tokens[j].sent != tokens[k].sent:
-            break
-        if is_group(mi.get(j)) and eid(mi[j]):
-            return eid(mi[j]), "nearest"
-    return None
-
-
-def _in_subject(tokens: Sequence[Token], k: int) -> bool:
-    """Is token k inside a subject noun phrase ("its commander bragged")?"""
-    for _ in range(5):
-        t = tokens[k]
-        if t.dep in _SUBJECTS:
-            return True
-        if t.dep not in ("poss", "pobj", "prep", "compound", "amod", "det", "nummod") or t.head == k:
-            return False
-        k = t.head
-    return False
+    groups = _subject_groups(tokens, prev, mi) if prev is not None else []
+    if groups:
+        return groups[0], "previous-segment"
+    j = next((j for j in before if is_group(mi.get(j)) and eid(mi[j])), None)
+    return (eid(mi[j]), "nearest") if j is not None else None
 
 
 def _previous_segment(tokens: Sequence[Token], k: int) -> int | None:
@@ -524,56 +430,32 @@ def _first_token(tokens: Sequence[Token], gid: str, sent: int, mi: dict[int, Any
 
 class _StateForces:
     """Government forces named without their knowledge-base name, resolved to the entity with the alias
-    "<nationality> <force word>"; the nationality from the counted noun's modifier, else the segment, else
-    the document, else the lexicon's default."""
+    "<nationality> <force word>" (of several, the one whose period began first); the nationality from the
+    counted noun's modifier, else the segment, else the lexicon's default."""
 
-    def __init__(self, tokens: Sequence[Token], mi: dict[int, Any], mentions: Sequence[Any], lex: Lexicon):
+    def __init__(self, tokens: Sequence[Token], mentions: Sequence[Any], lex: Lexicon):
         self.tokens, self.lex = tokens, lex
-        self.linked = {eid(m) for m in mentions if eid(m)}
-        self.years = [int(t.text) for t in tokens if t.ent == "DATE" and re.fullmatch(r"(19|20)\d\d", t.text)]
-        self.doc_nationality = Counter(t.text for t in tokens if t.ent == "NORP" and t.is_capitalised)
         self.ids = {
             eid(m)
             for m in mentions
             if is_group(m) and eid(m) and _state_name(str(getattr(m, "surface", "")), lex)
         }
 
-    def resolve(self, k: int, cue: str | None, nationality: str | None = None) -> str | None:
+    def resolve(self, k: int, nationality: str | None = None) -> str | None:
         sent = self.tokens[k].sent
         nat = nationality or next(
             (t.text for t in self.tokens if t.sent == sent and t.ent == "NORP" and t.is_capitalised), None
         )
-        nats = [nat] if nat else []
-        if not nats and self.doc_nationality:
-            nats.append(self.doc_nationality.most_common(1)[0][0])
-        nats.append(self.lex.state_forces["default_nationality"])
-        templates = list(self.lex.state_forces["aliases"])
-        if cue is not None:
-            templates.sort(key=lambda a: cue not in a)
-        for n in nats:
-            for template in templates:
-                found = self._pick(_alias_index().get(template.format(nationality=n).lower(), ()))
+        for n in ([nat] if nat else []) + [self.lex.state_forces["default_nationality"]]:
+            for template in self.lex.state_forces["aliases"]:
+                found = _alias_index().get(template.format(nationality=n).lower())
                 if found:
-                    self.ids.add(found)
-                    return found
+                    first = min(found, key=lambda e: (e.valid_from is not None, e.valid_from or 0)).entity_id
+                    self.ids.add(first)
+                    return first
             if nationality:
                 return None  # "Turkish soldiers" without a Turkish force in the knowledge base: no actor
         return None
-
-    def _pick(self, candidates: Sequence[Any]) -> str | None:
-        if not candidates:
-            return None
-        for e in candidates:
-            if e.entity_id in self.linked:
-                return e.entity_id  # the linker already chose by the publication date
-        if self.years:
-            latest = max(self.years)
-            for e in candidates:
-                if (e.valid_from is None or e.valid_from.year <= latest) and (
-                    e.valid_to is None or e.valid_to.year >= latest
-                ):
-                    return e.entity_id
-        return min(candidates, key=lambda e: (e.valid_from is not None, e.valid_from or 0)).entity_id
 
 
 def _state_name(surface: str, lex: Lexicon) -> bool:
