@@ -51,14 +51,19 @@ def is_count(tok: Token) -> bool:
 def label_number(tok: Token, lex: Lexicon) -> bool:
     """A number that belongs to the name or label right before it, which the parse makes its head
     ("Resolution 1990", "Route 1990", "RTX 2060", "the Russell 2000 Index"; not "March 2012"), or that
-    another number governs ("1080 x 1920"). Risk: a year after a capitalised name ("WWDC 2005") is lost."""
+    another number governs ("1080 x 1920"). The name of an event held that year is no label ("the Developers
+    Conference 2010", "the Paris Summit 2005"). Risk: a year after another name ("WWDC 2005") is lost."""
     head = tok.head
     if head is not tok and head.like_num and tok.dep_ != "conj":
         return True
     if head.i != tok.i - 1 or not head.text[:1].isupper() or head.pos_ not in ("PROPN", "NOUN"):
         return False
     word = head.lower_.rstrip(".")
-    return word not in lex.months and word not in lex.weekdays
+    return (
+        word not in lex.months
+        and word not in lex.weekdays
+        and head.lemma_.lower() not in lex.words["event_nouns"]
+    )
 
 
 def is_quantity(tok: Token, lex: Lexicon) -> bool:

@@ -18,7 +18,7 @@ DEFAULT_PATH = Path(__file__).with_name("tokens.yaml")
 _WORD_LISTS = tuple(
     "times_of_day month_triggers earlier_words later_words duration_preps strict_duration_preps window_preps"
     " season_triggers game_words weekday_name_words era_bc era_ad future_lemmas deadline_preps lasting_lemmas"
-    " quantity_lemmas comparison_words open_end_words clock_words set_words".split()
+    " quantity_lemmas comparison_words open_end_words clock_words set_words event_nouns".split()
 )
 _INT_MAPS = tuple(
     "halves quarters seasons relative text_relative number_words day_words century_ordinals".split()

@@ -46,6 +46,11 @@ def test_business_quarter_is_still_a_quarter():
     assert (d.date_start, d.date_end) == (dt.date(2019, 7, 1), dt.date(2019, 9, 30))
 
 
+def test_year_after_an_event_name_is_a_date():
+    d = _one("Leaders met at the Geneva Summit 2018.")  # a model number after a name is not: RTX 2060 above
+    assert (d.surface, d.date_start, d.date_end) == ("2018", dt.date(2018, 1, 1), dt.date(2018, 12, 31))
+
+
 @pytest.mark.parametrize(
     ("pub", "start"),
     [
