@@ -17,37 +17,14 @@ from typing import TYPE_CHECKING
 from dateutil import parser as dateutil_parser
 
 from pipelines.dates import cues
+from pipelines.dates import nodes as nd
 from pipelines.dates.calendar_math import valid_day
 from pipelines.dates.lexicon import Lexicon
-from pipelines.dates.nodes import (
-    IMPLICIT,
-    CenturyNode,
-    ClockNode,
-    Ctx,
-    DayNode,
-    DecadeNode,
-    EarlierLaterNode,
-    MonthNode,
-    Node,
-    OpenNode,
-    PartNode,
-    QuarterNode,
-    RangeNode,
-    RelUnitNode,
-    SeasonNode,
-    TextRelNode,
-    TextShiftNode,
-    WeekdayNode,
-    WindowNode,
-    YearNode,
-    YearRef,
-    resolve_within_calendar,
-)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-Match = tuple[int, Node]  # (token index after the match, meaning)
+Match = tuple[int, nd.Node]  # (token index after the match, meaning)
 
 _DASHES = frozenset({"-", "–", "—", "‐", "‑"})
 # Connectors between the two ends of a range, after an optional "from".
@@ -86,7 +63,7 @@ def digit_day(written: str) -> datetime.date | None:
 class Grammar:
     """Pattern matchers over one sentence's tokens. Each `p_*` returns (end token index, Node) or None."""
 
-    def __init__(self, toks: Sequence[Token], lex: Lexicon, ctx: Ctx) -> None:
+    def __init__(self, toks: Sequence[Token], lex: Lexicon, ctx: nd.Ctx) -> None:
         self.ctx = ctx
         self.toks = list(toks)
         self.n = len(self.toks)
@@ -227,12 +204,12 @@ class Grammar:
         return unit if unit is not None and self.low(i) == unit else None
 
     # ----------------------------------------------------------------- year references
-    def yref_at(self, i: int) -> tuple[int, YearRef] | None:
+    def yref_at(self, i: int) -> tuple[int, nd.YearRef] | None:
         """A year after a month or day: ", 2018", "2018", "of this year", "last year", "of the next year"."""
         k = i + 1 if self.low(i) == "," else i
         y = self.year_at(k, 1000, 2199)
         if y is not None:
-            return k + 1, YearRef("abs", y)
+            return k + 1, nd.YearRef("abs", y)
         k = i + 1 if self.low(i) == "of" else i
         rel = self.m["relative"].get(self.low(k))
         if (
@@ -240,15 +217,15 @@ class Grammar:
             and self.low(k) in {"this", "last", "next", "current"}
             and self.low(k + 1) == "year"
         ):
-            return k + 2, YearRef("pub", rel)
+            return k + 2, nd.YearRef("pub", rel)
         if self.low(k) == "the" and self.low(k + 2) == "year":
             if self.low(k + 1) == "current":
-                return k + 3, YearRef("pub", 0)
+                return k + 3, nd.YearRef("pub", 0)
             trel = self.m["text_relative"].get(self.low(k + 1))
             if trel is not None:
-                return k + 3, YearRef("text", trel)
+                return k + 3, nd.YearRef("text", trel)
         if self.low(k) == "that" and self.low(k + 1) == "year" and k > i:
-            return k + 2, YearRef("text", 0)
+            return k + 2, nd.YearRef("text", 0)
         return None
 
     # ----------------------------------------------------------------- points
@@ -260,7 +237,7 @@ class Grammar:
         res = self.day_month(k)
         if res is None and k != i:
             return None
-        if res is not None and wd is not None and isinstance(res[1], DayNode):
+        if res is not None and wd is not None and isinstance(res[1], nd.DayNode):
             res[1].weekday = wd[1]
         return res
 
@@ -297,8 +274,8 @@ class Grammar:
         if yr is not None:
             if yr[1].kind == "abs" and not valid_day(yr[1].value, month, day):
                 return None
-            return yr[0], DayNode(month, day, yr[1])
-        return j, DayNode(month, day, IMPLICIT)
+            return yr[0], nd.DayNode(month, day, yr[1])
+        return j, nd.DayNode(month, day, nd.IMPLICIT)
 
     def p_digits(self, i: int, in_range: bool) -> Match | None:
         """A day in digits: the glued run of digits and separators at i ("2019-02-18", "18/02/2019")."""
@@ -317,7 +294,7 @@ class Grammar:
         day = digit_day(written)
         if day is None or not 1900 <= day.year <= 2100:
             return None
-        return j, DayNode(day.month, day.day, YearRef("abs", day.year))
+        return j, nd.DayNode(day.month, day.day, nd.YearRef("abs", day.year))
 
     def p_month(self, i: int, in_range: bool) -> Match | None:
         rel = self.low(i)
@@ -327,7 +304,7 @@ class Grammar:
                 k, rel = k + 1, "last"
             mo = self.month_at(k)
             if mo is not None and self.day_at(mo[0]) is None:
-                return mo[0], MonthNode(mo[1], mode=rel)
+                return mo[0], nd.MonthNode(mo[1], mode=rel)
             return None
         mo = self.month_at(i)
         if mo is None:
@@ -337,17 +314,19 @@ class Grammar:
         if yr is None and self.low(j) == "of":
             y = self.year_at(j + 1, 1000, 2199)
             if y is not None:
-                yr = (j + 2, YearRef("abs", y))
+                yr = (j + 2, nd.YearRef("abs", y))
         if yr is not None:
-            return yr[0], MonthNode(month, yr[1])
+            return yr[0], nd.MonthNode(month, yr[1])
         if cues.other_entity(self.toks[i]):
             return None  # "Theresa May", "May Day"
         possessive = self.low(j) == "'s"
         listed = self.low(i - 1) == "," and self.low(i - 2) in self.lex.months and self.cap(i - 2)
         if in_range or possessive or listed or self.low(i - 1) in self.w["month_triggers"]:
-            return j, MonthNode(month, IMPLICIT)
+            return j, nd.MonthNode(month, nd.IMPLICIT)
         if cues.date_entity(self.toks[i]) and self.low(i) in self.full_months and self.low(j) != "of":
-            return j, MonthNode(month, IMPLICIT)  # "the March offensive"; not "the March of the Veterans"
+            return j, nd.MonthNode(
+                month, nd.IMPLICIT
+            )  # "the March offensive"; not "the March of the Veterans"
         return None
 
     def p_year(self, i: int, in_range: bool) -> Match | None:
@@ -359,7 +338,7 @@ class Grammar:
         y = self.year_at(k)
         if y is None or (k == i and not self.year_ok(k, in_range)) or (k > i and cues.is_count(self.toks[k])):
             return None
-        return k + 1, YearNode(YearRef("abs", y))
+        return k + 1, nd.YearNode(nd.YearRef("abs", y))
 
     def p_short_year(self, i: int, in_range: bool) -> Match | None:
         """ "'82": a year of the publication's century (or the one before, if that would be later)."""
@@ -367,7 +346,7 @@ class Grammar:
             return None
         if not (in_range or self.low(i - 1) in self.w["month_triggers"]):
             return None  # "iLife '11": a version
-        return i + 2, YearNode(YearRef("short", int(self.low(i + 1))))
+        return i + 2, nd.YearNode(nd.YearRef("short", int(self.low(i + 1))))
 
     def p_decade(self, i: int, in_range: bool) -> Match | None:
         """ "the 1990s", "the 1700's", "the '90s", "the 70s and 80s"; "the 1300s" is a century ("the 2000s"
@@ -388,14 +367,14 @@ class Grammar:
             listed = self.low(k - 1) in _COORD and _DECADE.fullmatch(self.low(k - 2))
             if not (apostrophe or k > i or listed):
                 return None
-            return j, DecadeNode(YearRef("short", int(digits)))
+            return j, nd.DecadeNode(nd.YearRef("short", int(digits)))
         y = int(digits)
         if y == 0:
             return None
         # Risk: "the 1900s" meaning the decade 1900-1909 becomes a century.
         if y % 100 == 0 and y != 2000:
-            return j, CenturyNode(first_year=y)
-        return j, DecadeNode(YearRef("abs", y))
+            return j, nd.CenturyNode(first_year=y)
+        return j, nd.DecadeNode(nd.YearRef("abs", y))
 
     def p_century(self, i: int, in_range: bool = False) -> Match | None:
         """ "the 19th century", "the nineteenth century", "19th-century", "the 7th century AD": the n-th
@@ -421,13 +400,13 @@ class Grammar:
             return None
         if era in self.w["era_ad"]:
             j += 1
-        return j + 1, CenturyNode(ordinal=n)
+        return j + 1, nd.CenturyNode(ordinal=n)
 
     def p_season(self, i: int, in_range: bool) -> Match | None:
         seasons = self.m["seasons"]
         rel = self.low(i)
         if rel in {"this", "last", "next"} and self.low(i + 1) in seasons and not self.cap(i + 1):
-            return i + 2, SeasonNode(seasons[self.low(i + 1)], mode=rel)
+            return i + 2, nd.SeasonNode(seasons[self.low(i + 1)], mode=rel)
         first = seasons.get(rel)
         if first is None or cues.other_entity(self.toks[i]):
             return None
@@ -435,10 +414,10 @@ class Grammar:
         k = j + 1 if self.low(j) == "of" else j
         y = self.year_at(k)
         if y is not None:
-            return k + 1, SeasonNode(first, "year", YearRef("abs", y))
+            return k + 1, nd.SeasonNode(first, "year", nd.YearRef("abs", y))
         if self.low(j) == "of":
             yr = self.yref_at(j)
-            return None if yr is None else (yr[0], SeasonNode(first, "year", yr[1]))
+            return None if yr is None else (yr[0], nd.SeasonNode(first, "year", yr[1]))
         prev = i - 2 if self.low(i - 1) == "the" else i - 1
         if (self.cap(i) and prev == i - 2) or self.low(prev) not in self.w["season_triggers"]:
             return None
@@ -446,7 +425,7 @@ class Grammar:
             return None  # "to fall in love", "and spring up": a verb
         if self.cap(i) and not self.cap(prev):
             return None
-        return j, SeasonNode(first, "implicit")
+        return j, nd.SeasonNode(first, "implicit")
 
     def p_relday(self, i: int, in_range: bool) -> Match | None:
         word = self.low(i)
@@ -458,16 +437,16 @@ class Grammar:
             if word == "today" and cues.generic_today(self.toks[i], self.lex):
                 return None
             j = i + 2 if self.low(i + 1) in tod and word != "tonight" else i + 1
-            return j, RelUnitNode("day", offset)
+            return j, nd.RelUnitNode("day", offset)
         if word == "last" and self.low(i + 1) == "night":
-            return i + 2, RelUnitNode("day", -1)
+            return i + 2, nd.RelUnitNode("day", -1)
         if word == "this" and self.low(i + 1) in tod and self.low(i + 1) != "night":
-            return i + 2, RelUnitNode("day", 0)
+            return i + 2, nd.RelUnitNode("day", 0)
         if word == "the" and self.low(i + 1) == "day" and self.low(i + 3) in {"yesterday", "tomorrow"}:
             if self.low(i + 2) == "before" and self.low(i + 3) == "yesterday":
-                return i + 4, RelUnitNode("day", -2)
+                return i + 4, nd.RelUnitNode("day", -2)
             if self.low(i + 2) == "after" and self.low(i + 3) == "tomorrow":
-                return i + 4, RelUnitNode("day", 2)
+                return i + 4, nd.RelUnitNode("day", 2)
         return None
 
     def p_weekday(self, i: int, in_range: bool) -> Match | None:
@@ -485,7 +464,7 @@ class Grammar:
         j = wd[0]
         if self.low(j) in self.w["times_of_day"]:
             j += 1
-        return j, WeekdayNode(wd[1], mode)
+        return j, nd.WeekdayNode(wd[1], mode)
 
     def weekday_in_name(self, i: int) -> bool:
         """A weekday after a capitalised name word (weekday_name_words) is part of a name: "Black Friday",
@@ -498,8 +477,8 @@ class Grammar:
         if word == "this" and self.low(i + 1) == "past":
             unit = self.singular_unit_at(i + 2) or ("weekend" if self.low(i + 2) == "weekend" else None)
             if unit in {"week", "month", "year"}:
-                return i + 3, RelUnitNode(unit, -1)
-            return (i + 3, RelUnitNode("latest_weekend", 0)) if unit == "weekend" else None
+                return i + 3, nd.RelUnitNode(unit, -1)
+            return (i + 3, nd.RelUnitNode("latest_weekend", 0)) if unit == "weekend" else None
         if rel is not None:
             unit = self.singular_unit_at(i + 1) or ("week" if self.low(i + 1) == "weekend" else None)
             if unit is None or unit == "day":
@@ -510,7 +489,7 @@ class Grammar:
                 return None  # "the last year", "the past month": a duration
             if word in {"past", "previous", "coming"}:
                 return None  # "past year" without "the" is headline shorthand for a duration
-            return i + 2, RelUnitNode(unit, rel)
+            return i + 2, nd.RelUnitNode(unit, rel)
         if word == "the":
             return self.p_the_rel(i)
         if word == "that":
@@ -520,7 +499,7 @@ class Grammar:
                 return None
             cue = self.w["month_triggers"] | self.w["earlier_words"] | self.w["later_words"] | {"of"}
             if k > i + 1 or self.low(k + 1) == "'s" or self.low(i - 1) in cue:
-                return k + 1, TextRelNode(unit, 0)
+                return k + 1, nd.TextRelNode(unit, 0)
         return None
 
     def p_the_rel(self, i: int) -> Match | None:
@@ -535,20 +514,20 @@ class Grammar:
             # "in the last month of the war" is a part of another period, not a window
             if unit in ("day", "week", "month", "year") and (n == 1) == (self.low(k) == unit):
                 if self.low(k + 1) != "of":
-                    return k + 1, WindowNode(unit, n)
+                    return k + 1, nd.WindowNode(unit, n)
         if nxt == "weekend" and self.low(i - 1) in {"over", "at", "during", "on"}:
-            return i + 2, RelUnitNode("latest_weekend", 0)  # "over the weekend"
+            return i + 2, nd.RelUnitNode("latest_weekend", 0)  # "over the weekend"
         unit = self.singular_unit_at(i + 2) or ("weekend" if self.low(i + 2) == "weekend" else None)
         if unit is None:
             unit = self.singular_unit_at(i + 1)
             if unit in {"day", "year", "month", "week"} and self.low(i + 2) in {"before", "after"}:
                 if i + 3 >= self.n or not self.toks[i + 3].is_alpha:  # "the day before" closing a clause
-                    return i + 3, TextRelNode(unit, -1 if self.low(i + 2) == "before" else 1)
+                    return i + 3, nd.TextRelNode(unit, -1 if self.low(i + 2) == "before" else 1)
             if unit == "day" and self.bare_day(i + 1):
-                return i + 2, TextRelNode("day", 0, coarse_ok=True)
+                return i + 2, nd.TextRelNode("day", 0, coarse_ok=True)
             return None
         if nxt == "current":
-            return i + 3, RelUnitNode(unit, 0)
+            return i + 3, nd.RelUnitNode(unit, 0)
         if nxt == "weekend" or unit == "weekend":
             return None
         trel = self.m["text_relative"].get(nxt)
@@ -557,7 +536,7 @@ class Grammar:
         prep = self.low(i - 1)
         if prep in self.w["strict_duration_preps"] or (nxt == "next" and prep in self.w["duration_preps"]):
             return None
-        return i + 3, TextRelNode(unit, trel)
+        return i + 3, nd.TextRelNode(unit, trel)
 
     def bare_day(self, k: int) -> bool:
         """ "day" at k stands alone: nothing modifies it ("the day of ...", "the day he died", "all day")."""
@@ -580,16 +559,16 @@ class Grammar:
             return None
         after = self.low(j + 1)
         if after == "ago":
-            return j + 2, RelUnitNode(unit, -n)
+            return j + 2, nd.RelUnitNode(unit, -n)
         # "eleven days later", "two years earlier": an elapsed time counted from an event, like "in 10 days"
         # a duration in the sense of SPEC §4. It yields no date mention, but it still moves the narrative
         # on: "Two years later it spread. The following year ..." (see extract_dates).
         if after in {"later", "afterwards", "afterward"}:
-            return j + 2, TextShiftNode(unit, n)
+            return j + 2, nd.TextShiftNode(unit, n)
         if after in {"earlier", "before"} and self.low(j + 2) != "than":
             if after == "before" and j + 2 < self.n and self.toks[j + 2].is_alpha:
                 return None
-            return j + 2, TextShiftNode(unit, -n)
+            return j + 2, nd.TextShiftNode(unit, -n)
         return None
 
     def p_clock(self, i: int, in_range: bool = False) -> Match | None:
@@ -607,7 +586,7 @@ class Grammar:
             return None
         while self.low(j) in clock:
             j += 1
-        return j, ClockNode()
+        return j, nd.ClockNode()
 
     def p_point(self, i: int, in_range: bool = False) -> Match | None:
         best: Match | None = None
@@ -623,16 +602,16 @@ class Grammar:
         cands = [r for fn in (self.p_month, self.p_decade, self.p_century) if (r := fn(i, True)) is not None]
         y = self.year_at(i)
         if y is not None and not cues.is_count(self.toks[i]):
-            cands.append((i + 1, YearNode(YearRef("abs", y))))
+            cands.append((i + 1, nd.YearNode(nd.YearRef("abs", y))))
         r = self.p_rel(i, True)
         if (
             r is not None
-            and isinstance(r[1], RelUnitNode | TextRelNode)
+            and isinstance(r[1], nd.RelUnitNode | nd.TextRelNode)
             and r[1].unit in {"month", "year", "decade"}
         ):
             cands.append(r)
         if self.low(i) == "the" and self.low(i + 1) in {"month", "year"}:
-            cands.append((i + 2, RelUnitNode(self.low(i + 1), 0)))
+            cands.append((i + 2, nd.RelUnitNode(self.low(i + 1), 0)))
         return max(cands, key=lambda c: c[0]) if cands else None
 
     def phrase_at(self, i: int, phrases: dict[tuple[str, ...], str]) -> tuple[int, str] | None:
@@ -650,12 +629,14 @@ class Grammar:
             return self.p_part(i + 1, in_range)
         compound = _PART_YEAR.fullmatch(self.low(i))
         if compound:  # "mid-2014", "late-1990s": spaCy keeps them one token
-            part, year = compound.group(1), YearRef("abs", int(compound.group(2)))
-            base: Node = DecadeNode(year) if compound.group(3) else YearNode(year)
-            return i + 1, PartNode("part", part, base)
+            part, year = compound.group(1), nd.YearRef("abs", int(compound.group(2)))
+            base: nd.Node = nd.DecadeNode(year) if compound.group(3) else nd.YearNode(year)
+            return i + 1, nd.PartNode("part", part, base)
         compound = _PART_CENTURY.fullmatch(self.low(i))
         if compound and self.low(i + 1) == "century":
-            return i + 2, PartNode("part", compound.group(1), CenturyNode(ordinal=int(compound.group(2))))
+            return i + 2, nd.PartNode(
+                "part", compound.group(1), nd.CenturyNode(ordinal=int(compound.group(2)))
+            )
         ph = self.phrase_at(i, self.lex.part_words)
         if ph is not None:
             j, part = ph
@@ -663,7 +644,7 @@ class Grammar:
                 j += 1
             based = self.part_base(j)
             if based is not None:
-                return based[0], PartNode("part", part, based[1])
+                return based[0], nd.PartNode("part", part, based[1])
         word = self.low(i)
         if word in self.w["earlier_words"] | self.w["later_words"]:
             k = i + 1
@@ -675,7 +656,7 @@ class Grammar:
                 return None
             unit = self.singular_unit_at(k)
             if unit in {"week", "month", "year"}:
-                return k + 1, EarlierLaterNode(word in self.w["later_words"], unit)
+                return k + 1, nd.EarlierLaterNode(word in self.w["later_words"], unit)
             return None
         k = i + 1 if word == "the" else i
         ordinal, kind_word = self.low(k), self.low(k + 1)
@@ -695,7 +676,7 @@ class Grammar:
             # "the fourth quarter": the latest such quarter that started by publication
             if self.sentence_has(self.w["game_words"]):
                 return None  # "scored 24 points in the third quarter": a period of a game
-            return (i + 3 if hyphenated else k + 2), QuarterNode(self.m["quarters"][ordinal])
+            return (i + 3 if hyphenated else k + 2), nd.QuarterNode(self.m["quarters"][ordinal])
         if self.low(k + 2) != "of":
             return None
         if kind_word == "half" and ordinal in self.m["halves"]:
@@ -707,7 +688,7 @@ class Grammar:
         else:
             return None
         based = self.part_base(k + 3)
-        return None if based is None else (based[0], PartNode(kind, which, based[1]))
+        return None if based is None else (based[0], nd.PartNode(kind, which, based[1]))
 
     def p_edge(self, k: int, last: bool) -> Match | None:
         """After "the first"/"the last": "two weeks of February", "three months of 2018", "day of May"."""
@@ -725,7 +706,7 @@ class Grammar:
         if n > 1 and self.low(j) == unit:
             return None  # "the first two week of": not English
         based = self.part_base(j + 2)
-        return None if based is None else (based[0], PartNode("edge", (last, unit, n), based[1]))
+        return None if based is None else (based[0], nd.PartNode("edge", (last, unit, n), based[1]))
 
     # ----------------------------------------------------------------- ranges and open intervals
     def p_open(self, i: int) -> Match | None:
@@ -735,9 +716,9 @@ class Grammar:
             return None
         k = i + 3 if (self.low(i + 1), self.low(i + 2)) == ("at", "least") else i + 1
         first = self.p_part(k, True) or self.p_point(k, True)
-        if first is None or isinstance(first[1], TextShiftNode | ClockNode):
+        if first is None or isinstance(first[1], nd.TextShiftNode | nd.ClockNode):
             return None
-        return first[0], OpenNode(first[1])
+        return first[0], nd.OpenNode(first[1])
 
     def p_range(self, i: int) -> Match | None:
         lead = self.low(i)
@@ -754,18 +735,18 @@ class Grammar:
         if short is not None:
             return short
         first = self.p_part(k, True) or self.p_point(k, True)
-        if first is None or isinstance(first[1], RangeNode | TextShiftNode):
+        if first is None or isinstance(first[1], nd.RangeNode | nd.TextShiftNode):
             return None
         j = first[0]
         if lead == "from" and self.low(j) in self.w["open_end_words"]:
-            return j + 1, OpenNode(first[1])  # "from mid-2014 onwards"
+            return j + 1, nd.OpenNode(first[1])  # "from mid-2014 onwards"
         if self.low(j) not in joiners:
             return None
         second = self.p_part(j + 1, True) or self.p_point(j + 1, True)
-        if second is None or isinstance(second[1], TextShiftNode):
+        if second is None or isinstance(second[1], nd.TextShiftNode):
             return None
-        node = RangeNode(first[1], second[1])
-        if self.ctx.published is not None and resolve_within_calendar(node, self.ctx) is None:
+        node = nd.RangeNode(first[1], second[1])
+        if self.ctx.published is not None and nd.resolve_within_calendar(node, self.ctx) is None:
             return None  # "from 2014 to March": its ends stay two dates
         return second[0], node
 
@@ -794,7 +775,7 @@ class Grammar:
                 break
         if len(items) < 2 or not coordinated:
             return None
-        return j, RangeNode(items[0], items[-1])
+        return j, nd.RangeNode(items[0], items[-1])
 
     def p_day_list(self, k: int) -> Match | None:
         """Days of one month listed with "and"/"or"/commas: "14 and 15 March", "3, 5 and 9 May 2019",
@@ -826,9 +807,9 @@ class Grammar:
                 return None
             j = mo[0]
         end = self._day_node(j, mo[1], days[-1])
-        if end is None or not isinstance(end[1], DayNode) or not valid_day(2000, mo[1], days[0]):
+        if end is None or not isinstance(end[1], nd.DayNode) or not valid_day(2000, mo[1], days[0]):
             return None
-        return end[0], RangeNode(DayNode(mo[1], days[0], end[1].year), end[1])
+        return end[0], nd.RangeNode(nd.DayNode(mo[1], days[0], end[1].year), end[1])
 
     def p_day_range(self, k: int, joiners: set[str] | frozenset[str]) -> Match | None:
         """ "18-20 February 2019", "from 18 to 20 February", "February 18-20"."""
@@ -839,8 +820,8 @@ class Grammar:
                 mo = self.month_at(d2[0], after_day=True)
                 if mo is not None and d1[1] < d2[1]:
                     end = self._day_node(mo[0], mo[1], d2[1])
-                    if end is not None and isinstance(end[1], DayNode):
-                        return end[0], RangeNode(DayNode(mo[1], d1[1], end[1].year), end[1])
+                    if end is not None and isinstance(end[1], nd.DayNode):
+                        return end[0], nd.RangeNode(nd.DayNode(mo[1], d1[1], end[1].year), end[1])
         mo = self.month_at(k)
         if mo is not None:
             d1 = self.day_at(mo[0])
@@ -848,8 +829,8 @@ class Grammar:
                 d2 = self.day_at(d1[0] + 1)
                 if d2 is not None and d1[1] < d2[1] and not cues.is_count(self.toks[d2[0] - 1]):
                     end = self._day_node(d2[0], mo[1], d2[1])
-                    if end is not None and isinstance(end[1], DayNode):
-                        return end[0], RangeNode(DayNode(mo[1], d1[1], end[1].year), end[1])
+                    if end is not None and isinstance(end[1], nd.DayNode):
+                        return end[0], nd.RangeNode(nd.DayNode(mo[1], d1[1], end[1].year), end[1])
         return None
 
     def p_short_year_range(self, k: int) -> Match | None:
@@ -859,7 +840,7 @@ class Grammar:
             y1, y2 = int(one.group(1)), int(one.group(2))
             if not (1000 <= y1 < y2 <= 2199) or self.in_number(k):
                 return None
-            return k + 1, RangeNode(YearNode(YearRef("abs", y1)), YearNode(YearRef("abs", y2)))
+            return k + 1, nd.RangeNode(nd.YearNode(nd.YearRef("abs", y1)), nd.YearNode(nd.YearRef("abs", y2)))
         if one:
             y1, last, j = int(one.group(1)), one.group(2), k + 1
         else:
@@ -875,7 +856,7 @@ class Grammar:
         y2 = y1 // 100 * 100 + int(last)
         if not y1 < y2 <= y1 + 10 or cues.is_count(self.toks[j - 1]):
             return None
-        return j, RangeNode(YearNode(YearRef("abs", y1)), YearNode(YearRef("abs", y2)))
+        return j, nd.RangeNode(nd.YearNode(nd.YearRef("abs", y1)), nd.YearNode(nd.YearRef("abs", y2)))
 
     # ----------------------------------------------------------------- driver
     def parse_at(self, i: int) -> Match | None:
@@ -912,14 +893,16 @@ def _longest(forms: dict[str, int]) -> frozenset[str]:
     return frozenset(longest.values())
 
 
-def _one_day(node: Node) -> bool:
+def _one_day(node: nd.Node) -> bool:
     """A day a clock time can be written with: a date, a weekday, yesterday / today / tomorrow."""
-    return isinstance(node, DayNode | WeekdayNode) or (isinstance(node, RelUnitNode) and node.unit == "day")
+    return isinstance(node, nd.DayNode | nd.WeekdayNode) or (
+        isinstance(node, nd.RelUnitNode) and node.unit == "day"
+    )
 
 
-def _adjacent(a: Node, b: Node) -> bool:
+def _adjacent(a: nd.Node, b: nd.Node) -> bool:
     """b is the period right after a: consecutive named months or consecutive years."""
-    if isinstance(a, MonthNode) and isinstance(b, MonthNode) and a.mode == b.mode == "year":
+    if isinstance(a, nd.MonthNode) and isinstance(b, nd.MonthNode) and a.mode == b.mode == "year":
         if b.month != a.month % 12 + 1:
             return False
         if a.year.kind == "implicit":
@@ -927,6 +910,6 @@ def _adjacent(a: Node, b: Node) -> bool:
         if a.year.kind != b.year.kind:
             return False
         return b.year.value == a.year.value + (1 if a.month == 12 else 0)
-    if isinstance(a, YearNode) and isinstance(b, YearNode):
+    if isinstance(a, nd.YearNode) and isinstance(b, nd.YearNode):
         return a.year.kind == b.year.kind == "abs" and b.year.value == a.year.value + 1
     return False

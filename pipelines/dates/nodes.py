@@ -10,30 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from pipelines.dates.calendar_math import (
-    Interval,
-    beyond_calendar,
-    century_interval,
-    day_interval,
-    decade_interval,
-    edge_of,
-    half_of,
-    latest_day_not_after,
-    latest_month_not_after,
-    month_end,
-    month_interval,
-    nth_century,
-    part_of,
-    quarter_of,
-    season_interval,
-    season_label_containing,
-    shift_interval,
-    shift_month,
-    valid_day,
-    week_interval,
-    week_of_month,
-    year_interval,
-)
+from pipelines.dates import calendar_math as cal
 
 D = datetime.date
 _DAY = datetime.timedelta(days=1)
@@ -44,16 +21,16 @@ class Ctx:
     """What relative expressions are resolved against."""
 
     published: D | None
-    text_anchor: Interval | None = None
+    text_anchor: cal.Interval | None = None
 
 
 @dataclass(frozen=True)
 class Res:
     """A resolved interval, what it was anchored to, and the interval later text may anchor to."""
 
-    interval: Interval
+    interval: cal.Interval
     anchor: str  # 'absolute' | 'publication' | 'text'
-    ref: Interval | None = None  # for ranges: the end point; else the interval itself
+    ref: cal.Interval | None = None  # for ranges: the end point; else the interval itself
 
 
 def _combine(*anchors: str) -> str:
@@ -91,7 +68,7 @@ IMPLICIT = YearRef("implicit")
 
 def _next_occurrence(day: D) -> D | None:
     """The same month and day one year later (None for a 29 February without a leap year next)."""
-    return D(day.year + 1, day.month, day.day) if valid_day(day.year + 1, day.month, day.day) else None
+    return D(day.year + 1, day.month, day.day) if cal.valid_day(day.year + 1, day.month, day.day) else None
 
 
 class Node:
@@ -137,7 +114,7 @@ class DayNode(Node):
             base = _ref_date(ctx, ref)
             if base is None:
                 return None
-            day = latest_day_not_after(self.month, self.day, base[0])
+            day = cal.latest_day_not_after(self.month, self.day, base[0])
             if day is None:
                 return None
             if ref is None:
@@ -147,11 +124,11 @@ class DayNode(Node):
                 elif self.weekday is not None and day.isoweekday() != self.weekday:
                     if nxt is not None and nxt.isoweekday() == self.weekday:
                         day = nxt
-            return Res(day_interval(day), base[1])
+            return Res(cal.day_interval(day), base[1])
         yr = self.year.resolve(ctx)
-        if yr is None or not valid_day(yr[0], self.month, self.day):
+        if yr is None or not cal.valid_day(yr[0], self.month, self.day):
             return None
-        return Res(day_interval(D(yr[0], self.month, self.day)), yr[1])
+        return Res(cal.day_interval(D(yr[0], self.month, self.day)), yr[1])
 
 
 @dataclass
@@ -179,19 +156,19 @@ class MonthNode(Node):
                 y = pub.year if self.month > pub.month else pub.year + 1
             else:
                 y = pub.year
-            return Res(month_interval(y, self.month), "publication")
+            return Res(cal.month_interval(y, self.month), "publication")
         if self.year.kind == "implicit":
             base = _ref_date(ctx, ref)
             if base is None:
                 return None
-            year = latest_month_not_after(self.month, base[0])
+            year = cal.latest_month_not_after(self.month, base[0])
             if self.future and ref is None and self.month != base[0].month:
                 year += 1
-            return Res(month_interval(year, self.month), base[1])
+            return Res(cal.month_interval(year, self.month), base[1])
         yr = self.year.resolve(ctx)
         if yr is None:
             return None
-        return Res(month_interval(yr[0], self.month), yr[1])
+        return Res(cal.month_interval(yr[0], self.month), yr[1])
 
 
 @dataclass
@@ -202,7 +179,7 @@ class YearNode(Node):
         yr = self.year.resolve(ctx)
         if yr is None:
             return None
-        return Res(year_interval(yr[0]), yr[1])
+        return Res(cal.year_interval(yr[0]), yr[1])
 
 
 @dataclass
@@ -213,7 +190,7 @@ class DecadeNode(Node):
 
     def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
         yr = self.year.resolve(ctx)
-        return None if yr is None else Res(decade_interval(yr[0]), yr[1])
+        return None if yr is None else Res(cal.decade_interval(yr[0]), yr[1])
 
 
 @dataclass
@@ -225,8 +202,8 @@ class CenturyNode(Node):
 
     def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
         if self.ordinal is not None:
-            return Res(nth_century(self.ordinal), "absolute")
-        return Res(century_interval(self.first_year or 0), "absolute")
+            return Res(cal.nth_century(self.ordinal), "absolute")
+        return Res(cal.century_interval(self.first_year or 0), "absolute")
 
 
 @dataclass
@@ -242,27 +219,29 @@ class SeasonNode(Node):
             yr = self.year.resolve(ctx)
             if yr is None:
                 return None
-            return Res(season_interval(self.first_month, yr[0]), yr[1])
+            return Res(cal.season_interval(self.first_month, yr[0]), yr[1])
         base = _ref_date(ctx, ref)
         if base is None:
             return None
         day, anchor = base
-        current = season_label_containing(self.first_month, day)
+        current = cal.season_label_containing(self.first_month, day)
         this_label = current if current is not None else day.year
         if self.mode == "this":
             label = this_label
         elif self.mode == "next":
             label = (
-                this_label + 1 if season_interval(self.first_month, this_label).start <= day else this_label
+                this_label + 1
+                if cal.season_interval(self.first_month, this_label).start <= day
+                else this_label
             )
         else:
             label = day.year
-            while season_interval(self.first_month, label).start > day:
+            while cal.season_interval(self.first_month, label).start > day:
                 label -= 1
             if self.mode == "last":
-                if label == current or season_interval(self.first_month, label).end >= day:
+                if label == current or cal.season_interval(self.first_month, label).end >= day:
                     label -= 1
-        return Res(season_interval(self.first_month, label), anchor)
+        return Res(cal.season_interval(self.first_month, label), anchor)
 
 
 @dataclass
@@ -281,7 +260,7 @@ class WeekdayNode(Node):
         if self.mode == "le" and self.future:
             day = pub + ((self.weekday - pub.isoweekday()) % 7) * _DAY
         elif self.mode == "this":
-            day = week_interval(pub).start + (self.weekday - 1) * _DAY
+            day = cal.week_interval(pub).start + (self.weekday - 1) * _DAY
         elif self.mode == "gt":
             day = pub + ((self.weekday - pub.isoweekday() - 1) % 7 + 1) * _DAY
         else:
@@ -289,7 +268,7 @@ class WeekdayNode(Node):
             if self.mode == "lt" and back == 0:
                 back = 7
             day = pub - back * _DAY
-        return Res(day_interval(day), "publication")
+        return Res(cal.day_interval(day), "publication")
 
 
 @dataclass
@@ -309,31 +288,31 @@ class RelUnitNode(Node):
         return None if iv is None else Res(iv, "publication")
 
 
-def unit_interval(unit: str, day: D, delta: int) -> Interval | None:
+def unit_interval(unit: str, day: D, delta: int) -> cal.Interval | None:
     """The calendar `unit` containing `day`, moved by `delta` units."""
     if unit == "day":
-        return day_interval(day + delta * _DAY)
+        return cal.day_interval(day + delta * _DAY)
     if unit == "week":
-        return week_interval(day + 7 * delta * _DAY)
+        return cal.week_interval(day + 7 * delta * _DAY)
     if unit == "latest_weekend":
         # the latest weekend whose Saturday is not after `day`
-        sat = week_interval(day).start + 5 * _DAY
+        sat = cal.week_interval(day).start + 5 * _DAY
         if sat > day:
             sat -= 7 * _DAY
-        return Interval(sat, sat + _DAY, "week")
+        return cal.Interval(sat, sat + _DAY, "week")
     if unit == "weekend":
         # The weekend of the ISO week (this = the coming or current one); last = the one before that.
-        sat = week_interval(day).start + 5 * _DAY + 7 * delta * _DAY
-        return Interval(sat, sat + _DAY, "week")
+        sat = cal.week_interval(day).start + 5 * _DAY + 7 * delta * _DAY
+        return cal.Interval(sat, sat + _DAY, "week")
     if unit == "month":
-        y, m = shift_month(day.year, day.month, delta)
-        return month_interval(y, m)
+        y, m = cal.shift_month(day.year, day.month, delta)
+        return cal.month_interval(y, m)
     if unit == "year":
-        return year_interval(day.year + delta)
+        return cal.year_interval(day.year + delta)
     if unit == "decade":
-        return decade_interval(day.year // 10 * 10 + 10 * delta)
+        return cal.decade_interval(day.year // 10 * 10 + 10 * delta)
     if unit == "century":
-        return century_interval(day.year // 100 * 100 + 100 * delta)
+        return cal.century_interval(day.year // 100 * 100 + 100 * delta)
     return None
 
 
@@ -356,11 +335,11 @@ class WindowNode(Node):
             start = pub - (7 * self.n - 1) * _DAY
         elif self.unit in ("month", "year"):
             months = self.n * (12 if self.unit == "year" else 1)
-            y, m = shift_month(pub.year, pub.month, -months)
-            start = D(y, m, min(pub.day, month_end(y, m).day)) + _DAY
+            y, m = cal.shift_month(pub.year, pub.month, -months)
+            start = D(y, m, min(pub.day, cal.month_end(y, m).day)) + _DAY
         else:
             return None
-        return Res(Interval(start, pub, "range"), "publication")
+        return Res(cal.Interval(start, pub, "range"), "publication")
 
 
 # How fine a unit or granularity is, for anchoring "the next <unit>" to an earlier date.
@@ -417,7 +396,7 @@ class TextShiftNode(Node):
     def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
         if ctx.text_anchor is None:
             return None
-        iv = shift_interval(ctx.text_anchor, self.unit, self.n)
+        iv = cal.shift_interval(ctx.text_anchor, self.unit, self.n)
         return None if iv is None else Res(iv, "text")
 
 
@@ -440,15 +419,15 @@ class PartNode(Node):
             return None
         base = res.interval
         if self.kind == "part":
-            iv = part_of(str(self.which), base)
+            iv = cal.part_of(str(self.which), base)
         elif self.kind == "half":
-            iv = half_of(int(self.which), base)
+            iv = cal.half_of(int(self.which), base)
         elif self.kind == "quarter":
-            iv = quarter_of(int(self.which), base)
+            iv = cal.quarter_of(int(self.which), base)
         elif isinstance(self.which, tuple):
-            iv = edge_of(base, self.which[1], self.which[2], self.which[0])
+            iv = cal.edge_of(base, self.which[1], self.which[2], self.which[0])
         else:
-            iv = week_of_month(int(self.which), base)
+            iv = cal.week_of_month(int(self.which), base)
         return None if iv is None else Res(iv, res.anchor)
 
 
@@ -469,8 +448,8 @@ class EarlierLaterNode(Node):
             return None
         gran = {"month": "part_of_month", "year": "part_of_year"}.get(self.unit, whole.granularity)
         if self.later:
-            return Res(Interval(pub, whole.end, gran), "publication")
-        return Res(Interval(whole.start, pub, gran), "publication")
+            return Res(cal.Interval(pub, whole.end, gran), "publication")
+        return Res(cal.Interval(whole.start, pub, gran), "publication")
 
 
 @dataclass
@@ -493,7 +472,7 @@ class RangeNode(Node):
             if a is not None:
                 b = self.last.resolve(ctx, (a.interval.start + 364 * _DAY, a.anchor))
                 if b is not None and a.interval.start <= b.interval.end:
-                    iv = Interval(a.interval.start, b.interval.end, "range")
+                    iv = cal.Interval(a.interval.start, b.interval.end, "range")
                     return Res(iv, _combine(a.anchor, b.anchor), ref=b.interval)
         b = self.last.resolve(ctx, ref)
         if b is None:
@@ -506,7 +485,7 @@ class RangeNode(Node):
             a = self.first.resolve(ctx, ref)
         if a is None or a.interval.start > b.interval.end:
             return None
-        iv = Interval(a.interval.start, b.interval.end, "range")
+        iv = cal.Interval(a.interval.start, b.interval.end, "range")
         return Res(iv, _combine(a.anchor, b.anchor), ref=b.interval)
 
 
@@ -528,7 +507,7 @@ class OpenNode(Node):
             return None
         if res.interval.start > ctx.published:
             return res
-        iv = Interval(res.interval.start, max(ctx.published, res.interval.start), "range")
+        iv = cal.Interval(res.interval.start, max(ctx.published, res.interval.start), "range")
         return Res(iv, _combine(res.anchor, "publication"), ref=res.interval)
 
 
@@ -542,7 +521,7 @@ class ClockNode(Node):
     def resolve(self, ctx: Ctx, ref: tuple[D, str] | None = None) -> Res | None:
         if ctx.text_anchor is not None and ctx.text_anchor.granularity == "day":
             return Res(ctx.text_anchor, "text")
-        return None if ctx.published is None else Res(day_interval(ctx.published), "publication")
+        return None if ctx.published is None else Res(cal.day_interval(ctx.published), "publication")
 
 
 @dataclass
@@ -559,7 +538,7 @@ class QuarterNode(Node):
             return None
         day, anchor = base
         quarters = [
-            quarter_of(self.quarter, year_interval(y))
+            cal.quarter_of(self.quarter, cal.year_interval(y))
             for y in range(max(day.year - 1, 1), min(day.year + 1, 9999) + 1)
         ]
         iv = min(quarters, key=lambda q: max((q.start - day).days, (day - q.end).days, 0))
@@ -572,6 +551,6 @@ def resolve_within_calendar(node: Node, ctx: Ctx) -> Res | None:
     try:
         return node.resolve(ctx)
     except (ValueError, OverflowError) as exc:
-        if beyond_calendar(exc):
+        if cal.beyond_calendar(exc):
             return None
         raise

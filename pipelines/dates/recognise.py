@@ -17,20 +17,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from pipelines.dates import cues
+from pipelines.dates import nodes as nd
 from pipelines.dates.grammar import Grammar
 from pipelines.dates.lexicon import Lexicon, default_lexicon
 from pipelines.dates.model import DateMention
-from pipelines.dates.nodes import (
-    ClockNode,
-    Ctx,
-    DayNode,
-    MonthNode,
-    Node,
-    PartNode,
-    TextShiftNode,
-    WeekdayNode,
-    resolve_within_calendar,
-)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -76,7 +66,7 @@ def extract_dates(
     if doc.text != text:
         raise ValueError("doc is not a parse of text")
     lex = lexicon or default_lexicon()
-    ctx = Ctx(published)
+    ctx = nd.Ctx(published)
     out: list[DateMention] = []
     for piece in sentence_pieces(doc):
         _extract_piece(doc, Grammar(piece, lex, ctx), ctx, lex, out)
@@ -85,7 +75,7 @@ def extract_dates(
     return out
 
 
-def _extract_piece(doc: Doc, grammar: Grammar, ctx: Ctx, lex: Lexicon, out: list[DateMention]) -> None:
+def _extract_piece(doc: Doc, grammar: Grammar, ctx: nd.Ctx, lex: Lexicon, out: list[DateMention]) -> None:
     toks, i = grammar.toks, 0
     while i < grammar.n:
         match = grammar.parse_at(i)
@@ -93,16 +83,16 @@ def _extract_piece(doc: Doc, grammar: Grammar, ctx: Ctx, lex: Lexicon, out: list
             i += 1
             continue
         j, node = match
-        if isinstance(node, ClockNode) and i == 0 and j == grammar.n:
+        if isinstance(node, nd.ClockNode) and i == 0 and j == grammar.n:
             i = j  # a clock time alone on its line is a time stamp (a live blog's entry), not a date
             continue
         # "early September", "the end of March": the part of a month follows its month's direction
-        cued = node.base if isinstance(node, PartNode) and isinstance(node.base, MonthNode) else node
-        if isinstance(cued, DayNode | MonthNode | WeekdayNode):
+        cued = node.base if isinstance(node, nd.PartNode) and isinstance(node.base, nd.MonthNode) else node
+        if isinstance(cued, nd.DayNode | nd.MonthNode | nd.WeekdayNode):
             cued.future = cues.looks_ahead(doc[toks[i].i : toks[j - 1].i + 1].root, lex)
         start, end = toks[i].idx, toks[j - 1].idx + len(toks[j - 1].text)
-        res = resolve_within_calendar(node, ctx)  # None, too, beyond the calendar (years 1..9999)
-        if isinstance(node, TextShiftNode):  # a duration: no mention, only the narrative moves on
+        res = nd.resolve_within_calendar(node, ctx)  # None, too, beyond the calendar (years 1..9999)
+        if isinstance(node, nd.TextShiftNode):  # a duration: no mention, only the narrative moves on
             if res is not None:
                 ctx.text_anchor = res.interval
             i = j
@@ -139,10 +129,10 @@ def _join_named_days(text: str, found: list[DateMention]) -> list[DateMention]:
 
 
 # A stand-in publication day, only to read the granularity an unresolved expression would have.
-_STAND_IN = Ctx(datetime.date(9000, 6, 15))  # after any period a text names
+_STAND_IN = nd.Ctx(datetime.date(9000, 6, 15))  # after any period a text names
 
 
-def _granularity_hint(node: Node) -> str:
+def _granularity_hint(node: nd.Node) -> str:
     """Granularity of an expression that could not be resolved: the one it has against a stand-in date."""
-    res = resolve_within_calendar(node, _STAND_IN)
+    res = nd.resolve_within_calendar(node, _STAND_IN)
     return "day" if res is None else res.interval.granularity
