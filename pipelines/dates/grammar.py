@@ -806,32 +806,31 @@ class Grammar:
             if mo is None:
                 return None
             j = mo[0]
-        end = self._day_node(j, mo[1], days[-1])
-        if end is None or not isinstance(end[1], nd.DayNode) or not valid_day(2000, mo[1], days[0]):
+        return self._day_span(j, mo[1], days[0], days[-1])
+
+    def _day_span(self, j: int, month: int, first: int, last: int) -> Match | None:
+        """Days first..last of `month`, the year read after token j (as for the last day)."""
+        end = self._day_node(j, month, last)
+        if end is None or not isinstance(end[1], nd.DayNode) or not valid_day(2000, month, first):
             return None
-        return end[0], nd.RangeNode(nd.DayNode(mo[1], days[0], end[1].year), end[1])
+        return end[0], nd.RangeNode(nd.DayNode(month, first, end[1].year), end[1])
 
     def p_day_range(self, k: int, joiners: set[str] | frozenset[str]) -> Match | None:
         """ "18-20 February 2019", "from 18 to 20 February", "February 18-20"."""
         d1 = self.day_at(k)
-        if d1 is not None and self.low(d1[0]) in joiners:
-            d2 = self.day_at(d1[0] + 1)
-            if d2 is not None:
-                mo = self.month_at(d2[0], after_day=True)
-                if mo is not None and d1[1] < d2[1]:
-                    end = self._day_node(mo[0], mo[1], d2[1])
-                    if end is not None and isinstance(end[1], nd.DayNode):
-                        return end[0], nd.RangeNode(nd.DayNode(mo[1], d1[1], end[1].year), end[1])
+        d2 = self.day_at(d1[0] + 1) if d1 is not None and self.low(d1[0]) in joiners else None
+        mo = self.month_at(d2[0], after_day=True) if d2 is not None and d1[1] < d2[1] else None
+        found = None if mo is None else self._day_span(mo[0], mo[1], d1[1], d2[1])
+        if found is not None:
+            return found
         mo = self.month_at(k)
-        if mo is not None:
-            d1 = self.day_at(mo[0])
-            if d1 is not None and self.low(d1[0]) in joiners and self.month_at(d1[0] + 1) is None:
-                d2 = self.day_at(d1[0] + 1)
-                if d2 is not None and d1[1] < d2[1] and not cues.is_count(self.toks[d2[0] - 1]):
-                    end = self._day_node(d2[0], mo[1], d2[1])
-                    if end is not None and isinstance(end[1], nd.DayNode):
-                        return end[0], nd.RangeNode(nd.DayNode(mo[1], d1[1], end[1].year), end[1])
-        return None
+        d1 = None if mo is None else self.day_at(mo[0])
+        if d1 is None or self.low(d1[0]) not in joiners or self.month_at(d1[0] + 1) is not None:
+            return None
+        d2 = self.day_at(d1[0] + 1)
+        if d2 is None or d1[1] >= d2[1] or cues.is_count(self.toks[d2[0] - 1]):
+            return None
+        return self._day_span(d2[0], mo[1], d1[1], d2[1])
 
     def p_short_year_range(self, k: int) -> Match | None:
         """ "2014-15", "2017/18": a year and the next one(s); "1968–2016" written as one token."""
