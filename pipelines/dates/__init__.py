@@ -20,8 +20,8 @@ cannot (cues.py); digit-only days are read by dateutil. Resolution follows SPEC 
 - early / mid / late of a month = days 1-10 / 11-20 / 21-end; of a year = Jan-Apr / May-Aug / Sep-Dec;
   "the beginning/start of" = early, "the middle of" = mid, "the end of" = late. "earlier this month" =
   first of the month .. publication day; "later this year" = publication day .. 31 December.
-  "the first half of 2018" = Jan-Jun; quarters are calendar quarters; "the first week of March" =
-  days 1-7 ("the last week of" = the last seven days).
+  "the first half of 2018" = Jan-Jun; quarters are calendar quarters (without a year, the one nearest
+  publication); "the first week of March" = days 1-7 ("the last week of" = the last seven days).
 - Seasons (granularity part_of_year) are northern-hemisphere meteorological: spring Mar-May, summer
   Jun-Aug, autumn/fall Sep-Nov, winter Dec of the named year - Feb of the next.
 - Open intervals (issue 15): "since March 2012", "from mid-2014 onwards" run from the start of the period
