@@ -83,8 +83,6 @@ def counted_noun(
     obj = child(tokens, of, ("pobj",)) if of is not None and of >= q.end else None
     if obj is not None:
         det = [c for c in tokens[obj].children if tokens[c].dep in ("det", "poss") and c < obj]
-        if tokens[obj].lower in pronouns:
-            return None, obj, True  # "25 of them", "63 of those arrested": the whole is a pronoun
         if det and tokens[det[0]].lower in partitive and tokens[obj].pos in _NOUN_POS:
             return obj, obj, False
     k = q.end  # "flew home 40 of its citizens": a partitive the parse attached elsewhere
@@ -117,8 +115,6 @@ def counted_noun(
                 for x in tokens[q.end : h]
             )
         ):
-            if tokens[h].pos in ("ADJ", "VERB") and tokens[h].dep == "amod" and tokens[h].head == h + 1:
-                h += tokens[h + 1].pos == "NOUN"  # "12 500 displaced people": the adjective's noun
             return h, None, False
     return None, None, False
 
@@ -141,10 +137,6 @@ def _states(tokens: Sequence[Token], v: int, lex: Lexicon) -> tuple[str, int] | 
             and states.get(tokens[obj].lower) == "detained"
         ):
             return "detained", obj
-        if obj is not None and ct.lower == "among":
-            cat = word_cat(tokens[obj], lex.categories["nouns"])
-            if cat in ("killed", "wounded", "detained", "missing"):
-                return cat, obj
     return None
 
 
@@ -234,8 +226,6 @@ def _own_clause(tokens: Sequence[Token], k: int, lex: Lexicon) -> Found | None:
                 found = verb_category(tokens, c, "subject", lex)  # an active verb parsed as a participle
             if found is not None:
                 return _prefixed(found, "clause-")
-        if ct.dep == "amod" and ct.lower in lex.categories["states"] and c > k:
-            return lex.categories["states"][ct.lower], f"state:{ct.lower}", c, True
     return None
 
 
@@ -250,8 +240,6 @@ def _governing(tokens: Sequence[Token], role: int, lex: Lexicon) -> Found | None
         if t.dep not in ("conj", "appos") or t.head == t.idx:
             break
         head = tokens[t.head]
-        if head.pos in ("VERB", "AUX"):
-            return _prefixed(verb_category(tokens, head.idx, _role_name(tokens, head.idx), lex), "gapped-")
         t = head
     dep, v = t.dep, t.head
     if tokens[v].dep in ("aux", "auxpass") and tokens[v].head != v:
@@ -268,20 +256,6 @@ def _governing(tokens: Sequence[Token], role: int, lex: Lexicon) -> Found | None
             and not any(tokens[c].dep == "aux" and tokens[c].lemma == "have" for c in vt.children)
         ):  # "12 killed in shelling": a headline passive
             return _prefixed(verb_category(tokens, v, "patient", lex), "reduced-")
-        if vt.lemma in ("be", "remain", "stay") or vt.pos == "AUX":
-            found = _states(tokens, v, lex)
-            if found:
-                return found[0], f"state:{tokens[found[1]].lower}", found[1], True
-            attr = child(tokens, v, ("attr",))
-            if attr is not None and _toll(tokens, attr, lex):
-                return "killed", "toll", attr, True
-            if attr is not None and word_cat(tokens[attr], lex.categories["nouns"]):
-                return (
-                    word_cat(tokens[attr], lex.categories["nouns"]),
-                    f"is-a:{tokens[attr].lemma}",
-                    attr,
-                    False,
-                )
         return verb_category(tokens, v, "subject", lex)
     if dep in _OBJECT:
         return None if dep == "oprd" and vt.pos != "VERB" else verb_category(tokens, v, "patient", lex)
@@ -315,10 +289,6 @@ def _governing(tokens: Sequence[Token], role: int, lex: Lexicon) -> Found | None
             found = _own_clause(tokens, gov.idx, lex) or _governing(tokens, gov.idx, lex)
             if found is not None and not found[3]:
                 return found
-    if dep == "attr" and vt.lemma == "be":
-        subj = child(tokens, v, _SUBJECT)
-        if subj is not None and _toll(tokens, subj, lex):
-            return "killed", "toll", subj, True
     if dep == "npadvmod" and vt.pos == "ADJ" and vt.lower in lex.categories["states"]:
         return lex.categories["states"][vt.lower], f"state:{vt.lower}", v, True
     return None
@@ -437,8 +407,6 @@ def read(tokens: Sequence[Token], q: Quantity, lex: Lexicon, mi: dict | None = N
     role = a
     if noun is None and not pronoun:
         noun = _linear_noun(tokens, q, lex, mi)
-        if noun is not None and tokens[noun].dep in _SUBJECT + _PASSIVE_SUBJECT + _OBJECT + ("pobj",):
-            role = noun
     if noun is not None and whole is None and tokens[q.end - 1].lower != "of" and noun > a:
         role = (
             noun  # "25 people were killed": the noun carries the predicate; "hundreds of X fled": the number

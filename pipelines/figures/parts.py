@@ -11,20 +11,9 @@ from typing import Any
 
 from pipelines.figures.category import topic
 from pipelines.figures.lexicon import Lexicon
-from pipelines.figures.view import Token, match_any, match_ending_at, match_phrase
+from pipelines.figures.view import Token, line_start, match_any, match_ending_at, match_phrase, segment_start
 
 _EVENTS = frozenset("killed wounded detained missing displaced returned".split())
-# Openers of a sentence breaking down the previous sentence's total: "Among them were", "Of these, ..."
-_ANAPHORIC_OPENERS = (
-    ("among", "those"),
-    ("among", "them"),
-    ("among", "these"),
-    ("of", "these"),
-    ("of", "those"),
-    ("of", "them"),
-    ("among", "the", "dead"),
-    ("the", "dead", "include"),
-)
 
 
 def _part_category(part: Any, whole: Any) -> None:
@@ -77,8 +66,6 @@ def link(tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, Any])
         prep = tokens[tokens[k].head]
         w = at.get(prep.head)
         if prep.lemma in ("include", "among") and w is not None and w != bi:
-            if not b.people:
-                b.category, b.unit, b.rule = cands[w].category, None, f"{b.rule}; part-of:{cands[w].category}"
             _make_part(cands, bi, w)
     for pos in range(1, len(people)):
         ai, bi = people[pos - 1], people[pos]
@@ -107,29 +94,19 @@ def link(tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, Any])
             continue
         right_before = match_ending_at(tokens, b.anchor, cues)[0] >= 0
         if (len(gap) <= 9 or (right_before and len(gap) <= 20)) and (cue_before or cue_after):
-            if b.reading.strong and not a.reading.strong and a.reading.generic:
-                a.category = b.category  # "33 people, including 12 killed": the total shares it
-                b.part_of = ai
-            else:
-                _make_part(cands, bi, ai)
+            _make_part(cands, bi, ai)
     _breakdowns(tokens, cands, people, lex)
     _report_parts(tokens, cands, people, lex, mi)
-    _anaphoric(tokens, cands, people)
+    _anaphoric(tokens, cands, people, lex)
     _siblings(tokens, cands, people)
     _named_again(tokens, cands, people, lex)
     _defaults(tokens, cands, people)
 
 
-def _sentence_start(tokens: Sequence[Token], k: int) -> int:
-    while k > 0 and tokens[k - 1].sent == tokens[k].sent:
-        k -= 1
-    return k
-
-
 def _opener(tokens: Sequence[Token], s0: int, lex: Lexicon) -> tuple[str, int] | None:
-    """ "Of the deaths recorded in X, ...", "Among those detained, ...", "Of the total displaced, ...", "The
-    dead include ...": a sentence opening that names the category of a total given earlier. Returns
-    (category, index of the token after the opener's comma or verb)."""
+    """ "Of the deaths recorded in X, ...", "Among those detained, ...", "Of the total displaced, ...": a
+    sentence opening that names the category of a total given earlier. Returns (category, index of the token
+    after the opener's comma)."""
     n = len(tokens)
     if (
         s0 + 2 < n
@@ -145,11 +122,6 @@ def _opener(tokens: Sequence[Token], s0: int, lex: Lexicon) -> tuple[str, int] |
                     None,
                 )
                 return (cat, k + 1) if cat else None
-        return None
-    if s0 + 2 < n and tokens[s0].lower == "the" and tokens[s0 + 2].lemma == "include":
-        cat = topic(tokens[s0 + 1], lex)
-        if cat is not None:
-            return cat, s0 + 3
     return None
 
 
@@ -159,16 +131,16 @@ def topic_openers(tokens: Sequence[Token], cands: list, lex: Lexicon) -> None:
     for c in cands:
         if c.category is not None and not c.reading.default:
             continue
-        found = _opener(tokens, _sentence_start(tokens, c.anchor), lex)
+        found = _opener(tokens, segment_start(tokens, c.anchor), lex)
         if found is not None and c.anchor >= found[1]:
             c.category, c.rule, c.reading.default = found[0], f"opener:{found[0]}", False
             c.topic = True
 
 
-def _whole_for(tokens: Sequence[Token], cands: list, bi: int, cat: str, places: list[Any]) -> int | None:
-    """The earlier total a part of category `cat` belongs to: with one place named in the part's own
-    phrase, the total about that place; else the first figure of the category in the part's paragraph;
-    else the total about the part's place; else the first top-level total. Larger, in another sentence."""
+def _whole_for(tokens: Sequence[Token], cands: list, bi: int, cat: str) -> int | None:
+    """The earlier total a part of category `cat` belongs to: the first figure of the category in the part's
+    line; else the total about the part's place; else the first top-level total. Larger, in another
+    sentence."""
     b = cands[bi]
     sent = tokens[b.anchor].sent
     earlier = [
@@ -178,12 +150,7 @@ def _whole_for(tokens: Sequence[Token], cands: list, bi: int, cat: str, places: 
     ]
     if not earlier:
         return None
-    ids = {getattr(p, "entity_id", None) for p in places} - {None}
-    if len(ids) == 1:
-        return next((i for i in earlier if getattr(cands[i].location, "entity_id", None) in ids), None)
-    line0 = b.anchor
-    while line0 > 0 and not tokens[line0].newline_before:
-        line0 -= 1
+    line0 = line_start(tokens, b.anchor)
     here = [i for i in earlier if cands[i].anchor >= line0]
     if here:
         return here[0]
@@ -191,15 +158,6 @@ def _whole_for(tokens: Sequence[Token], cands: list, bi: int, cat: str, places: 
     same = [i for i in earlier if place and getattr(cands[i].location, "entity_id", None) == place]
     top = [i for i in earlier if cands[i].part_of is None]
     return (same or top or [None])[0]
-
-
-def _places_in(tokens: Sequence[Token], lo: int, hi: int, mi: dict[int, Any]) -> list[Any]:
-    out = []
-    for k in range(lo, hi):
-        m = mi.get(k)
-        if m is not None and getattr(m, "entity_type", None) == "location" and m not in out:
-            out.append(m)
-    return out
 
 
 def _named(tokens: Sequence[Token], w: int, lex: Lexicon) -> str | None:
@@ -222,7 +180,7 @@ def _report_parts(
         b = cands[bi]
         if b.part_of is not None:
             continue
-        s0 = _sentence_start(tokens, b.anchor)
+        s0 = segment_start(tokens, b.anchor)
         found = _opener(tokens, s0, lex)
         whole, named = None, None
         if b.q is not None and match_ending_at(tokens, b.q.start, lex.phrases["share_cues"])[0] >= 0:
@@ -245,19 +203,12 @@ def _report_parts(
                 ]
                 whole = max(tops, key=lambda i: cands[i].size()) if tops else None
             else:
-                whole = _whole_for(tokens, cands, bi, named, _places_in(tokens, s0, found[1], mi))
+                whole = _whole_for(tokens, cands, bi, named)
         elif b.reading.whole is not None or b.reading.pronoun is False and b.q is not None:
             w = b.reading.whole
             named = _named(tokens, w, lex) if w is not None else None
             if named:
-                end = w + 1
-                while (
-                    end < len(tokens)
-                    and tokens[end].sent == tokens[w].sent
-                    and tokens[end].text not in (",", ";")
-                ):
-                    end += 1
-                whole = _whole_for(tokens, cands, bi, named, _places_in(tokens, w, min(end, w + 10), mi))
+                whole = _whole_for(tokens, cands, bi, named)
         if whole is None:
             continue
         b.part_of = whole
@@ -311,8 +262,6 @@ def _siblings(tokens: Sequence[Token], cands: list, people: list[int]) -> None:
             )
         ):
             b.part_of = a.part_of
-            if not b.reading.strong:
-                b.category = a.category
 
 
 def _named_again(tokens: Sequence[Token], cands: list, people: list[int], lex: Lexicon) -> None:
@@ -324,7 +273,7 @@ def _named_again(tokens: Sequence[Token], cands: list, people: list[int], lex: L
         if b.q is None or b.repeat_of is not None:
             continue
         start, _ = match_ending_at(tokens, b.q.start, lex.phrases["breakdown_openers"])
-        if start < 0 or tokens[start].lower != "of" or _sentence_start(tokens, b.q.start) != start:
+        if start < 0 or tokens[start].lower != "of" or segment_start(tokens, b.q.start) != start:
             continue
         earlier = [
             a
@@ -364,7 +313,7 @@ def _breakdowns(tokens: Sequence[Token], cands: list, people: list[int], lex: Le
                 _make_part(cands, bi, ai)
 
 
-def _anaphoric(tokens: Sequence[Token], cands: list, people: list[int]) -> None:
+def _anaphoric(tokens: Sequence[Token], cands: list, people: list[int], lex: Lexicon) -> None:
     """ "Among them were ...", "Of these, ...": the sentence breaks down the previous sentence's total."""
     for bi in people:
         b = cands[bi]
@@ -373,9 +322,7 @@ def _anaphoric(tokens: Sequence[Token], cands: list, people: list[int]) -> None:
         if b.reading.noun is None and b.q is not None and b.q.start > 0 and tokens[b.q.start - 1].text == ";":
             # "...; several were taken to an unknown location": a bare count opening a clause is a part of
             # its line's first larger total
-            line0 = b.anchor
-            while line0 > 0 and not tokens[line0].newline_before:
-                line0 -= 1
+            line0 = line_start(tokens, b.anchor)
             here = [
                 i
                 for i in people
@@ -387,10 +334,8 @@ def _anaphoric(tokens: Sequence[Token], cands: list, people: list[int]) -> None:
                 b.part_of = here[0]
                 continue
         sent = tokens[b.anchor].sent
-        s0 = b.anchor
-        while s0 > 0 and tokens[s0 - 1].sent == sent:
-            s0 -= 1
-        opener = next((p for p in _ANAPHORIC_OPENERS if match_phrase(tokens, s0, p) >= 0), None)
+        s0 = segment_start(tokens, b.anchor)
+        opener = next((p for p in lex.phrases["anaphoric_openers"] if match_phrase(tokens, s0, p) >= 0), None)
         prev = [i for i in people if i < bi and tokens[cands[i].anchor].sent < sent]
         if not prev:
             continue

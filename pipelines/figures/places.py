@@ -210,9 +210,7 @@ def _place_reference(tokens: Sequence[Token], c: Any, lex: Lexicon, mi: dict[int
         if t.sent != sent or t.idx < lo or mi.get(t.idx) is not None:
             continue
         kinds, wide = None, False
-        if t.lower == "there" and t.dep == "advmod":
-            pass
-        elif t.lower in lex.place_class_nouns and any(
+        if t.lower in lex.place_class_nouns and any(
             tokens[d].lower in ("the", "this", "that") for d in t.children
         ):
             if any(
