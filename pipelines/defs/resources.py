@@ -5,7 +5,9 @@ writer lock and opens the run's staging database (pipelines/storage/staging.py).
 `get_connection()` is a connection to that staging; the `ledger_runs` asset publishes it to the warehouse
 file in one transaction once every other step and check has passed. A run that fails publishes nothing
 but its check outcomes, so the warehouse stays as it was. Outside a run (a plain function call, a test)
-`get_connection()` opens the warehouse file itself.
+`get_connection()` opens the warehouse file itself. The resource also holds the run's deserialised parses
+(`doc_cache`, bounded in tokens): each document's Doc is deserialised once per run and shared by the
+extract steps; it is dropped at the end of the run.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
 from pipelines import settings
+from pipelines.nlp.docbin import DocCache
 from pipelines.storage.staging import RunStage
 
 PUBLISH_STEP = "ledger_runs"  # the asset whose step publishes the run
@@ -54,8 +57,11 @@ class LedgerWarehouse(DuckDBResource):
         None  # the raw directory this warehouse is built from (a run from another is refused)
     )
     lock_timeout: float = 300.0  # seconds a run waits for another writer (LEDGER_LOCK_TIMEOUT)
+    # tokens of deserialised parses a run keeps in memory for its extractors (beyond: deserialised per use)
+    doc_cache_tokens: int = 2_000_000
 
     _stage: RunStage | None = PrivateAttr(default=None)
+    _docs: DocCache | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         if context.run is None:
@@ -68,6 +74,7 @@ class LedgerWarehouse(DuckDBResource):
             lock_timeout=self.lock_timeout,
             say=say,
         ).open()
+        self._docs = DocCache(self.doc_cache_tokens)
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -85,6 +92,11 @@ class LedgerWarehouse(DuckDBResource):
     def stage(self) -> RunStage | None:
         return self._stage
 
+    @property
+    def doc_cache(self) -> DocCache | None:
+        """The run's deserialised parses, shared by its extract steps (None outside a run)."""
+        return self._docs
+
     def publish(self, pages: int | None = None) -> dict[str, int]:
         """Publish the run's staging to the warehouse file (the `ledger_runs` step calls this)."""
         if self._stage is None:
@@ -93,6 +105,7 @@ class LedgerWarehouse(DuckDBResource):
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         stage, self._stage = self._stage, None
+        self._docs = None
         if stage is None:
             return
         log = context.log

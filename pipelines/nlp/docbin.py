@@ -1,6 +1,7 @@
-"""Parsed Docs to bytes and back (spaCy's DocBin), for caching parses between runs: `to_bytes(docs)` keeps
+"""Parsed Docs to bytes and back (spaCy's DocBin), for storing parses in the warehouse: `to_bytes(docs)` keeps
 the token attributes the extractors read, `from_bytes(data, nlp)` returns the Docs in the same order.
-User data is not stored; the caller keeps each Doc's doc_id beside it.
+User data is not stored; the caller keeps each Doc's doc_id beside it. `DocCache` holds a run's
+deserialised Docs so that every extractor of the run reads the same Doc, deserialised once.
 """
 
 from __future__ import annotations
@@ -32,3 +33,42 @@ def from_bytes(data: bytes, nlp: Language) -> list[Doc]:
     from spacy.tokens import DocBin
 
     return list(DocBin().from_bytes(data).get_docs(nlp.vocab))
+
+
+class DocCache:
+    """A run's deserialised Docs, so that each stored parse is turned back into a Doc once per run and
+    shared by every extractor that reads it (spaCy's idiom: components share one Doc and only read it).
+
+    Keyed by doc_id and a digest of the stored bytes, so a parse written again (another model, a re-run
+    of the parse step) is never served stale. Bounded: once `max_tokens` tokens are held, further Docs
+    are deserialised on each use instead of kept. Lives as long as the run (the warehouse resource holds
+    one from setup to teardown); nothing is kept across runs.
+    """
+
+    def __init__(self, max_tokens: int = 2_000_000):
+        self.max_tokens = max_tokens
+        self.tokens = 0
+        self.hits = 0
+        self.misses = 0
+        self._docs: dict[tuple[str, str], Doc] = {}
+
+    def get(self, key: tuple[str, str]) -> Doc | None:
+        doc = self._docs.get(key)
+        if doc is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return doc
+
+    def put(self, key: tuple[str, str], doc: Doc) -> None:
+        if key in self._docs or self.tokens + len(doc) > self.max_tokens:
+            return
+        self._docs[key] = doc
+        self.tokens += len(doc)
+
+    def clear(self) -> None:
+        self._docs.clear()
+        self.tokens = 0
+
+    def __len__(self) -> int:
+        return len(self._docs)

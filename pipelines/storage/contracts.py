@@ -397,12 +397,13 @@ def reference_failures(
             if len(documents)
             else {}
         )
-        for i, row in df.iterrows():
-            text = texts.get(str(row["doc_id"]))
+        columns = (df.index, df["doc_id"], df["char_start"], df["char_end"], df["surface"])
+        for i, doc_id, char_start, char_end, surface in zip(*columns, strict=True):
+            text = texts.get(str(doc_id))
             if not isinstance(text, str):
                 continue  # an unknown document is the doc_id reference's failure
             try:
-                start, end = int(row["char_start"]), int(row["char_end"])
+                start, end = int(char_start), int(char_end)
             except (TypeError, ValueError):
                 continue  # not numbers: the pandera contract reports it
             if not 0 <= start < end <= len(text):
@@ -414,13 +415,13 @@ def reference_failures(
                         "failure_case": f"{start}-{end} of {len(text)}",
                     }
                 )
-            elif text[start:end] != row["surface"]:
+            elif text[start:end] != surface:
                 cases.append(
                     {
                         "index": i,
                         "column": "surface",
                         "check": "surface == clean_text[char_start:char_end]",
-                        "failure_case": row["surface"],
+                        "failure_case": surface,
                     }
                 )
     return pd.DataFrame(cases, columns=["index", "column", "check", "failure_case"])
@@ -441,9 +442,10 @@ def span_mismatches(spans: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
     """Rows whose surface is not clean_text[char_start:char_end] of their document."""
     if spans.empty:
         return spans
+    columns = (spans.index, spans["doc_id"], spans["char_start"], spans["char_end"], spans["surface"])
     bad = [
         i
-        for i, row in spans.iterrows()
-        if texts.get(row["doc_id"], "")[int(row["char_start"]) : int(row["char_end"])] != row["surface"]
+        for i, doc_id, start, end, surface in zip(*columns, strict=True)
+        if texts.get(doc_id, "")[int(start) : int(end)] != surface
     ]
     return spans.loc[bad]

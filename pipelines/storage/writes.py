@@ -177,8 +177,10 @@ def write_stage(
             looked_up[table] = read_table(con, table)
         return looked_up[table]
 
+    valid: dict[str, tuple[pd.DataFrame, set[str]]] = {}  # table -> (its valid rows, coerced; docs left out)
     for table, df in frames.items():
-        _, rows = contract_checked(table, df, stage, sources)
+        good, rows = contract_checked(table, df, stage, sources)
+        valid[table] = (good, {r["doc_id"] for r in rows if r["doc_id"]})
         if references is not None and not df.empty:
             failures = reference_failures(table, df, lookup, dict(references))
             if len(failures):
@@ -191,7 +193,14 @@ def write_stage(
     for table, df in frames.items():
         if dropped and "doc_id" in df.columns:
             df = df[~df["doc_id"].astype(str).isin(dropped)]
-        checked[table] = validate(table, df) if not df.empty else df
+        good, left_out = valid[table]
+        if df.empty:
+            checked[table] = df
+        elif "doc_id" in df.columns and left_out <= dropped and len(good):
+            # the contract already passed on these rows (and coerced them): keep them, not validate twice
+            checked[table] = good[~good["doc_id"].astype(str).isin(dropped)] if dropped else good
+        else:
+            checked[table] = validate(table, df)
     checked["quarantine"] = frame("quarantine", [{**q, "stage": q.get("stage", stage)} for q in quarantined])
     replace_tables(con, checked, where={"quarantine": ("stage", stage)})
     return WriteReport(

@@ -123,22 +123,23 @@ def documents(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb: Du
             context.log.warning(f"{page['raw_path']}: {decoded.warning}")
         docs.append(doc)
         removed.extend(spans)
-        context.log.info(f"{page['doc_id']}: {len(doc['clean_text'])} chars kept, {len(spans)} spans removed")
+    # one summary line (a line per page is an event-log write per page)
+    context.log.info(
+        f"cleaned {len(docs)} of {len(pages)} pages: {sum(len(d['clean_text']) for d in docs)} chars kept, "
+        f"{len(removed)} spans removed, {len(quarantined)} quarantined"
+    )
     sources = {p["doc_id"]: (p["raw_path"], p["raw_sha256"]) for p in pages}
+    doc_df, removed_df = frame("documents", docs), frame("removed_spans", removed)
     with duckdb.get_connection() as con:
         report = write_stage(
             con,
             "documents",
-            {"documents": docs, "removed_spans": removed},
+            {"documents": doc_df, "removed_spans": removed_df},
             quarantine=quarantined,
             sources=sources,
             references=REFERENCES,
         )
-    doc_df, removed_df, q_df = (
-        frame("documents", docs),
-        frame("removed_spans", removed),
-        frame("quarantine", report.quarantined),
-    )
+    q_df = frame("quarantine", report.quarantined)
     per_doc = removed_df.groupby("doc_id").size().to_dict() if len(removed_df) else {}
     yield dg.MaterializeResult(
         asset_key="documents",

@@ -22,6 +22,7 @@ from dagster_duckdb import DuckDBResource
 from pipelines.dates import date_for_span, extract_dates
 from pipelines.defs.metadata import table_metadata
 from pipelines.defs.nlp.assets import parsed_docs
+from pipelines.defs.resources import LedgerWarehouse
 from pipelines.entities import find_mentions, lineage_view_sql, load_kb
 from pipelines.figures import extract_figures
 from pipelines.storage.contracts import REFERENCES, as_date
@@ -44,10 +45,12 @@ _PROJECT = Path(__file__).resolve().parents[3]
 
 def _documents(duckdb: DuckDBResource) -> list[dict]:
     """The documents, publication dates as datetime.date (DuckDB hands DATE over as Timestamps or dates),
-    each with its one spaCy parse under "doc" (None when it has none: quarantined at parses)."""
+    each with its one spaCy parse under "doc" (None when it has none: quarantined at parses). Inside a run
+    the Docs come from the run's cache: every extract step reads the same Doc, deserialised once."""
+    cache = duckdb.doc_cache if isinstance(duckdb, LedgerWarehouse) else None
     with duckdb.get_connection() as con:
         docs = read_table(con, "documents", "ORDER BY doc_id")
-        parsed = parsed_docs(con)
+        parsed = parsed_docs(con, cache)
     out = []
     for d in docs.to_dict("records"):
         d["published_date"] = as_date(d["published_date"])
@@ -91,8 +94,10 @@ def per_document(
     quarantined: list[dict],
 ) -> list[dict]:
     """Rows of `extract(doc)` for every document; a document whose extraction raises is quarantined for
-    `stage` (appended to `quarantined`, logged with its traceback) and contributes no row."""
+    `stage` (appended to `quarantined`, logged with its traceback) and contributes no row. One log line
+    sums the stage up (a line per document would be an event-log write per document)."""
     rows: list[dict] = []
+    per_doc: dict[str, int] = {}
     for d in docs:
         try:
             found = extract(d)
@@ -106,8 +111,44 @@ def per_document(
             )
             continue
         rows += found
-        context.log.info(f"{d['doc_id']}: {len(found)} {stage}")
+        per_doc[d["doc_id"]] = len(found)
+    most = sorted(per_doc.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+    context.log.info(
+        f"{stage}: {len(rows)} rows from {len(per_doc)} documents, {len(docs) - len(per_doc)} failed"
+        + (f"; most: {', '.join(f'{doc} ({n})' for doc, n in most)}" if most else "")
+    )
     return rows
+
+
+def write_extracted(
+    duckdb: DuckDBResource,
+    stage: str,
+    rows: list[dict],
+    quarantined: list[dict],
+    all_docs: list[dict],
+    preview: list[str],
+    numbers: Callable[[pd.DataFrame], dict],
+) -> dg.MaterializeResult:
+    """Write a stage's rows (contract- and reference-checked, with its quarantine rows) in one transaction,
+    and describe the write for the UI: row count, preview, quarantined documents and `numbers(frame)`."""
+    df = frame(stage, rows)
+    with duckdb.get_connection() as con:
+        report = write_stage(
+            con,
+            stage,
+            {stage: df},
+            quarantine=quarantined,
+            sources=_sources(all_docs),
+            references=REFERENCES,
+        )
+    return dg.MaterializeResult(
+        metadata={
+            **table_metadata(df, preview),
+            "dagster/row_count": report.written[stage],
+            "quarantined": len(report.quarantined),
+            **numbers(df),
+        }
+    )
 
 
 def without_upstream_quarantine(
@@ -221,25 +262,17 @@ def mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
         )
 
     rows = per_document(context, "mentions", docs, extract, quarantined)
-    with duckdb.get_connection() as con:
-        report = write_stage(
-            con,
-            "mentions",
-            {"mentions": rows},
-            quarantine=quarantined,
-            sources=_sources(all_docs),
-            references=REFERENCES,
-        )
-    df = frame("mentions", rows)
-    linked = float(df["entity_id"].notna().mean()) if len(df) else 0.0
-    return dg.MaterializeResult(
-        metadata={
-            **table_metadata(df, ["doc_id", "surface", "entity_type", "entity_id"]),
-            "dagster/row_count": report.written["mentions"],
-            "quarantined": len(report.quarantined),
-            "linked_share": linked,
+    return write_extracted(
+        duckdb,
+        "mentions",
+        rows,
+        quarantined,
+        all_docs,
+        ["doc_id", "surface", "entity_type", "entity_id"],
+        lambda df: {
+            "linked_share": float(df["entity_id"].notna().mean()) if len(df) else 0.0,
             "unlinked": int(df["entity_id"].isna().sum()) if len(df) else 0,
-        }
+        },
     )
 
 
@@ -270,23 +303,14 @@ def dates(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mater
         )
 
     rows = per_document(context, "dates", docs, extract, quarantined)
-    with duckdb.get_connection() as con:
-        report = write_stage(
-            con,
-            "dates",
-            {"dates": rows},
-            quarantine=quarantined,
-            sources=_sources(all_docs),
-            references=REFERENCES,
-        )
-    df = frame("dates", rows)
-    return dg.MaterializeResult(
-        metadata={
-            **table_metadata(df, ["doc_id", "surface", "date_start", "date_end", "granularity"]),
-            "dagster/row_count": report.written["dates"],
-            "quarantined": len(report.quarantined),
-            "unresolved": int((~df["resolved"].astype(bool)).sum()) if len(df) else 0,
-        }
+    return write_extracted(
+        duckdb,
+        "dates",
+        rows,
+        quarantined,
+        all_docs,
+        ["doc_id", "surface", "date_start", "date_end", "granularity"],
+        lambda df: {"unresolved": int((~df["resolved"].astype(bool)).sum()) if len(df) else 0},
     )
 
 
@@ -369,38 +393,32 @@ def figures(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mat
         return _figure_rows(d, mention_rows.get(d["doc_id"], []), date_rows.get(d["doc_id"], []))
 
     rows = per_document(context, "figures", docs, extract, quarantined)
-    with duckdb.get_connection() as con:
-        report = write_stage(
-            con,
-            "figures",
-            {"figures": rows},
-            quarantine=quarantined,
-            sources=_sources(all_docs),
-            references=REFERENCES,
-        )
-    df = frame("figures", rows)
-    people = df[df["category"] != "other"] if len(df) else df
-    return dg.MaterializeResult(
-        metadata={
-            **table_metadata(
-                df,
-                [
-                    "doc_id",
-                    "surface",
-                    "value",
-                    "low",
-                    "high",
-                    "qualifier",
-                    "category",
-                    "actor_entity_id",
-                    "location_entity_id",
-                ],
-            ),
-            "dagster/row_count": report.written["figures"],
-            "quarantined": len(report.quarantined),
-            "people_figures": len(people),
-            "by_category": dg.MetadataValue.json(
-                people["category"].value_counts().to_dict() if len(people) else {}
-            ),
-        }
+    return write_extracted(
+        duckdb,
+        "figures",
+        rows,
+        quarantined,
+        all_docs,
+        [
+            "doc_id",
+            "surface",
+            "value",
+            "low",
+            "high",
+            "qualifier",
+            "category",
+            "actor_entity_id",
+            "location_entity_id",
+        ],
+        _figure_numbers,
     )
+
+
+def _figure_numbers(df: pd.DataFrame) -> dict:
+    people = df[df["category"] != "other"] if len(df) else df
+    return {
+        "people_figures": len(people),
+        "by_category": dg.MetadataValue.json(
+            people["category"].value_counts().to_dict() if len(people) else {}
+        ),
+    }

@@ -11,7 +11,9 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.metadata import table_metadata
+from pipelines.defs.resources import LedgerWarehouse
 from pipelines.nlp import from_bytes, load_nlp, parse_documents, to_bytes
+from pipelines.nlp.docbin import DocCache
 from pipelines.storage.warehouse import frame, read_table
 from pipelines.storage.writes import write_stage
 
@@ -66,13 +68,34 @@ def parse_batch(context: dg.AssetExecutionContext, docs: list[dict]) -> tuple[li
     return rows, quarantined
 
 
-def parsed_docs(con: "duckdb.DuckDBPyConnection") -> "dict[str, Doc]":
-    """Every document's stored parse, by doc_id (documents without one are absent)."""
+def parsed_docs(con: "duckdb.DuckDBPyConnection", cache: DocCache | None = None) -> "dict[str, Doc]":
+    """Every document's stored parse, by doc_id (documents without one are absent).
+
+    With the run's `cache`, a parse already deserialised in this run is handed back as is (the same Doc
+    every extractor of the run reads) and only the others are read and deserialised."""
     nlp = load_nlp()
-    df = read_table(con, "parses")
-    return {
-        row.doc_id: from_bytes(bytes(row.docbin), nlp)[0] for row in df.itertuples() if row.docbin is not None
-    }
+    read_table(con, "parses", "LIMIT 0")  # creates the table on a new warehouse (or copies the published one)
+    keys = con.execute("SELECT doc_id, md5(docbin) FROM parses WHERE docbin IS NOT NULL").fetchall()
+    out: dict[str, Doc] = {}
+    missing: list[str] = []
+    for doc_id, digest in keys:
+        doc = cache.get((doc_id, digest)) if cache is not None else None
+        if doc is None:
+            missing.append(doc_id)
+        else:
+            out[doc_id] = doc
+    if not missing:
+        return out
+    wanted = set(missing)
+    rows = con.execute("SELECT doc_id, md5(docbin), docbin FROM parses WHERE docbin IS NOT NULL").fetchall()
+    for doc_id, digest, blob in rows:
+        if doc_id not in wanted:
+            continue
+        doc = from_bytes(bytes(blob), nlp)[0]
+        if cache is not None:
+            cache.put((doc_id, digest), doc)
+        out[doc_id] = doc
+    return out
 
 
 @dg.asset(
@@ -86,6 +109,8 @@ def parses(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mate
     with duckdb.get_connection() as con:
         docs = read_table(con, "documents", "ORDER BY doc_id").to_dict("records")
     rows, quarantined = parse_batch(context, docs)
+    if isinstance(duckdb, LedgerWarehouse) and duckdb.doc_cache is not None:
+        duckdb.doc_cache.clear()  # a parse written again: the run's Docs of the earlier one go
     sources = {d["doc_id"]: (d["raw_path"], d["raw_sha256"]) for d in docs}
     with duckdb.get_connection() as con:
         report = write_stage(con, "parses", {"parses": rows}, quarantine=quarantined, sources=sources)

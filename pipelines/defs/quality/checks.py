@@ -13,6 +13,8 @@ disagreement) warn and never block. Every check appends its outcome to `dq_resul
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import dagster as dg
 import pandas as pd
@@ -32,7 +34,7 @@ from pipelines.quality.isolation import (
     share_is_systemic,
 )
 from pipelines.quality.provenance import spans_across_removals, surface_mismatches
-from pipelines.quality.results import record_check_result
+from pipelines.quality.results import check_row, record_check_results
 from pipelines.storage.warehouse import read_table
 
 log = logging.getLogger(__name__)
@@ -57,26 +59,42 @@ def _read(duckdb: DuckDBResource, *tables: str) -> list[pd.DataFrame]:
         return [read_table(con, t) for t in tables]
 
 
-def _record(
-    context: dg.AssetCheckExecutionContext,
-    duckdb: DuckDBResource,
-    result: dg.AssetCheckResult,
-    failing_rows: int,
-    total_rows: int | None,
-) -> dg.AssetCheckResult:
-    """Append the result's outcome to dq_results and hand the result back."""
-    with duckdb.get_connection() as con:
-        record_check_result(
-            con,
-            run_id=context.run.run_id,
-            asset=result.asset_key.to_user_string(),
-            check_name=result.check_name,
-            severity=result.severity.value,
-            passed=result.passed,
-            failing_rows=failing_rows,
-            total_rows=total_rows,
+class _Outcomes:
+    """A check step's outcomes, appended to dq_results in one write when the step ends (`_outcomes`): one
+    contract-checked insert per step instead of one per check."""
+
+    def __init__(self, context: dg.AssetCheckExecutionContext):
+        self.run_id = context.run.run_id
+        self.rows: list[dict] = []
+
+    def __call__(
+        self, result: dg.AssetCheckResult, failing_rows: int, total_rows: int | None
+    ) -> dg.AssetCheckResult:
+        """Note the result's outcome for dq_results and hand the result back."""
+        self.rows.append(
+            check_row(
+                run_id=self.run_id,
+                asset=result.asset_key.to_user_string(),
+                check_name=result.check_name,
+                severity=result.severity.value,
+                passed=result.passed,
+                failing_rows=failing_rows,
+                total_rows=total_rows,
+            )
         )
-    return result
+        return result
+
+
+@contextmanager
+def _outcomes(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource) -> Iterator[_Outcomes]:
+    """Record a check step's outcomes; they are written when the step's body ends, raising or not."""
+    outcomes = _Outcomes(context)
+    try:
+        yield outcomes
+    finally:
+        if outcomes.rows:
+            with duckdb.get_connection() as con:
+                record_check_results(con, outcomes.rows)
 
 
 def _result(
@@ -103,7 +121,7 @@ def _share_spec(table: str) -> dg.AssetCheckSpec:
 
 
 def _share_result(
-    context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource, ledger: LedgerPaths, table: str
+    record: _Outcomes, duckdb: DuckDBResource, ledger: LedgerPaths, table: str
 ) -> dg.AssetCheckResult:
     limits = load_batch_checks(ledger.expectations / BATCH_CHECKS_FILE)
     with duckdb.get_connection() as con:
@@ -129,7 +147,7 @@ def _share_result(
             "top_reasons": markdown_preview(reasons, ["check_name", "reason", "pages"], width=120),
         },
     )
-    return _record(context, duckdb, result, quarantined, entered)
+    return record(result, quarantined, entered)
 
 
 def _provenance_check(table: str) -> dg.AssetChecksDefinition:
@@ -157,31 +175,32 @@ def _provenance_check(table: str) -> dg.AssetChecksDefinition:
         ],
     )
     def _check(context: dg.AssetCheckExecutionContext, ledger: LedgerPaths, duckdb: DuckDBResource):
-        spans, documents, removed = _read(duckdb, table, "documents", "removed_spans")
-        cols = ["doc_id", "char_start", "char_end", "surface"]
-        for name, failures, what in (
-            (
-                surface_check,
-                surface_mismatches(spans, documents),
-                "rows whose surface is not their span of clean_text",
-            ),
-            (
-                removed_check,
-                spans_across_removals(spans, removed),
-                "rows across a place where boilerplate was cut out",
-            ),
-        ):
-            if failures.empty:
-                yield _record(context, duckdb, _result(table, name, failures, cols, what), 0, len(spans))
-                continue
-            docs = {
-                str(d): f"{g['surface'].iloc[0]!s:.80} at {g['char_start'].iloc[0]}"
-                for d, g in failures.groupby("doc_id")
-            }
-            n, systemic = _isolate(context, duckdb, ledger, table, name, docs, what)
-            result = _isolated_result(table, name, n, systemic, what, markdown_preview(failures, cols))
-            yield _record(context, duckdb, result, len(failures), len(spans))
-        yield _share_result(context, duckdb, ledger, table)
+        with _outcomes(context, duckdb) as record:
+            spans, documents, removed = _read(duckdb, table, "documents", "removed_spans")
+            cols = ["doc_id", "char_start", "char_end", "surface"]
+            for name, failures, what in (
+                (
+                    surface_check,
+                    surface_mismatches(spans, documents),
+                    "rows whose surface is not their span of clean_text",
+                ),
+                (
+                    removed_check,
+                    spans_across_removals(spans, removed),
+                    "rows across a place where boilerplate was cut out",
+                ),
+            ):
+                if failures.empty:
+                    yield record(_result(table, name, failures, cols, what), 0, len(spans))
+                    continue
+                docs = {
+                    str(d): f"{g['surface'].iloc[0]!s:.80} at {g['char_start'].iloc[0]}"
+                    for d, g in failures.groupby("doc_id")
+                }
+                n, systemic = _isolate(context, duckdb, ledger, table, name, docs, what)
+                result = _isolated_result(table, name, n, systemic, what, markdown_preview(failures, cols))
+                yield record(result, len(failures), len(spans))
+            yield _share_result(record, duckdb, ledger, table)
 
     return _check
 
@@ -189,16 +208,20 @@ def _provenance_check(table: str) -> dg.AssetChecksDefinition:
 provenance_checks = [_provenance_check(t) for t in SPAN_TABLES]
 
 
+def _count(con, table: str, where: str = "", params: list | None = None, what: str = "count(*)") -> int:
+    read_table(con, table, "LIMIT 0")  # creates the table (or copies the published one) first
+    return int(con.execute(f'SELECT {what} FROM "{table}" {where}', params or []).fetchone()[0])
+
+
 def _stage_share(con, table: str) -> tuple[int, int]:
     """(documents the table's stage quarantined, documents that entered the stage) in this run's tables."""
     stage, _ = STAGE_OF_TABLE[table]
-    quarantine = read_table(con, "quarantine")
-    refused = quarantine.loc[quarantine["stage"] == stage, "raw_path"].nunique()
+    refused = _count(con, "quarantine", "WHERE stage = ?", [stage], what="count(DISTINCT raw_path)")
     if stage == "raw_pages":
-        return refused, len(read_table(con, "raw_pages")) + refused
+        return refused, _count(con, "raw_pages") + refused
     if stage == "documents":
-        return refused, len(read_table(con, "raw_pages"))
-    return refused, len(read_table(con, "documents"))
+        return refused, _count(con, "raw_pages")
+    return refused, _count(con, "documents")
 
 
 def _isolate(
@@ -278,38 +301,48 @@ def _suite_check(table: str) -> dg.AssetChecksDefinition | None:
         description=f"Great Expectations suite expectations/{table}.json",
     )
     def _check(context: dg.AssetCheckExecutionContext, ledger: LedgerPaths, duckdb: DuckDBResource):
-        (df,) = _read(duckdb, table)
-        for o in run_suite(suite_path(ledger.expectations, table), df):
-            failing = o.unexpected_count if o.unexpected_count is not None else (0 if o.success else 1)
-            total = o.element_count if o.element_count is not None else len(df)
-            if _isolatable(o, table):
-                what = f"[GX critical] {o.type} on {o.kwargs.get('column') or o.kwargs}"
-                n, systemic = _isolate(context, duckdb, ledger, table, o.check_name, o.unexpected_docs, what)
-                result = _isolated_result(
-                    table, o.check_name, n, systemic, what, _unexpected_table(o.sample, o.unexpected_counts)
+        with _outcomes(context, duckdb) as record:
+            (df,) = _read(duckdb, table)
+            for o in run_suite(suite_path(ledger.expectations, table), df):
+                failing = o.unexpected_count if o.unexpected_count is not None else (0 if o.success else 1)
+                total = o.element_count if o.element_count is not None else len(df)
+                if _isolatable(o, table):
+                    what = f"[GX critical] {o.type} on {o.kwargs.get('column') or o.kwargs}"
+                    n, systemic = _isolate(
+                        context, duckdb, ledger, table, o.check_name, o.unexpected_docs, what
+                    )
+                    result = _isolated_result(
+                        table,
+                        o.check_name,
+                        n,
+                        systemic,
+                        what,
+                        _unexpected_table(o.sample, o.unexpected_counts),
+                    )
+                    yield record(result, failing, total)
+                    continue
+                result = dg.AssetCheckResult(
+                    asset_key=table,
+                    check_name=o.check_name,
+                    passed=o.success,
+                    severity=dg.AssetCheckSeverity.ERROR
+                    if o.severity == "critical"
+                    else dg.AssetCheckSeverity.WARN,
+                    description=None
+                    if o.success
+                    else f"{failing} unexpected of {o.element_count or len(df)} rows",
+                    metadata={
+                        "expectation": o.type,
+                        "kwargs": dg.MetadataValue.json(
+                            {k: v for k, v in o.kwargs.items() if k != "batch_id"}
+                        ),
+                        "unexpected_count": o.unexpected_count or 0,
+                        "element_count": o.element_count or 0,
+                        "unexpected_sample": dg.MetadataValue.json([str(v) for v in o.sample]),
+                        "failures": _unexpected_table(o.sample, o.unexpected_counts),
+                    },
                 )
-                yield _record(context, duckdb, result, failing, total)
-                continue
-            result = dg.AssetCheckResult(
-                asset_key=table,
-                check_name=o.check_name,
-                passed=o.success,
-                severity=dg.AssetCheckSeverity.ERROR
-                if o.severity == "critical"
-                else dg.AssetCheckSeverity.WARN,
-                description=None
-                if o.success
-                else f"{failing} unexpected of {o.element_count or len(df)} rows",
-                metadata={
-                    "expectation": o.type,
-                    "kwargs": dg.MetadataValue.json({k: v for k, v in o.kwargs.items() if k != "batch_id"}),
-                    "unexpected_count": o.unexpected_count or 0,
-                    "element_count": o.element_count or 0,
-                    "unexpected_sample": dg.MetadataValue.json([str(v) for v in o.sample]),
-                    "failures": _unexpected_table(o.sample, o.unexpected_counts),
-                },
-            )
-            yield _record(context, duckdb, result, failing, total)
+                yield record(result, failing, total)
 
     return _check
 
@@ -330,27 +363,28 @@ def _suite_check(table: str) -> dg.AssetChecksDefinition | None:
     "stage refused no more than its threshold.",
 )
 def page_accounting(context: dg.AssetCheckExecutionContext, ledger: LedgerPaths, duckdb: LedgerWarehouse):
-    started = duckdb.stage.started_at.replace(tzinfo=dt.UTC).timestamp() if duckdb.stage else None
-    pages = page_files(ledger.raw, arrived_before=started)
-    documents, quarantine = _read(duckdb, "documents", "quarantine")
-    problems = unaccounted(pages, documents, quarantine)
-    result = dg.AssetCheckResult(
-        asset_key="documents",
-        check_name="every_page_is_accounted_for",
-        passed=problems.empty,
-        severity=dg.AssetCheckSeverity.ERROR,
-        description=f"{len(problems)} of {len(pages)} page files not accounted for"
-        if len(problems)
-        else None,
-        metadata={
-            "page_files": len(pages),
-            "documents": len(documents),
-            "failing_rows": len(problems),
-            "failures": markdown_preview(problems, ["raw_path", "problem"]),
-        },
-    )
-    yield _record(context, duckdb, result, len(problems), len(pages))
-    yield _share_result(context, duckdb, ledger, "documents")
+    with _outcomes(context, duckdb) as record:
+        started = duckdb.stage.started_at.replace(tzinfo=dt.UTC).timestamp() if duckdb.stage else None
+        pages = page_files(ledger.raw, arrived_before=started)
+        documents, quarantine = _read(duckdb, "documents", "quarantine")
+        problems = unaccounted(pages, documents, quarantine)
+        result = dg.AssetCheckResult(
+            asset_key="documents",
+            check_name="every_page_is_accounted_for",
+            passed=problems.empty,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=f"{len(problems)} of {len(pages)} page files not accounted for"
+            if len(problems)
+            else None,
+            metadata={
+                "page_files": len(pages),
+                "documents": len(documents),
+                "failing_rows": len(problems),
+                "failures": markdown_preview(problems, ["raw_path", "problem"]),
+            },
+        )
+        yield record(result, len(problems), len(pages))
+        yield _share_result(record, duckdb, ledger, "documents")
 
 
 @dg.asset_check(
@@ -360,7 +394,8 @@ def page_accounting(context: dg.AssetCheckExecutionContext, ledger: LedgerPaths,
     description=_share_spec("raw_pages").description,
 )
 def raw_pages_share(context: dg.AssetCheckExecutionContext, ledger: LedgerPaths, duckdb: DuckDBResource):
-    return _share_result(context, duckdb, ledger, "raw_pages")
+    with _outcomes(context, duckdb) as record:
+        return _share_result(record, duckdb, ledger, "raw_pages")
 
 
 def suite_tables(expectations_dir=None) -> list[str]:
@@ -390,25 +425,26 @@ suite_checks = [c for c in (_suite_check(t) for t in suite_tables()) if c]
     "expectations/figure_checks.yaml): each reads its findings from the figure_flags table.",
 )
 def figure_flag_checks(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
-    flags, figures = _read(duckdb, "figure_flags", "figures")
-    surfaces = dict(zip(figures["figure_id"], figures["surface"], strict=True)) if len(figures) else {}
-    counted = int(figures["repeat_of_figure_id"].isna().sum()) if len(figures) else 0
-    for name in FIGURE_CHECKS:
-        mine = flags[flags["check_name"] == name].copy()
-        mine["surface"] = mine["figure_id"].map(surfaces)
-        n_figures = mine["figure_id"].nunique()
-        result = dg.AssetCheckResult(
-            asset_key="figure_flags",
-            check_name=name,
-            passed=mine.empty,
-            severity=dg.AssetCheckSeverity.WARN,
-            description=f"{n_figures} figure(s) flagged" if len(mine) else None,
-            metadata={
-                "failing_rows": n_figures,
-                "flags": len(mine),
-                "failures": markdown_preview(
-                    mine, ["figure_id", "surface", "reason", "other_figure_id"], width=100
-                ),
-            },
-        )
-        yield _record(context, duckdb, result, n_figures, counted)
+    with _outcomes(context, duckdb) as record:
+        flags, figures = _read(duckdb, "figure_flags", "figures")
+        surfaces = dict(zip(figures["figure_id"], figures["surface"], strict=True)) if len(figures) else {}
+        counted = int(figures["repeat_of_figure_id"].isna().sum()) if len(figures) else 0
+        for name in FIGURE_CHECKS:
+            mine = flags[flags["check_name"] == name].copy()
+            mine["surface"] = mine["figure_id"].map(surfaces)
+            n_figures = mine["figure_id"].nunique()
+            result = dg.AssetCheckResult(
+                asset_key="figure_flags",
+                check_name=name,
+                passed=mine.empty,
+                severity=dg.AssetCheckSeverity.WARN,
+                description=f"{n_figures} figure(s) flagged" if len(mine) else None,
+                metadata={
+                    "failing_rows": n_figures,
+                    "flags": len(mine),
+                    "failures": markdown_preview(
+                        mine, ["figure_id", "surface", "reason", "other_figure_id"], width=100
+                    ),
+                },
+            )
+            yield record(result, n_figures, counted)
