@@ -69,7 +69,7 @@ def _word_number(tokens: Sequence[Token], i: int, lex: Lexicon) -> tuple[int, fl
         w = tokens[j].lower
         if tokens[j].sent != tokens[i].sent:
             break
-        val = _unit_word(w, lex)
+        val = float(lex.number_words[w]) if w in lex.number_words else None
         if val is not None:
             current += val
             seen = True
@@ -100,7 +100,7 @@ def _word_number(tokens: Sequence[Token], i: int, lex: Lexicon) -> tuple[int, fl
             w == "and"
             and seen
             and j + 1 < n
-            and _unit_word(tokens[j + 1].lower, lex) is not None
+            and tokens[j + 1].lower in lex.number_words
             and tokens[j - 1].lower in lex.scales
         ):
             j += 1
@@ -109,18 +109,6 @@ def _word_number(tokens: Sequence[Token], i: int, lex: Lexicon) -> tuple[int, fl
     if not seen:
         return None
     return j, total + current
-
-
-def _unit_word(w: str, lex: Lexicon) -> float | None:
-    if w in lex.number_words:
-        return float(lex.number_words[w])
-    if "-" in w:
-        parts = w.split("-")
-        if len(parts) == 2 and all(p in lex.number_words for p in parts):
-            a, b = lex.number_words[parts[0]], lex.number_words[parts[1]]
-            if a >= 20 and a % 10 == 0 and 0 < b < 10:
-                return float(a + b)
-    return None
 
 
 def _core(tokens: Sequence[Token], i: int, lex: Lexicon) -> Core | None:
