@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
+from .dateline import dateline
 from .limits import DEFAULT_MAX_TREE_ELEMENTS, max_clean_seconds, page_time_limit
 from .lines import clean_lines, count_words
 from .model import CleanedPage, UnparseablePage
@@ -76,9 +77,8 @@ def _clean(
             body_start=_body_start(result.headline, result.lines),
         )
     else:
-        result = clean_lines(
-            normalize_text(content).split("\n"), title=title_hint, guess_title=True, headline_runs=True
-        )
+        text_lines = normalize_text(content).split("\n")
+        result = clean_lines(text_lines, title=title_hint, guess_title=True, headline_runs=True)
         cleaned = CleanedPage(
             clean_text=_compose(result.headline, result.lines),
             title=result.title,
@@ -86,7 +86,7 @@ def _clean(
             sitename=None,
             url=url,
             language=None,
-            published_date=None,
+            published_date=dateline(text_lines),
             paywall_truncated=result.paywall_truncated,
             unread_share=result.unread_share,
             removed=result.removed,
