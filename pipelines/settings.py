@@ -26,8 +26,31 @@ def sources_path() -> Path:
     return _resolve(os.environ.get("LEDGER_SOURCES"), "sources.yaml")
 
 
+def warehouse_backend() -> str:
+    """`duckdb` (one DuckDB file, the default) or `ducklake` (LEDGER_BACKEND; see storage/backend.py)."""
+    return os.environ.get("LEDGER_BACKEND", "").strip().lower() or "duckdb"
+
+
 def warehouse_path() -> Path:
-    return _resolve(os.environ.get("LEDGER_WAREHOUSE"), "warehouse/ledger.duckdb")
+    """The DuckDB file, or for DuckLake its SQLite catalog file (LEDGER_WAREHOUSE)."""
+    default = (
+        "warehouse/lake/ledger.sqlite" if warehouse_backend() == "ducklake" else "warehouse/ledger.duckdb"
+    )
+    return _resolve(os.environ.get("LEDGER_WAREHOUSE"), default)
+
+
+def warehouse():  # -> pipelines.storage.backend.Warehouse (imported here only: settings stays import-light)
+    """The warehouse location from LEDGER_BACKEND, LEDGER_WAREHOUSE, and for DuckLake LEDGER_LAKE_CATALOG
+    (a catalog other than the SQLite file, e.g. `postgres:dbname=ledger host=db`) and LEDGER_LAKE_DATA_PATH
+    (where its Parquet files go; default beside the catalog)."""
+    from pipelines.storage.backend import Warehouse
+
+    return Warehouse(
+        warehouse_path(),
+        backend=warehouse_backend(),
+        catalog=os.environ.get("LEDGER_LAKE_CATALOG") or None,
+        data_path=os.environ.get("LEDGER_LAKE_DATA_PATH") or None,
+    )
 
 
 def expectations_dir() -> Path:

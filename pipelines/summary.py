@@ -36,12 +36,12 @@ def _stage_summary(con: duckdb.DuckDBPyConnection, top: int = 3) -> None:
 
 
 def main() -> int:
-    path = settings.warehouse_path()
-    if not path.exists():
-        print(f"no warehouse at {path}: run `make run` first", file=sys.stderr)
+    location = settings.warehouse()
+    if not location.exists():
+        print(f"no warehouse at {location.describe()}: run `make run` first", file=sys.stderr)
         return 1
-    con = duckdb.connect(str(path), read_only=True)
-    print(f"warehouse {path}")
+    con = location.connect(read_only=True)
+    print(f"warehouse {location.describe()}")
     for table in TABLES:
         n = con.execute(f'select count(*) from "{table}"').fetchone()[0]
         print(f"  {table:16s} {n:6d} rows")

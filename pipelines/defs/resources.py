@@ -23,6 +23,7 @@ from pydantic import PrivateAttr
 
 from pipelines import settings
 from pipelines.nlp.docbin import DocCache
+from pipelines.storage.backend import Warehouse
 from pipelines.storage.staging import RunStage
 
 PUBLISH_STEP = "ledger_runs"  # the asset whose step publishes the run
@@ -51,7 +52,8 @@ def _run_failures(context: dg.InitResourceContext, run_id: str) -> list[str]:
 
 
 class LedgerWarehouse(DuckDBResource):
-    """The DuckDB warehouse file; inside a run, a staging database published at the end in one transaction."""
+    """The warehouse (a DuckDB file, or a DuckLake catalog: `backend`); inside a run, a staging database
+    published at the end in one transaction."""
 
     raw_dir: str | None = (
         None  # the raw directory this warehouse is built from (a run from another is refused)
@@ -59,6 +61,9 @@ class LedgerWarehouse(DuckDBResource):
     lock_timeout: float = 300.0  # seconds a run waits for another writer (LEDGER_LOCK_TIMEOUT)
     # tokens of deserialised parses a run keeps in memory for its extractors (beyond: deserialised per use)
     doc_cache_tokens: int = 2_000_000
+    backend: str = "duckdb"  # or "ducklake" (LEDGER_BACKEND): `database` is then the SQLite catalog file
+    lake_catalog: str | None = None  # DuckLake: another catalog than that file (LEDGER_LAKE_CATALOG)
+    lake_data_path: str | None = None  # DuckLake: where its Parquet files go (LEDGER_LAKE_DATA_PATH)
 
     _stage: RunStage | None = PrivateAttr(default=None)
     _docs: DocCache | None = PrivateAttr(default=None)
@@ -68,7 +73,7 @@ class LedgerWarehouse(DuckDBResource):
             return
         say = context.log.info if context.log is not None else print
         self._stage = RunStage(
-            Path(self.database),
+            self.location,
             context.run.run_id,
             raw_dir=self.raw_dir,
             lock_timeout=self.lock_timeout,
@@ -76,11 +81,24 @@ class LedgerWarehouse(DuckDBResource):
         ).open()
         self._docs = DocCache(self.doc_cache_tokens)
 
+    @property
+    def location(self) -> Warehouse:
+        return Warehouse(
+            Path(self.database), self.backend, catalog=self.lake_catalog, data_path=self.lake_data_path
+        )
+
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        if self._stage is None:
+        if self._stage is None and self.backend == "duckdb":
             with super().get_connection() as con:
                 yield con
+            return
+        if self._stage is None:
+            con = self.location.connect(read_only=False)
+            try:
+                yield con
+            finally:
+                con.close()
             return
         cursor = self._stage.cursor()
         try:
@@ -129,14 +147,21 @@ class LedgerWarehouse(DuckDBResource):
             stage.close()
 
 
-def ledger_resources(raw_dir: Path, warehouse: Path, expectations_dir: Path | None = None) -> dict:
-    """The resources for a given raw directory and warehouse file (used by the code location and tests)."""
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
+def ledger_resources(
+    raw_dir: Path, warehouse: Path | Warehouse, expectations_dir: Path | None = None
+) -> dict:
+    """The resources for a given raw directory and warehouse (a DuckDB file's path, or a Warehouse of either
+    backend; used by the code location and tests)."""
+    location = warehouse if isinstance(warehouse, Warehouse) else Warehouse(Path(warehouse))
+    location.path.parent.mkdir(parents=True, exist_ok=True)
     return {
         "duckdb": LedgerWarehouse(
-            database=str(warehouse),
+            database=str(location.path),
             raw_dir=str(Path(raw_dir).resolve()),
             lock_timeout=settings.lock_timeout(),
+            backend=location.backend,
+            lake_catalog=location.catalog,
+            lake_data_path=location.data_path,
         ),
         "ledger": LedgerPaths(
             raw_dir=str(raw_dir), expectations_dir=str(expectations_dir or settings.expectations_dir())
@@ -147,7 +172,7 @@ def ledger_resources(raw_dir: Path, warehouse: Path, expectations_dir: Path | No
 @dg.definitions
 def defs() -> dg.Definitions:
     return dg.Definitions(
-        resources=ledger_resources(settings.raw_dir(), settings.warehouse_path()),
+        resources=ledger_resources(settings.raw_dir(), settings.warehouse()),
         # one process per run: the steps share the run's staging database and one warehouse lock
         executor=dg.in_process_executor,
     )

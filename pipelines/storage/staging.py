@@ -28,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.storage.backend import Warehouse
 from pipelines.storage.lock import WarehouseLock, retry_busy
 from pipelines.storage.warehouse import APPEND_ONLY, PUBLISHED, STAGING, TABLES, ensure_table, table_exists
 
@@ -75,13 +76,15 @@ class RunStage:
 
     def __init__(
         self,
-        warehouse: Path,
+        warehouse: Path | Warehouse,
         run_id: str,
         raw_dir: str | None = None,
         lock_timeout: float = 300.0,
         say: Callable[[str], None] = log.info,
     ):
-        self.warehouse = Path(warehouse)
+        # the location (a DuckDB file or a DuckLake catalog); its path's folder holds the writer's lock
+        self.location = warehouse if isinstance(warehouse, Warehouse) else Warehouse(Path(warehouse))
+        self.warehouse = self.location.path
         self.run_id = run_id
         self.raw_dir = raw_dir
         self.lock_timeout = lock_timeout
@@ -102,10 +105,10 @@ class RunStage:
             self.con.execute("SET python_enable_replacements = false")  # a name is a table, never a variable
             _sweep_dead_spills()
             self.con.execute(f"SET temp_directory = '{_quote(self._spill)}'")
-            if self.warehouse.exists():
+            if self.location.exists():
                 retry_busy(
-                    lambda: self.con.execute(f"ATTACH '{_quote(self.warehouse)}' AS {PUBLISHED} (READ_ONLY)"),
-                    f"reading {self.warehouse}",
+                    lambda: self.location.attach(self.con, PUBLISHED, read_only=True),
+                    f"reading {self.location.describe()}",
                     self.lock_timeout,
                     say=self.say,
                 )
@@ -172,8 +175,8 @@ class RunStage:
             self.con.execute(f"DETACH {PUBLISHED}")
         self.warehouse.parent.mkdir(parents=True, exist_ok=True)
         retry_busy(
-            lambda: self.con.execute(f"ATTACH '{_quote(self.warehouse)}' AS {TARGET}"),
-            f"publishing to {self.warehouse}",
+            lambda: self.location.attach(self.con, TARGET),
+            f"publishing to {self.location.describe()}",
             self.lock_timeout,
             say=self.say,
         )
@@ -248,7 +251,7 @@ class RunStage:
             self._detach_target()
         self.published = True
         self.say(
-            f"published {len(counts)} tables to {self.warehouse} in one transaction: "
+            f"published {len(counts)} tables to {self.location.describe()} in one transaction: "
             + ", ".join(f"{t} {n}" for t, n in counts.items())
         )
         return counts
