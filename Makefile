@@ -15,7 +15,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_SYSTEM_CERTS := 1
 RUN := $(UV) run --frozen
 
-.PHONY: setup run fetch ui test eval eval-heldout eval-dev2 eval-dev3 eval-dev4 eval-blind eval-realtext bench lint check-defs contract bench-cleaning clean
+.PHONY: setup run fetch ui sql test eval eval-heldout eval-dev2 eval-dev3 eval-dev4 eval-blind eval-realtext bench lint check-defs contract bench-cleaning clean
 
 $(UV):  ## uv, pinned, in a private venv (never pip into the system interpreter)
 	@bash scripts/bootstrap_uv.sh "$(PYTHON)" "$(TOOLS)" "$(UV_VERSION)"
@@ -57,6 +57,9 @@ eval-realtext: setup  ## build ../shared/realtext/<set>/raw into warehouse/realt
 	  || exit 1; \
 	done
 	$(RUN) python -m pipelines.evaluation.realtext
+
+sql: setup  ## the DuckDB CLI (registry package duckdb-cli, the library's version) on the warehouse, read-only
+	$(RUN) duckdb -readonly "$(LEDGER_WAREHOUSE)"
 
 contract: setup  ## the outside scorers' table contract
 	$(RUN) python ../shared/contract/check_warehouse.py "$(LEDGER_WAREHOUSE)"
