@@ -118,7 +118,16 @@ class Warehouse:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if self.data_path is None:
                 Path(self.lake_data_path()).mkdir(parents=True, exist_ok=True)
-        con.execute(self.attach_sql(alias, read_only))
+        try:
+            con.execute(self.attach_sql(alias, read_only))
+        except duckdb.IOException as exc:
+            if "newer version" not in str(exc):
+                raise
+            raise BackendError(
+                f"{self.path} was written by a newer DuckDB than the pinned {duckdb.__version__}, which "
+                "cannot read it. The warehouse is built from raw/: rebuild it (`make clean run`), or point "
+                "LEDGER_WAREHOUSE at a new file"
+            ) from exc
 
     def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
         """A connection whose default database is the warehouse (for readers outside a run and tests)."""

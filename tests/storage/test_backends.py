@@ -1,6 +1,7 @@
 """The warehouse behind a setting: the whole pipeline against a local DuckLake catalog (SQLite catalog,
 Parquet files) reads back the same tables as the DuckDB file; the registry's `duckdb` CLI opens the file."""
 
+import gzip
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pipelines import settings
 from pipelines.storage.backend import BackendError, Warehouse, extension_file
 from pipelines.storage.warehouse import TABLES
 
+DATA = Path(__file__).parent / "data"
 # Tables whose rows are the run's own (run ids, clock times), compared by count only.
 RUN_TABLES = {"dq_results", "ledger_runs"}
 COMPARED = ["raw_pages", "documents", "removed_spans", "mentions", "figures", "dates", "quarantine"]
@@ -117,3 +119,11 @@ def test_the_ducklake_attach_statement_names_catalog_and_data_path(tmp_path):
     remote = Warehouse(tmp_path / "c", "ducklake", catalog="postgres:dbname=ledger", data_path="s3://b/l/")
     assert remote.attach_sql("w") == "ATTACH 'ducklake:postgres:dbname=ledger' AS w (DATA_PATH 's3://b/l/')"
     assert remote.exists()
+
+
+def test_a_warehouse_from_a_newer_duckdb_is_refused_with_what_to_do(tmp_path):
+    """A file DuckDB 2.0.0 wrote (one table, gzipped beside this test): the pinned DuckDB cannot read it."""
+    path = tmp_path / "ledger.duckdb"
+    path.write_bytes(gzip.decompress((DATA / "written-by-duckdb-2.0.0.duckdb.gz").read_bytes()))
+    with pytest.raises(BackendError, match=r"newer DuckDB .*make clean run"):
+        Warehouse(path).attach(duckdb.connect(), "w", read_only=True)
