@@ -29,9 +29,6 @@ from pipelines.figures.view import (
 _SUBJECTS = ("nsubj", "nsubjpass")
 
 
-_PRONOUNS = frozenset("it they he she its their his her them we i".split())
-
-
 def actors(
     tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, Any], mentions: Sequence[Any]
 ) -> None:
@@ -61,9 +58,8 @@ def _actor(
             for k in nt.children
             if tokens[k].dep in ("compound", "amod", "poss", "nmod", "nummod") and k < noun
         ]
-        m = first_mention(tokens, [j for k in mods for j in subtree(tokens, k)], mi, ("armed_group",))
-        if m is not None and eid(m):
-            return eid(m), "modifier"
+        if g := _group(tokens, [j for k in mods for j in subtree(tokens, k)], mi):
+            return g, "modifier"
         if word_in(nt, sf["nouns"]):
             for k in mods:
                 mt = tokens[k]
@@ -81,29 +77,22 @@ def _actor(
                 continue
             if match_any(tokens, k, lex.phrases["actor_preps"])[0] < 0:
                 continue
-            sub = subtree(tokens, k)
-            m = first_mention(tokens, sub, mi, ("armed_group",))
-            if m is not None and eid(m):
-                return eid(m), "of-group"
-        poss = [k for k in nt.children if tokens[k].dep == "poss"]
-        for k in poss:  # "its fighters", "the group's men"
-            if (
-                tokens[k].lower in lex.words["group_anaphors"]
-                or tokens[k].lemma in lex.words["group_anaphors"]
-            ):
+            if g := _group(tokens, subtree(tokens, k), mi):
+                return g, "of-group"
+        for k in nt.children:  # "its fighters", "the group's men"
+            if tokens[k].dep == "poss" and word_in(tokens[k], lex.words["group_anaphors"]):
                 found = _clause_group(tokens, k, lex, mi, state)
                 if found:
                     return found[0], "possessive-reference"
     for noun in (r.noun, r.whole):  # "four of his bodyguards": the group of the person "his" stands for
         poss = (
-            [k for k in tokens[noun].children if tokens[k].lower in ("his", "her")]
-            if noun is not None
-            else []
+            next((k for k in tokens[noun].children if tokens[k].lower in ("his", "her")), None)
+            if noun
+            else None
         )
-        if poss:
-            found = _person_group(tokens, poss[0], mi)
-            if found:
-                return found, "person's-group"
+        found = _person_group(tokens, poss, mi) if poss is not None else None
+        if found:
+            return found, "person's-group"
     role = tokens[r.role] if r.role is not None else None
     dep = role.dep if role is not None else None
     if dep == "pobj" and tokens[role.head].lower in ("around", "about", "over", "nearly", "some"):
@@ -129,11 +118,8 @@ def _actor(
         else (role.head if role is not None and role.dep == "nsubj" else None)
     )
     if p is not None and tokens[p].lemma in lex.words["join_verbs"]:
-        m = first_mention(
-            tokens, [j for k in tokens[p].children if k > p for j in subtree(tokens, k)], mi, ("armed_group",)
-        )
-        if m is not None and eid(m):
-            return eid(m), f"joined:{tokens[p].lemma}"
+        if g := _group(tokens, [j for k in tokens[p].children if k > p for j in subtree(tokens, k)], mi):
+            return g, f"joined:{tokens[p].lemma}"
     own = _own_losses(tokens, c, lex, mi, state)
     if own:
         return own, "own-loss"
@@ -142,6 +128,11 @@ def _actor(
         if found:
             return found
     return None
+
+
+def _group(tokens: Sequence[Token], ks: Sequence[int], mi: dict[int, Any]) -> str | None:
+    """The entity id of the first armed-group mention over tokens ks (None when it is unlinked)."""
+    return eid(first_mention(tokens, ks, mi, ("armed_group",)))
 
 
 def _with_group(
@@ -201,9 +192,8 @@ def _strength(
                 if tokens[j].dep in ("poss", "compound") or (
                     tokens[j].dep == "prep" and tokens[j].lower == "of"
                 ):
-                    m = first_mention(tokens, subtree(tokens, j), mi, ("armed_group",))
-                    if m is not None and eid(m):
-                        return eid(m), "strength"
+                    if g := _group(tokens, subtree(tokens, j), mi):
+                        return g, "strength"
                     if tokens[j].lemma in lex.words["group_anaphors"] or tokens[j].lower in ("its", "their"):
                         found = _clause_group(tokens, j, lex, mi, state)
                         if found:
@@ -211,9 +201,8 @@ def _strength(
     if r.noun is None or r.noun < c.anchor:  # "against 50,000 for the factions of X"
         for j in tokens[r.role].children if r.role is not None else ():
             if tokens[j].dep == "prep" and tokens[j].lower == "for":
-                m = first_mention(tokens, subtree(tokens, j)[:8], mi, ("armed_group",))
-                if m is not None and eid(m):
-                    return eid(m), "for-group"
+                if g := _group(tokens, subtree(tokens, j)[:8], mi):
+                    return g, "for-group"
     return None
 
 
@@ -232,7 +221,7 @@ def _subject_group(
     st = tokens[subj]
     if st.lower in ("which", "that", "who"):
         return _group_at(tokens, tokens[v].head, mi, lex, state, c) or _antecedent(tokens, subj, mi)
-    if st.lower in _PRONOUNS or st.lemma in lex.words["group_anaphors"]:
+    if st.lower in lex.words["personal_pronouns"] or st.lemma in lex.words["group_anaphors"]:
         found = _clause_group(tokens, subj, lex, mi, state)
         return (found[0], "+reference") if found else None
     return _group_at(tokens, subj, mi, lex, state, c)
@@ -246,8 +235,7 @@ def _person_group(tokens: Sequence[Token], k: int, mi: dict[int, Any]) -> str | 
         if tokens[j].sent != tokens[k].sent:
             return None
         if tokens[j].dep in _SUBJECTS and tokens[j].pos in ("NOUN", "PROPN"):
-            m = first_mention(tokens, subtree(tokens, j), mi, ("armed_group",))
-            return eid(m) if m is not None else None
+            return _group(tokens, subtree(tokens, j), mi)
     return None
 
 
@@ -271,11 +259,8 @@ def _antecedent(tokens: Sequence[Token], k: int, mi: dict[int, Any]) -> tuple[st
 def _group_at(
     tokens: Sequence[Token], k: int, mi: dict[int, Any], lex: Lexicon, state: _StateForces, c: Any
 ) -> tuple[str, str] | None:
-    m = first_mention(
-        tokens, [j for j in subtree(tokens, k) if tokens[j].dep not in ("relcl",)], mi, ("armed_group",)
-    )
-    if m is not None and eid(m):
-        return eid(m), ""
+    if g := _group(tokens, [j for j in subtree(tokens, k) if tokens[j].dep != "relcl"], mi):
+        return g, ""
     if word_in(tokens[k], lex.state_forces["heads"]):
         found = state.resolve(k)
         if found:

@@ -11,25 +11,8 @@ from typing import Any
 from pipelines.figures.lexicon import Lexicon
 from pipelines.figures.view import QUOTES, Token, ancestors, etype, first_mention, kind, subtree, word_in
 
-_CLAUSE_UP = (
-    "advmod",
-    "acomp",
-    "oprd",
-    "prt",
-    "advcl",
-    "xcomp",
-    "relcl",
-    "acl",
-    "pcomp",
-    "prep",
-    "pobj",
-    "dobj",
-    "nsubj",
-    "nsubjpass",
-)
-
-
-_DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest".split())
+# The dependencies climbed from a figure's predicate to the clause whose locative phrases can place it.
+_CLAUSE_UP = tuple("advmod acomp oprd prt advcl xcomp relcl acl pcomp prep pobj dobj nsubj nsubjpass".split())
 
 
 def places(tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, Any]) -> None:
@@ -78,16 +61,13 @@ def places(tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, Any
                 if m is not None:
                     c.location = _appositive_place(tokens, m, mi, lex) or m
                     break
-        if c.location is None:
-            c.location = (
-                _repatriating(tokens, c, lex, mi)
-                or _gapped_place(tokens, c, mi)
-                or _owner_place(tokens, c, lex, mi)
-            )
-        if c.location is None:
-            c.location = _place_reference(tokens, c, lex, mi)
-        if c.location is None:
-            c.location = _nearby_place(tokens, c, cands, lex, mi)
+        c.location = c.location or (
+            _repatriating(tokens, c, lex, mi)
+            or _gapped_place(tokens, c, mi)
+            or _owner_place(tokens, c, lex, mi)
+            or _place_reference(tokens, c, lex, mi)
+            or _nearby_place(tokens, c, cands, lex, mi)
+        )
 
 
 def _locative(
@@ -106,13 +86,15 @@ def _locative(
         p = tokens[c]
         if before is not None and c > before:
             continue
-        if p.dep == "advmod" and (p.lower in _DIRECTIONS or p.lower in ("back", "home", "away", "out")):
+        if p.dep == "advmod" and (
+            p.lower in lex.words["directions"] or p.lower in ("back", "home", "away", "out")
+        ):
             p = next(
                 (tokens[j] for j in p.children if tokens[j].dep == "prep"), p
             )  # "east of X", "back to X"
         if p.dep not in ("prep", "advmod") or p.lower not in lex.words["locative_prepositions"] | {"of"}:
             continue
-        if p.lower == "of" and tokens[p.head].lower not in _DIRECTIONS:
+        if p.lower == "of" and tokens[p.head].lower not in lex.words["directions"]:
             continue
         if p.lower == "from" and not origin_ok:
             continue  # "fighters from Tunisia": where they come from, not where they are
