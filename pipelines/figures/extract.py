@@ -120,7 +120,7 @@ def _extract(
     spans = [(int(s), int(e)) for s, e in excluded]
     cands: list[Cand] = []
     taken: set[int] = set()
-    run_numbers = {num for run in layout.place_runs(tokens, mi) for _, num, _ in run}
+    run_numbers = {num for run in layout.place_runs(tokens, mi, lex) for _, num, _ in run}
     i, n = 0, len(tokens)
     while i < n:
         q = match_quantity(tokens, i, lex)

@@ -4,6 +4,7 @@ Homs 35" or "Hama (120), Homs (90)") that break a total down by place."""
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from typing import Any
 
 from pipelines.figures.category import topic
 from pipelines.figures.lexicon import Lexicon
-from pipelines.figures.view import Token
+from pipelines.figures.view import Token, first_mention
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +22,6 @@ _MAX_LABEL_TOKENS = 10
 # A heading is a short line without sentence punctuation at its end ("Breakdown by governorate").
 _MAX_HEADING_TOKENS = 14
 _SENTENCE_END = frozenset(".!?\"'”’»…")
-# Words that may open the last item of a place run without a place name ("other provinces 12").
-_REST_WORDS = frozenset("other others remaining rest elsewhere".split())
 
 
 @dataclass(frozen=True)
@@ -60,24 +59,15 @@ def lines(tokens: Sequence[Token], lex: Lexicon) -> list[Line]:
 
 
 def line_index(line_list: Sequence[Line], tok: int) -> int:
-    """Index of the line holding token tok (binary search)."""
-    lo, hi = 0, len(line_list) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if line_list[mid].first <= tok:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+    """Index of the line holding token tok."""
+    return max(0, bisect.bisect_right([line.first for line in line_list], tok) - 1)
 
 
 def topic_of(tokens: Sequence[Token], lo: int, hi: int, lex: Lexicon) -> str | None:
     """The category the first topic word in tokens [lo, hi) names ("fatalities" -> killed), else None."""
-    for k in range(max(lo, 0), min(hi, len(tokens))):
-        cat = topic(tokens[k], lex)
-        if cat is not None:
-            return cat
-    return None
+    return next(
+        (cat for k in range(max(lo, 0), min(hi, len(tokens))) if (cat := topic(tokens[k], lex))), None
+    )
 
 
 def label_topic(tokens: Sequence[Token], line: Line, lex: Lexicon) -> str | None:
@@ -113,7 +103,7 @@ def list_block(line_list: Sequence[Line], li: int) -> list[int]:
     return list(range(a, b + 1))
 
 
-def place_runs(tokens: Sequence[Token], mi: dict[int, Any]) -> list[list[tuple[int, int, Any]]]:
+def place_runs(tokens: Sequence[Token], mi: dict[int, Any], lex: Lexicon) -> list[list[tuple[int, int, Any]]]:
     """Runs of at least two place-number pairs on one line, separated by commas, semicolons or "and":
     "Hama 40, Homs 35 and other provinces 12", "Hama (120), Homs (90)". Each item is (first token
     of the pair, token of the number, the place mention or None for a closing "other ..." item)."""
@@ -122,7 +112,7 @@ def place_runs(tokens: Sequence[Token], mi: dict[int, Any]) -> list[list[tuple[i
     n = len(tokens)
     j = 0
     while j < n:
-        item = _pair_at(tokens, j, mi)
+        item = _pair_at(tokens, j, mi, lex)
         if item is None:
             if len(current) >= 2:
                 runs.append(current)
@@ -152,7 +142,9 @@ def place_runs(tokens: Sequence[Token], mi: dict[int, Any]) -> list[list[tuple[i
     return [r for r in runs if sum(1 for _, _, p in r if p is not None) >= 2]
 
 
-def _pair_at(tokens: Sequence[Token], j: int, mi: dict[int, Any]) -> tuple[int, int, Any, int] | None:
+def _pair_at(
+    tokens: Sequence[Token], j: int, mi: dict[int, Any], lex: Lexicon
+) -> tuple[int, int, Any, int] | None:
     """A place-number pair starting at token j: (start, number token, place or None, end)."""
     n = len(tokens)
     m = mi.get(j)
@@ -161,7 +153,7 @@ def _pair_at(tokens: Sequence[Token], j: int, mi: dict[int, Any]) -> tuple[int, 
         while k < n and mi.get(k) is m:
             k += 1
         place = m
-    elif tokens[j].lower in _REST_WORDS:
+    elif tokens[j].lower in lex.words["rest_words"]:
         k = j + 1
         while k < n and k < j + 3 and tokens[k].is_alpha and mi.get(k) is None:
             k += 1
@@ -189,7 +181,7 @@ def resolve(tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, An
     The items of a run or of a bullet list are parts of the earlier total they add up to, or - when their
     category came from a label or heading - of the first earlier figure of that category at least as large."""
     line_list = lines(tokens, lex)
-    runs = place_runs(tokens, mi)
+    runs = place_runs(tokens, mi, lex)
     in_run = {num: (ri, place, start) for ri, run in enumerate(runs) for start, num, place in run}
     groups: list[list[Any]] = [[] for _ in runs]
     for c in cands:
@@ -206,7 +198,7 @@ def resolve(tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, An
         after_label = line.colon is not None and c.start > line.colon
         labelled = after_label and (c.q.start == line.colon + 1 or c.list_item)
         if labelled and c.location is None:
-            c.location = _first_place(line.first, line.colon, mi)
+            c.location = first_mention(tokens, range(line.first, line.colon), mi, ("location",))
         if not (labelled or c.list_item or line.bullet) or not (c.category is None or c.reading.default):
             continue
         found = label_topic(tokens, line, lex) if after_label else None
@@ -255,11 +247,3 @@ def resolve(tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, An
             c.part_of = whole
             if c.category is None:
                 c.category, c.rule = cands[whole].category, f"list-part:{cands[whole].category}"
-
-
-def _first_place(lo: int, hi: int, mi: dict[int, Any]) -> Any:
-    for k in range(lo, hi):
-        m = mi.get(k)
-        if m is not None and getattr(m, "entity_type", None) == "location":
-            return m
-    return None
