@@ -231,9 +231,7 @@ def _person_group(tokens: Sequence[Token], k: int, mi: dict[int, Any]) -> str | 
     """The armed group of the person a "his"/"her" at token k stands for: the nearest subject before it in
     the segment that is a person ("A commander of X was killed and four of his bodyguards"), and a group
     named in that subject's phrase."""
-    for j in range(k - 1, -1, -1):
-        if tokens[j].sent != tokens[k].sent:
-            return None
+    for j in range(k - 1, segment_start(tokens, k) - 1, -1):
         if tokens[j].dep in _SUBJECTS and tokens[j].pos in ("NOUN", "PROPN"):
             return _group(tokens, subtree(tokens, j), mi)
     return None
@@ -292,13 +290,9 @@ def _clause_group(
 
 
 def _previous_segment(tokens: Sequence[Token], k: int) -> int | None:
-    j = k
-    sent = tokens[k].sent
-    while j > 0 and tokens[j].sent == sent:
-        j -= 1
-    if j == 0 and tokens[0].sent == sent:
-        return None
-    return None if tokens[j + 1].newline_before else tokens[j].sent
+    """The segment before k's in the same paragraph (None at a paragraph's start)."""
+    s0 = segment_start(tokens, k)
+    return None if s0 == 0 or tokens[s0].newline_before else tokens[s0 - 1].sent
 
 
 def _subject_groups(

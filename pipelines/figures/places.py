@@ -1,7 +1,7 @@
 """Where a people figure happened, from the parse: a place in a locative phrase of its clause ("killed in
 Idlib", "a market in the town of X", "farms east of X"), the place a relative clause is about ("al-Hol, a camp
 ... that held 10,000 people"), the country that repatriates or the place that owns the people, a reference
-back ("inside the camp", "its population", "there"), else a place in a locative phrase of its segment."""
+back ("inside the camp", "its population"), else a place in a locative phrase of its segment."""
 
 from __future__ import annotations
 
@@ -9,7 +9,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipelines.figures.lexicon import Lexicon
-from pipelines.figures.view import QUOTES, Token, ancestors, etype, first_mention, kind, subtree, word_in
+from pipelines.figures.view import (
+    QUOTES,
+    Token,
+    ancestors,
+    etype,
+    first_mention,
+    kind,
+    segment_start,
+    subtree,
+    word_in,
+)
 
 # The dependencies climbed from a figure's predicate to the clause whose locative phrases can place it.
 _CLAUSE_UP = tuple("advmod acomp oprd prt advcl xcomp relcl acl pcomp prep pobj dobj nsubj nsubjpass".split())
@@ -172,22 +182,13 @@ def _gapped_place(tokens: Sequence[Token], c: Any, mi: dict[int, Any]) -> Any:
     return m if m is not None and etype(m) == "location" else None
 
 
-def _clause_start(tokens: Sequence[Token], k: int) -> int:
-    """The first token of k's segment after its last colon or semicolon before k ("... gave a toll: 15
-    killed": what comes before the colon describes the source)."""
-    j = k
-    while j > 0 and tokens[j - 1].sent == tokens[k].sent and tokens[j - 1].text not in (":", ";"):
-        j -= 1
-    return j
-
-
 def _place_reference(tokens: Sequence[Token], c: Any, lex: Lexicon, mi: dict[int, Any]) -> Any:
     """A reference to a place named before, in the figure's clause: "inside the camp", "the town" (a
-    class noun not followed by its name), "its population", a locative "there"; resolved to the latest place
+    class noun not followed by its name), "its population"; resolved to the latest place
     of a fitting kind before it (a class noun reaches two paragraphs back, the others stay in their
     paragraph)."""
     sent = tokens[c.anchor].sent
-    lo = _clause_start(tokens, c.anchor)
+    lo = segment_start(tokens, c.anchor, (":", ";"))  # before a colon: the source ("gave a toll: 15 killed")
     for t in tokens:
         if t.sent != sent or t.idx < lo or mi.get(t.idx) is not None:
             continue
