@@ -16,6 +16,7 @@ from pipelines.figures.lexicon import Lexicon
 from pipelines.figures.view import (
     Token,
     ancestors,
+    child,
     eid,
     etype,
     first_mention,
@@ -211,7 +212,7 @@ def _subject_group(
 ) -> tuple[str, str] | None:
     """The armed group that is the subject of verb v: a name, a pronoun or relative pronoun standing for
     one, "the army" or "the regime"."""
-    subj = next((k for k in tokens[v].children if tokens[k].dep in _SUBJECTS), None)
+    subj = child(tokens, v, _SUBJECTS)
     if subj is None:
         if tokens[v].dep in ("relcl", "acl"):
             return _group_at(tokens, tokens[v].head, mi, lex, state, c)

@@ -13,6 +13,7 @@ from pipelines.figures.view import (
     QUOTES,
     Token,
     ancestors,
+    child,
     etype,
     first_mention,
     kind,
@@ -152,7 +153,7 @@ def _repatriating(tokens: Sequence[Token], c: Any, lex: Lexicon, mi: dict[int, A
     if c.category != "returned" or p is None:
         return None
     v = p if tokens[p].pos == "VERB" else tokens[p].head
-    subj = next((j for j in tokens[v].children if tokens[j].dep == "nsubj"), None)
+    subj = child(tokens, v, ("nsubj",))
     if subj is None:
         return None
     m = first_mention(tokens, subtree(tokens, subj), mi, ("location",))
@@ -169,7 +170,7 @@ def _owner_place(tokens: Sequence[Token], c: Any, lex: Lexicon, mi: dict[int, An
     v = tokens[k].head
     if tokens[v].lemma not in lex.words["possession_verbs"]:
         return None
-    subj = next((j for j in tokens[v].children if tokens[j].dep == "nsubj"), None)
+    subj = child(tokens, v, ("nsubj",))
     m = mi.get(subj) if subj is not None else None
     return m if m is not None and etype(m) == "location" else None
 
