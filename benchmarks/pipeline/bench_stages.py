@@ -6,8 +6,9 @@ In one run, on the article-extraction benchmark's 121 HTML pages (or any folder 
 - each stage as the assets call it: cleaning, parse, mentions, dates, figures (one parse per page);
 - the whole Dagster job (`ledger_job`'s assets and checks, in process, into a temporary warehouse).
 It prints seconds, pages per second and the ratio the issue tracker asks about (whole job / (trafilatura +
-spaCy)), the process's peak resident memory, and writes everything to benchmarks/results/bench_stages.json.
-Nothing here asserts a time.
+spaCy)), the same ratio in CPU seconds of the process (steadier than wall time on a shared machine), the
+process's peak resident memory, and writes everything to benchmarks/results/bench_stages.json.
+All three run in this one process, one after the other, on the same pages. Nothing here asserts a time.
 
     uv run python benchmarks/pipeline/bench_stages.py [--pages DIR] [--no-job]
 """
@@ -44,24 +45,37 @@ def _read(path: Path) -> tuple[str, str]:
     return data.decode("utf-8", errors="replace"), kind
 
 
+class _Clock:
+    """Wall and CPU seconds (this process, all its threads) since it was made."""
+
+    def __init__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def stop(self) -> tuple[float, float]:
+        return time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+
 def _timed(fn, *args, **kwargs):
     t = time.perf_counter()
     out = fn(*args, **kwargs)
     return out, time.perf_counter() - t
 
 
-def trafilatura_alone(pages: list[tuple[str, str]]) -> float:
+def trafilatura_alone(pages: list[tuple[str, str]]) -> tuple[float, float]:
+    """(wall, CPU) seconds of trafilatura.extract on every HTML page."""
     import trafilatura
 
-    t = time.perf_counter()
+    clock = _Clock()
     for content, kind in pages:
         if kind == "html":
             trafilatura.extract(content)
-    return time.perf_counter() - t
+    return clock.stop()
 
 
-def stages(pages: list[tuple[str, str]]) -> tuple[dict[str, float], dict[str, int], list[str], float]:
-    """Seconds and rows per stage, the clean texts, and spaCy alone over them."""
+def stages(
+    pages: list[tuple[str, str]],
+) -> tuple[dict[str, float], dict[str, int], list[str], tuple[float, float]]:
+    """Seconds and rows per stage, the clean texts, and spaCy alone over them ((wall, CPU) seconds)."""
     published = dt.date(2020, 1, 1)
     kb = load_kb()
     nlp = load_nlp()
@@ -75,10 +89,10 @@ def stages(pages: list[tuple[str, str]]) -> tuple[dict[str, float], dict[str, in
             continue
         seconds["cleaning"] += s
         texts.append(cleaned.clean_text)
-    t = time.perf_counter()
+    clock = _Clock()
     for _ in nlp.pipe(texts, batch_size=8):
         pass
-    spacy_alone = time.perf_counter() - t
+    spacy_alone = clock.stop()
     t = time.perf_counter()
     docs = [doc for _, doc in parse_documents(enumerate(texts), nlp=nlp)]
     seconds["parse"] = time.perf_counter() - t
@@ -95,7 +109,7 @@ def stages(pages: list[tuple[str, str]]) -> tuple[dict[str, float], dict[str, in
     return seconds, rows, texts, spacy_alone
 
 
-def whole_job(page_dir: Path) -> float:
+def whole_job(page_dir: Path) -> tuple[float, float]:
     """The Dagster job's assets and checks on a copy of the pages, into a temporary warehouse."""
     import dagster as dg
 
@@ -107,14 +121,14 @@ def whole_job(page_dir: Path) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw"
         shutil.copytree(page_dir, raw)
-        t = time.perf_counter()
+        clock = _Clock()
         result = dg.materialize(
             [*loaded.assets, *(loaded.asset_checks or [])],
             selection=ledger_job.selection,
             resources=ledger_resources(raw, Path(tmp) / "wh" / "ledger.duckdb"),
             raise_on_error=False,
         )
-        seconds = time.perf_counter() - t
+        seconds = clock.stop()
     if not result.success:
         print("  (the job did not succeed: its time is not comparable)")
     return seconds
@@ -126,9 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-job", action="store_true", help="leave out the whole Dagster job")
     args = parser.parse_args(argv)
     pages = [_read(p) for p in sorted(args.pages.iterdir()) if p.is_file() and p.name != "manifest.csv"]
-    traf = trafilatura_alone(pages)
-    seconds, rows, texts, spacy_alone = stages(pages)
-    job = None if args.no_job else whole_job(args.pages)
+    traf, traf_cpu = trafilatura_alone(pages)
+    seconds, rows, texts, (spacy_alone, spacy_cpu) = stages(pages)
+    job, job_cpu = (None, None) if args.no_job else whole_job(args.pages)
     n = len(texts)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{len(pages)} pages, {n} cleaned, {sum(map(len, texts)):,} clean characters")
@@ -142,6 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     if job is not None:
         ratio = job / (traf + spacy_alone)
         print(f"  {'whole Dagster job':22s} {job:7.2f} s  (job / (trafilatura + spaCy) = {ratio:.2f})")
+        cpu_ratio = job_cpu / (traf_cpu + spacy_cpu)
+        print(
+            f"  CPU seconds: trafilatura {traf_cpu:.2f}, spaCy {spacy_cpu:.2f}, job {job_cpu:.2f} "
+            f"(ratio {cpu_ratio:.2f})"
+        )
     print(f"  peak resident memory {peak_mib:.0f} MiB")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
@@ -159,7 +178,15 @@ def main(argv: list[str] | None = None) -> int:
                     "whole_job": job,
                 },
                 "rows": rows,
+                "cpu_seconds": {
+                    "trafilatura_alone": traf_cpu,
+                    "spacy_alone": spacy_cpu,
+                    "whole_job": job_cpu,
+                },
                 "job_over_trafilatura_plus_spacy": None if job is None else job / (traf + spacy_alone),
+                "cpu_job_over_trafilatura_plus_spacy": None
+                if job is None
+                else job_cpu / (traf_cpu + spacy_cpu),
                 "peak_rss_mib": peak_mib,
             },
             indent=2,
