@@ -41,7 +41,7 @@ def is_count(tok: Token) -> bool:
         tok.dep_ != "nummod"
         or head.i <= tok.i
         or head.pos_ != "NOUN"
-        or "\n" in tok.doc.text[tok.idx : head.idx]
+        or any("\n" in t.whitespace_ or "\n" in t.text for t in tok.doc[tok.i : head.i])
     ):
         return False
     before = tok.nbor(-1) if tok.i > 0 and not tok.is_sent_start else None

@@ -221,12 +221,12 @@ def _words(m: Mention, kd: KeyDoc, cues: Cues) -> list[tuple[int, int]]:
         if not kd.per_token[t.i] or t.is_punct:
             glue = glue or t.text == "-"
             continue
-        if glue and out and kd.doc.text[out[-1][0] : out[-1][1]].casefold() in WRITTEN_ARTICLES:
+        if glue and out and kd.text[out[-1][0] : out[-1][1]].casefold() in WRITTEN_ARTICLES:
             out[-1] = (out[-1][0], t.idx + len(t))
         else:
             out.append((t.idx, t.idx + len(t)))
         glue = False
-    while out and cues.has("name_suffixes", kd.doc.text[out[-1][0] : out[-1][1]]):
+    while out and cues.has("name_suffixes", kd.text[out[-1][0] : out[-1][1]]):
         out.pop()
     return out
 
@@ -262,7 +262,7 @@ def _repeats(mentions: list[Mention], kd: KeyDoc, cues: Cues) -> list[Mention]:
         for key in _surname_keys(m, kd, cues):
             owners.setdefault(key, set()).add((m.entity_id, m.cluster))
         words = _words(m, kd, cues)
-        if len(words) >= 3 and cues.has("kunya_prefixes", kd.doc.text[words[0][0] : words[0][1]]):
+        if len(words) >= 3 and cues.has("kunya_prefixes", kd.text[words[0][0] : words[0][1]]):
             kunyas.setdefault(kd.keys_of(words[0][0], words[1][1]), set()).add((m.entity_id, m.cluster))
     names = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
     names.update({k: next(iter(v)) for k, v in kunyas.items() if len(v) == 1 and k not in owners})
@@ -315,7 +315,7 @@ def _repeats(mentions: list[Mention], kd: KeyDoc, cues: Cues) -> list[Mention]:
         if over and not (inside and all(o.entity_id for o in over)):
             continue
         taken.mentions = [m for m in taken.mentions if m not in over]
-        taken.add(Mention(start, end, kd.doc.text[start:end], etype, eid, "coreference", cluster))
+        taken.add(Mention(start, end, kd.text[start:end], etype, eid, "coreference", cluster))
     return taken.mentions
 
 
@@ -395,7 +395,7 @@ def _short_forms(mentions: list[Mention], kd: KeyDoc, cues: Cues) -> list[Mentio
             continue
         start, end = kd.chars(t0, t1)
         if start > src.end and not taken.over(start, end):
-            new = _like(src, start, end, doc.text[start:end])
+            new = _like(src, start, end, kd.text[start:end])
             out.append(new)
             taken.add(new)
     return out

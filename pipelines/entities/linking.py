@@ -75,7 +75,7 @@ def find_mentions(
     cues = default_cues()
     matcher = get_matcher(kb)
     kd = KeyDoc(doc)
-    raw = [r for r in matcher.matches(kd) if r.method == "alias" or not _shouting(doc, r, matcher)]
+    raw = [r for r in matcher.matches(kd) if r.method == "alias" or not _shouting(doc, kd.text, r, matcher)]
     chosen = _Occupied()
     for s in sorted(raw, key=lambda r: (-(r.end - r.start), r.method != "alias", r.start)):
         if not chosen.hits(s.start, s.end):
@@ -154,9 +154,8 @@ def _adds_name_words(doc: Doc, n, hits: list[_Span]) -> bool:
 _NAME_POS = frozenset({"PROPN", "NOUN", "NUM"})
 
 
-def _shouting(doc: Doc, match: RawMatch, matcher: Matcher) -> bool:
-    """An acronym among other all-caps words ("THIS IS WAR") is shouting, not a name."""
-    text = doc.text
+def _shouting(doc: Doc, text: str, match: RawMatch, matcher: Matcher) -> bool:
+    """An acronym among other all-caps words ("THIS IS WAR") is shouting, not a name (`text`: doc's)."""
     line_start = text.rfind("\n", 0, match.start) + 1
     line_end = text.find("\n", match.end)
     line_end = len(text) if line_end == -1 else line_end
@@ -267,7 +266,7 @@ def _place_nouns_after(doc: Doc, mentions: list[Mention], kd: KeyDoc, cues: Cues
         end = doc[k].idx + len(doc[k])
         if any(m.end < s < end for s in starts):
             continue
-        m.end, m.surface = end, doc.text[m.start : end]
+        m.end, m.surface = end, kd.text[m.start : end]
         if m.entity_id is None:
             m.cluster = "new:location:" + "-".join(x for x in kd.keys_of(m.start, m.end) if x != ARTICLE)
 

@@ -50,6 +50,7 @@ class KeyDoc:
         from spacy.tokens import Doc as SpacyDoc
 
         self.doc = doc
+        self.text = doc.text  # spaCy rebuilds Doc.text from its tokens on every access: read it once
         self.per_token = token_keys(doc)
         words: list[str] = []
         self.token_of: list[int] = []
