@@ -146,6 +146,8 @@ def verb_category(tokens: Sequence[Token], v: int, role: str, lex: Lexicon, dept
     for strength in ("strong", "weak"):
         cat = lex.predicates[(strength, role)].get(t.lemma)
         if cat is not None and _licensed(tokens, v, lex):
+            if cat == "wounded" and _fatal(tokens, v, lex):
+                return "killed", f"{role}:{t.lemma}+fatal", v, True
             return cat, f"{role}:{t.lemma}", v, strength == "strong"
     state = _states(tokens, v, lex)
     if state is not None:
@@ -165,6 +167,25 @@ def verb_category(tokens: Sequence[Token], v: int, role: str, lex: Lexicon, dept
                 if inner is not None:
                     return inner
     return None
+
+
+def _fatal(tokens: Sequence[Token], v: int, lex: Lexicon) -> bool:
+    """Wounding verb v killed: "fatally shot", "shot dead", "stabbed to death", "shot and killed"."""
+    for c in tokens[v].children:
+        ct = tokens[c]
+        if ct.lower in lex.words["fatal_adverbs"] or (
+            ct.dep in _COMPLEMENT and ct.lower in lex.words["fatal_states"]
+        ):
+            return True
+        if ct.dep == "prep" and ct.lower == "to":
+            obj = child(tokens, c, ("pobj",))
+            if obj is not None and tokens[obj].lower in lex.words["fatal_states"]:
+                return True
+        if ct.dep == "conj" and lex.predicates[("strong", "patient")].get(ct.lemma) == "killed":
+            return (
+                child(tokens, c, ("nsubj", "nsubjpass", "dobj")) is None
+            )  # the same people: "shot and killed"
+    return False
 
 
 def _licensed(tokens: Sequence[Token], v: int, lex: Lexicon) -> bool:
