@@ -69,20 +69,3 @@ def record_check_results(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> No
             r["passed"],
             r["failing_rows"],
         )
-
-
-def record_check_result(
-    con: duckdb.DuckDBPyConnection,
-    run_id: str,
-    asset: str,
-    check_name: str,
-    severity: str,
-    passed: bool,
-    failing_rows: int,
-    total_rows: int | None = None,
-    checked_at: dt.datetime | None = None,
-) -> None:
-    """Append one check outcome (replacing the same run's earlier row of the same asset and check)."""
-    record_check_results(
-        con, [check_row(run_id, asset, check_name, severity, passed, failing_rows, total_rows, checked_at)]
-    )

@@ -6,7 +6,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from pipelines.quality.results import record_check_result
+from pipelines.quality.results import check_row, record_check_results
 from pipelines.storage.contracts import REFERENCES, ContractError, validate
 from pipelines.storage.warehouse import frame, read_table
 from pipelines.storage.writes import write_stage
@@ -197,9 +197,13 @@ def test_figure_flags_contract(rows, ok):
 def test_dq_results_replace_within_a_run_and_append_across_runs(tmp_path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     at = dt.datetime(2024, 1, 1, 6, 0)
-    record_check_result(con, "run-1", "figures", "figure_ids_are_unique", "ERROR", False, 3, 10, at)
-    record_check_result(con, "run-1", "figures", "figure_ids_are_unique", "ERROR", True, 0, 10, at)
-    record_check_result(con, "run-2", "figures", "figure_ids_are_unique", "ERROR", True, 0, 12, at)
+    for run, passed, failing, total in [
+        ("run-1", False, 3, 10),
+        ("run-1", True, 0, 10),
+        ("run-2", True, 0, 12),
+    ]:
+        outcome = check_row(run, "figures", "figure_ids_are_unique", "ERROR", passed, failing, total, at)
+        record_check_results(con, [outcome])
     rows = con.execute(
         "select run_id, passed, failing_rows, total_rows from dq_results order by run_id"
     ).fetchall()
@@ -222,7 +226,7 @@ def test_dq_results_refuse_a_bad_outcome(tmp_path, kw):
         **kw,
     }
     with pytest.raises(ContractError):
-        record_check_result(con, **args)
+        record_check_results(con, [check_row(**args)])
 
 
 def _page(doc, published):
