@@ -67,8 +67,12 @@ contract: setup  ## the outside scorers' table contract
 bench-cleaning: setup  ## cleaner vs trafilatura alone on the article-extraction benchmark
 	$(RUN) python benchmarks/cleaning/bench_cleaning.py
 
-bench: setup  ## trafilatura alone, spaCy alone, each stage and the whole job on the benchmark's 121 pages
+# make bench BENCH_PAGES=1000 for a quicker (smaller) scale run; BENCH_PAGES=10000,50000 adds a second size.
+BENCH_PAGES ?= 10000
+BENCH_PROCESSES ?= 1,2
+bench: setup  ## each stage and the job on the benchmark's 121 pages; then the job on BENCH_PAGES generated pages
 	$(RUN) python benchmarks/pipeline/bench_stages.py
+	$(RUN) python benchmarks/pipeline/bench_scale.py --pages $(BENCH_PAGES) --processes $(BENCH_PROCESSES)
 
 lint: setup
 	$(RUN) ruff check pipelines tests

@@ -99,3 +99,28 @@ def max_manifest_bytes() -> int:
     """Bytes read from one manifest.csv at most (LEDGER_MAX_MANIFEST_BYTES, default 64 MiB); a larger one is
     not read and its pages are registered without manifest metadata."""
     return _positive_int("LEDGER_MAX_MANIFEST_BYTES", 64 * _MIB)
+
+
+def full_refresh() -> bool:
+    """LEDGER_FULL_REFRESH=1: every stage processes every document again, whatever it recorded."""
+    value = os.environ.get("LEDGER_FULL_REFRESH", "").strip().lower()
+    if value not in ("", "0", "1", "true", "false", "yes", "no"):
+        raise ValueError(f"LEDGER_FULL_REFRESH must be 1 or 0, not {value!r}")
+    return value in ("1", "true", "yes")
+
+
+def processes() -> int:
+    """How many processes the parse and extract stages spread a batch over (LEDGER_PROCESSES; default: the
+    CPUs this process may use). 1 keeps everything in the run's own process."""
+    value = os.environ.get("LEDGER_PROCESSES", "").strip()
+    if not value:
+        return max(
+            1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        )
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise ValueError(f"LEDGER_PROCESSES must be a whole number of processes (1 or more), not {value!r}")
+    return n

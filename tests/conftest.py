@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from pipelines import settings
@@ -73,3 +74,43 @@ def run_pipeline():
 def run_pipeline_session():
     """materialize_all, for session-scoped fixtures."""
     return materialize_all
+
+
+STAGES = ("documents", "parses", "mentions", "dates", "figures")
+RUN_BOOKKEEPING = {"dq_results", "ledger_runs"}  # differs between runs by design
+
+
+@pytest.fixture()
+def processed():
+    """processed(result) -> {stage: documents it processed in that run} (its materialization's metadata)."""
+
+    def counts(result) -> dict[str, int]:
+        out = {}
+        for stage in STAGES:
+            events = result.asset_materializations_for_node(stage)
+            assert events, f"{stage} did not materialise"
+            out[stage] = events[0].metadata["processed"].value
+        return out
+
+    return counts
+
+
+@pytest.fixture()
+def warehouse_tables():
+    """warehouse_tables(path) -> {table: its rows, sorted} for every table but the run bookkeeping."""
+
+    def read(warehouse: Path) -> dict[str, list[tuple]]:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            names = [
+                r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()
+            ]
+            return {
+                t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
+                for t in names
+                if t not in RUN_BOOKKEEPING
+            }
+        finally:
+            con.close()
+
+    return read

@@ -28,9 +28,9 @@ Conventions (what each check compares):
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
-import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -321,6 +321,15 @@ def syndicated_copies(
         )
         groups.setdefault(key, []).append(f)
     similarity: dict[tuple[str, str], float] = {}
+    shingles: dict[str, set] = {}  # doc_id -> its shingles, made once however many pairs it is in
+
+    def similar(a: str, b: str) -> float:
+        for d in (a, b):
+            if d not in shingles:
+                shingles[d] = _shingles(docs[d]["clean_text"])
+        sa, sb = shingles[a], shingles[b]
+        return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
+
     flags = []
     for claims in groups.values():
         if len({c["doc_id"] for c in claims}) < 2:
@@ -332,9 +341,7 @@ def syndicated_copies(
                     continue
                 pair = (first["doc_id"], later["doc_id"])
                 if pair not in similarity:
-                    similarity[pair] = text_similarity(
-                        docs[pair[0]]["clean_text"], docs[pair[1]]["clean_text"]
-                    )
+                    similarity[pair] = similar(*pair)
                 same_sentence = sentence_of(
                     docs[first["doc_id"]]["clean_text"], first["char_start"], first["char_end"]
                 ) == sentence_of(docs[later["doc_id"]]["clean_text"], later["char_start"], later["char_end"])
@@ -366,10 +373,12 @@ def _claims(
     documents: pd.DataFrame,
     config: FigureCheckConfig,
     need_actor: bool = True,
+    copies: set[str] | None = None,
 ) -> list[_Claim]:
-    """Comparable claims: not repeats, not parts, not syndicated copies, a comparable category, a day, and
-    an actor (or, without `need_actor`, an actor or a place)."""
-    copies = set(syndicated_copies(figures, documents, config)["figure_id"])
+    """Comparable claims: not repeats, not parts, not syndicated copies (`copies`, found when not given), a
+    comparable category, a day, and an actor (or, without `need_actor`, an actor or a place)."""
+    if copies is None:
+        copies = set(syndicated_copies(figures, documents, config)["figure_id"])
     starts = {d["date_id"]: _day(d.get("date_start")) for d in _records(dates)}
     published = {d["doc_id"]: _day(d.get("published_date")) for d in _records(documents)}
     out = []
@@ -422,66 +431,130 @@ def _same_event(a: _Claim, b: _Claim, config: FigureCheckConfig) -> bool:
     return abs((a.day - b.day).days) <= config.event_window_days
 
 
+def _event_pairs(group: list[_Claim], stock: bool, window: int) -> list[tuple[int, int]]:
+    """The index pairs (i < j, in order) of claims of one category that may be about the same event: the
+    same actor and place (not both unknown) and, for a stock, the same year, else days at most `window`
+    apart. Claims are bucketed and swept by day, so the cost follows the pairs, not the square of the
+    claims; `_same_event` then decides each pair."""
+    buckets: dict[tuple, list[int]] = {}
+    for i, c in enumerate(group):
+        actor, place = c.figure.get("actor_entity_id"), c.figure.get("location_entity_id")
+        if actor is None and place is None:
+            continue
+        buckets.setdefault((actor, place, c.year) if stock else (actor, place), []).append(i)
+    pairs = []
+    for members in buckets.values():
+        if stock:
+            pairs += [(i, j) for k, i in enumerate(members) for j in members[k + 1 :]]
+            continue
+        by_day = sorted(members, key=lambda i: group[i].day)
+        for k, i in enumerate(by_day):
+            for j in by_day[k + 1 :]:
+                if (group[j].day - group[i].day).days > window:
+                    break
+                pairs.append((min(i, j), max(i, j)))
+    return sorted(pairs)
+
+
 def cross_source_disagreements(
-    figures: pd.DataFrame, dates: pd.DataFrame, documents: pd.DataFrame, config: FigureCheckConfig
+    figures: pd.DataFrame,
+    dates: pd.DataFrame,
+    documents: pd.DataFrame,
+    config: FigureCheckConfig,
+    copies: set[str] | None = None,
 ) -> pd.DataFrame:
     """Both claims of every pair from different sources (in one document or across documents) about the same
     event whose larger lower bound is at least `disagreement_factor` times the smaller upper bound. The
     reason names both claims, both sources and the documents."""
     docs = {d["doc_id"]: d for d in _records(documents)}
-    claims = _claims(figures, dates, documents, config, need_actor=False)
+    claims = _claims(figures, dates, documents, config, need_actor=False, copies=copies)
     sources = {c.figure["figure_id"]: source_of(c.figure, docs.get(c.figure["doc_id"])) for c in claims}
     by_category: dict[str, list[_Claim]] = {}
     for c in claims:
         by_category.setdefault(c.figure["category"], []).append(c)
     flags = []
     for category, group in by_category.items():
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                fa, fb = a.figure, b.figure
-                if sources[fa["figure_id"]][0] & sources[fb["figure_id"]][0] or not _same_event(a, b, config):
-                    continue
-                small, big = sorted((fa, fb), key=point)
-                hi, lo = upper(small), lower(big)
-                if not hi or lo is None or lo / hi < config.disagreement_factor:
-                    continue
-                actor = fa.get("actor_entity_id")
-                place = fa.get("location_entity_id")
-                about = (f" of {actor}" if actor else "") + (f" in {place}" if place else "")
-                when = str(a.year) if category in config.stock_categories else a.day.isoformat()
-                for f, other in ((fa, fb), (fb, fa)):
-                    flags.append(
-                        _flag(
-                            f,
-                            CROSS_SOURCE,
-                            f"{_fmt(point(f))} (claimed by {sources[f['figure_id']][1]}, {f['doc_id']}) "
-                            f"vs {_fmt(point(other))} (claimed by {sources[other['figure_id']][1]}, "
-                            f"{other['doc_id']}) "
-                            f"{category}{about} in {when}: {lo / hi:.1f}x apart "
-                            f"(factor {config.disagreement_factor:g})",
-                            other["figure_id"],
-                        )
+        stock = category in config.stock_categories
+        for i, j in _event_pairs(group, stock, config.event_window_days):
+            a, b = group[i], group[j]
+            fa, fb = a.figure, b.figure
+            if sources[fa["figure_id"]][0] & sources[fb["figure_id"]][0] or not _same_event(a, b, config):
+                continue
+            small, big = sorted((fa, fb), key=point)
+            hi, lo = upper(small), lower(big)
+            if not hi or lo is None or lo / hi < config.disagreement_factor:
+                continue
+            actor = fa.get("actor_entity_id")
+            place = fa.get("location_entity_id")
+            about = (f" of {actor}" if actor else "") + (f" in {place}" if place else "")
+            when = str(a.year) if category in config.stock_categories else a.day.isoformat()
+            for f, other in ((fa, fb), (fb, fa)):
+                flags.append(
+                    _flag(
+                        f,
+                        CROSS_SOURCE,
+                        f"{_fmt(point(f))} (claimed by {sources[f['figure_id']][1]}, {f['doc_id']}) "
+                        f"vs {_fmt(point(other))} (claimed by {sources[other['figure_id']][1]}, "
+                        f"{other['doc_id']}) "
+                        f"{category}{about} in {when}: {lo / hi:.1f}x apart "
+                        f"(factor {config.disagreement_factor:g})",
+                        other["figure_id"],
                     )
+                )
     return _frame(flags)
 
 
+def _median_sorted(values: list[float]) -> float:
+    n = len(values)
+    return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+
+
+def _earlier_points(claims: list[_Claim]) -> list[list[float]]:
+    """For each claim, the sorted points of the claims strictly earlier than it from other documents. One
+    sweep by day keeps the earlier points sorted (and each document's apart), so a claim costs a copy of
+    that list rather than a pass over every claim."""
+    order = sorted(range(len(claims)), key=lambda i: claims[i].day)
+    earlier: list[float] = []
+    own: dict[str, list[float]] = {}
+    out: list[list[float]] = [[] for _ in claims]
+    k = 0
+    while k < len(order):
+        day = claims[order[k]].day
+        today = []
+        while k < len(order) and claims[order[k]].day == day:
+            today.append(order[k])
+            k += 1
+        for i in today:
+            history = list(earlier)
+            for value in own.get(claims[i].figure["doc_id"], []):
+                del history[bisect.bisect_left(history, value)]
+            out[i] = history
+        for i in today:
+            value = point(claims[i].figure)
+            bisect.insort(earlier, value)
+            own.setdefault(claims[i].figure["doc_id"], []).append(value)
+    return out
+
+
 def outliers_against_history(
-    figures: pd.DataFrame, dates: pd.DataFrame, documents: pd.DataFrame, config: FigureCheckConfig
+    figures: pd.DataFrame,
+    dates: pd.DataFrame,
+    documents: pd.DataFrame,
+    config: FigureCheckConfig,
+    copies: set[str] | None = None,
 ) -> pd.DataFrame:
     """Claims `outlier_factor` times above or below the median of the earlier claims (other documents,
     strictly earlier dates) about the same actor and category, given `outlier_min_history` of them."""
     groups: dict[tuple, list[_Claim]] = {}
-    for c in _claims(figures, dates, documents, config):
+    for c in _claims(figures, dates, documents, config, copies=copies):
         groups.setdefault((c.figure["actor_entity_id"], c.figure["category"]), []).append(c)
     flags = []
     for (actor, category), claims in groups.items():
-        for c in claims:
-            history = [
-                point(h.figure) for h in claims if h.day < c.day and h.figure["doc_id"] != c.figure["doc_id"]
-            ]
+        histories = _earlier_points(claims)
+        for c, history in zip(claims, histories, strict=True):
             if len(history) < config.outlier_min_history:
                 continue
-            median, value = statistics.median(history), point(c.figure)
+            median, value = _median_sorted(history), point(c.figure)
             if median <= 0:
                 continue
             ratio = value / median
@@ -501,13 +574,15 @@ def figure_flags(
     figures: pd.DataFrame, dates: pd.DataFrame, documents: pd.DataFrame, config: FigureCheckConfig
 ) -> pd.DataFrame:
     """Every flag of every figure check, one row per (figure, check, other figure)."""
+    syndicated = syndicated_copies(figures, documents, config)
+    copies = set(syndicated["figure_id"])  # found once, left out of the claims the last two compare
     parts = [
         parts_exceeding_whole(figures),
         breakdowns_exceeding_total(figures),
         figures_dated_after_publication(figures, dates, documents),
-        cross_source_disagreements(figures, dates, documents, config),
-        syndicated_copies(figures, documents, config),
-        outliers_against_history(figures, dates, documents, config),
+        cross_source_disagreements(figures, dates, documents, config, copies),
+        syndicated,
+        outliers_against_history(figures, dates, documents, config, copies),
     ]
     parts = [p for p in parts if len(p)]
     if not parts:

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import yaml
 
-from pipelines.storage.warehouse import ensure_table, frame, read_table
+from pipelines.storage.warehouse import Keys, empty_frame, frame, read_docs, replace_tables
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +71,8 @@ def quarantine_documents(
     if not doc_ids or table not in STAGE_OF_TABLE:
         return 0
     stage, tables = STAGE_OF_TABLE[table]
-    docs = read_table(con, "documents")
-    pages = read_table(con, "raw_pages")
+    docs = read_docs(con, "documents", doc_ids, columns="doc_id, raw_path, raw_sha256")
+    pages = read_docs(con, "raw_pages", doc_ids, columns="doc_id, raw_path, raw_sha256")
     where = {
         **dict(zip(pages["doc_id"], zip(pages["raw_path"], pages["raw_sha256"], strict=True), strict=True)),
         **dict(zip(docs["doc_id"], zip(docs["raw_path"], docs["raw_sha256"], strict=True), strict=True)),
@@ -90,22 +89,13 @@ def quarantine_documents(
         }
         for d in sorted(doc_ids)
     ]
-    for t in (*tables, "quarantine"):
-        ensure_table(con, t, keep_published_rows=True)
-    ids = pd.DataFrame({"doc_id": sorted(doc_ids)})
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.register("_isolated", ids)
-        for t in tables:
-            con.execute(f'DELETE FROM "{t}" WHERE doc_id IN (SELECT doc_id FROM _isolated)')
-        con.unregister("_isolated")
-        con.register("_quarantined", frame("quarantine", rows))
-        con.execute("INSERT INTO quarantine BY NAME SELECT * FROM _quarantined")
-        con.unregister("_quarantined")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    docs_key = Keys(docs=frozenset(doc_ids))
+    replace_tables(
+        con,
+        {**{t: empty_frame(t) for t in tables}, "quarantine": frame("quarantine", rows)},
+        # the documents' rows go; their quarantine rows are added to the stage's
+        keys={**{t: docs_key for t in tables}, "quarantine": Keys(stage, frozenset())},
+    )
     for row in rows:
         log.warning("quarantined %s at %s by check %s: %s", row["raw_path"], stage, check_name, reason)
     return len(rows)

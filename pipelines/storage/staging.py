@@ -1,9 +1,12 @@
 """A run's staging database, published to the warehouse file in one transaction at the end.
 
 A run writes nothing to the warehouse file until it publishes: its stages write into an in-memory DuckDB
-database (the staging), where the published warehouse is attached read-only. Reading a table the run has
-not written yet reads the published one (copied into staging on first use). `publish` then swaps every
-staged table into the warehouse file inside ONE DuckDB transaction: a reader, or a crash at any moment
+database (the staging), where the published warehouse is attached read-only. A table keyed by document
+(warehouse.KEYED) is never copied: the run's new rows and the keys they replace live in the schema `delta`,
+and the table is a view of both over the published rows. Reading a whole table the run has not written yet
+reads the published one (copied into staging on first use). `publish` then applies every staged change to
+the warehouse file inside ONE DuckDB transaction (keyed tables: delete the replaced keys, insert the new
+rows; whole tables: replace): a reader, or a crash at any moment
 (SIGKILL included), sees the warehouse exactly as before the run or exactly as after it. Nothing is copied
 on disk, and whatever a killed run held (the staging, the folder lock) dies with its process.
 
@@ -30,7 +33,19 @@ import duckdb
 
 from pipelines.storage.backend import Warehouse
 from pipelines.storage.lock import WarehouseLock, retry_busy
-from pipelines.storage.warehouse import APPEND_ONLY, PUBLISHED, STAGING, TABLES, ensure_table, table_exists
+from pipelines.storage.warehouse import (
+    APPEND_ONLY,
+    DELTA,
+    KEYED,
+    PUBLISHED,
+    STAGING,
+    TABLES,
+    _delete_keys,
+    ensure_table,
+    make_staging,
+    replaced,
+    table_exists,
+)
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +128,7 @@ class RunStage:
                     say=self.say,
                 )
                 self.con.execute(f"SET search_path = '{STAGING}.main,{PUBLISHED}.main'")
+            make_staging(self.con)
             self._check_raw_dir()
         except BaseException:
             self.close()
@@ -152,14 +168,24 @@ class RunStage:
             "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main'",
             [STAGING],
         ).fetchall()
-        return [t for (t,) in rows if t in TABLES]
+        whole = [t for (t,) in rows if t in TABLES]
+        return whole + [t for t in KEYED if self._delta_changed(t)]
+
+    def _delta_changed(self, table: str) -> bool:
+        """The run replaced keys of, or added rows to, the keyed `table`."""
+        for source in (f'{STAGING}.{DELTA}."{table}"', f"{STAGING}.{replaced(table)}"):
+            if self.con.execute(f"SELECT count(*) > 0 FROM (SELECT 1 FROM {source} LIMIT 1)").fetchone()[0]:
+                return True
+        return False
 
     def _staged_views(self) -> list[tuple[str, str]]:
-        return self.con.execute(
-            "SELECT view_name, sql FROM duckdb_views() WHERE database_name = ? AND NOT internal "
-            "ORDER BY view_oid",
+        """The views the run made (e.g. lineage roll-ups), not the merge views of keyed tables."""
+        views = self.con.execute(
+            "SELECT view_name, sql FROM duckdb_views() WHERE database_name = ? AND schema_name = 'main' "
+            "AND NOT internal ORDER BY view_oid",
             [STAGING],
         ).fetchall()
+        return [(name, sql) for name, sql in views if name not in KEYED]
 
     def _count(self, sql: str) -> int | None:
         try:
@@ -186,9 +212,15 @@ class RunStage:
         self.con.execute(f"DETACH {TARGET}")
 
     def _copy(self, table: str) -> int:
-        """Replace `table` of the target by the staged one (by run key for append-only tables)."""
+        """Replace `table` of the target by the staged one (by run key for append-only tables, by the
+        replaced keys for keyed tables); returns the rows inserted."""
         names = ", ".join(f'"{name}"' for name, _ in TABLES[table])
         key = APPEND_ONLY.get(table)
+        if table in KEYED:
+            _delete_keys(self.con, f'{TARGET}.main."{table}"', table, f"{STAGING}.{replaced(table)}")
+            delta = f'{STAGING}.{DELTA}."{table}"'
+            self.con.execute(f'INSERT INTO {TARGET}.main."{table}" ({names}) SELECT {names} FROM {delta}')
+            return int(self.con.execute(f"SELECT count(*) FROM {delta}").fetchone()[0])
         if key:
             self.con.execute(
                 f'DELETE FROM {TARGET}.main."{table}" WHERE "{key}" IN '

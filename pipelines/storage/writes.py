@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.storage.contracts import ContractError, Reference, reference_failures, validate
-from pipelines.storage.warehouse import frame, read_table, replace_tables
+from pipelines.storage.warehouse import KEYED, Keys, frame, read_docs, read_table, replace_tables
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +157,16 @@ def write_stage(
     quarantine: list[dict] | None = None,
     sources: dict[str, tuple[str, str]] | None = None,
     references: Mapping[str, list[Reference]] | None = None,
+    docs: set[str] | None = None,
+    fingerprints: Mapping[str, str] | None = None,
 ) -> WriteReport:
     """Validate and replace `tables` and this stage's quarantine rows in one transaction.
+
+    `docs` (an incremental run) names the documents this write replaces: their rows of every keyed table
+    and their quarantine rows for this stage go, the rows written (all of them documents of `docs`) come
+    in; the other documents' rows stay. None replaces the tables whole and this stage's quarantine rows.
+    `fingerprints` (doc_id -> fingerprint of what the stage processed) go to stage_state, replacing the
+    stage's rows for `docs` (or all its rows).
 
     A document that breaks any table's contract is dropped from all of this stage's tables.
     `sources` maps doc_id -> (raw_path, raw_sha256) so quarantine rows point at the raw page.
@@ -170,11 +178,22 @@ def write_stage(
     dropped: set[str] = set()
     looked_up: dict[str, pd.DataFrame] = {}
 
+    if docs is not None:
+        for table, df in frames.items():
+            stray = set(df["doc_id"].astype(str)) - set(docs) if "doc_id" in df.columns and len(df) else set()
+            if stray or table not in KEYED:
+                raise ValueError(
+                    f"{stage}: an incremental write of {table} must be keyed by its documents"
+                    + (f"; rows of documents it does not replace: {sorted(stray)[:5]}" if stray else "")
+                )
+
     def lookup(table: str) -> pd.DataFrame:
         if table in frames:
             return frames[table]
         if table not in looked_up:
-            looked_up[table] = read_table(con, table)
+            # an incremental write's references point into its own documents (same_doc) or a whole table
+            keyed = docs is not None and table in KEYED
+            looked_up[table] = read_docs(con, table, docs) if keyed else read_table(con, table)
         return looked_up[table]
 
     valid: dict[str, tuple[pd.DataFrame, set[str]]] = {}  # table -> (its valid rows, coerced; docs left out)
@@ -202,7 +221,15 @@ def write_stage(
         else:
             checked[table] = validate(table, df)
     checked["quarantine"] = frame("quarantine", [{**q, "stage": q.get("stage", stage)} for q in quarantined])
-    replace_tables(con, checked, where={"quarantine": ("stage", stage)})
+    key_docs = None if docs is None else frozenset(docs)
+    keys = {t: Keys(docs=key_docs) for t in checked if t in KEYED}
+    keys["quarantine"] = Keys(stage, key_docs)
+    if fingerprints is not None:
+        state = [{"stage": stage, "doc_id": d, "fingerprint": f} for d, f in sorted(fingerprints.items())]
+        checked["stage_state"] = frame("stage_state", state)
+        keys["stage_state"] = Keys(stage, key_docs)
+    replace_tables(con, checked, keys=keys)
     return WriteReport(
-        written={t: len(df) for t, df in checked.items() if t != "quarantine"}, quarantined=quarantined
+        written={t: len(df) for t, df in checked.items() if t not in ("quarantine", "stage_state")},
+        quarantined=quarantined,
     )

@@ -431,3 +431,51 @@ def test_an_extracted_document_with_two_sources_far_apart_is_flagged():
     }
     reason = out["reason"].iloc[0]
     assert "The Observatory" in reason and "State media" in reason and "18.8x apart" in reason
+
+
+@pytest.mark.parametrize("category", ["killed", "fighters"])
+def test_event_pairs_hold_every_pair_that_may_be_the_same_event(category):
+    """The bucketed sweep finds exactly the pairs a comparison of every claim with every other would."""
+    import random
+
+    rng = random.Random(7)
+    stock = category in CONFIG.stock_categories
+    group = []
+    for i in range(300):
+        actor, place = rng.choice([None, "a1", "a2"]), rng.choice([None, "p1", "p2"])
+        day = dt.date(2017, 1, 1) + dt.timedelta(days=rng.randrange(0, 800))
+        figure = {"figure_id": f"f{i}", "category": category, "actor_entity_id": actor}
+        group.append(fc._Claim({**figure, "location_entity_id": place}, day, day.year))
+    pairs = fc._event_pairs(group, stock, CONFIG.event_window_days)
+    every = [
+        (i, j)
+        for i in range(len(group))
+        for j in range(i + 1, len(group))
+        if fc._same_event(group[i], group[j], CONFIG)
+    ]
+    assert every and pairs == every
+
+
+def test_earlier_points_are_the_earlier_claims_of_other_documents():
+    """The day sweep gives each claim what a pass over every other claim gives: the points of strictly
+    earlier claims from other documents (so the outlier check's medians are unchanged)."""
+    import random
+
+    rng = random.Random(3)
+    claims = []
+    for i in range(200):
+        day = dt.date(2018, 1, 1) + dt.timedelta(days=rng.randrange(0, 60))
+        figure = {
+            "figure_id": f"f{i}",
+            "doc_id": f"d{rng.randrange(0, 25)}",
+            "value": float(rng.randrange(1, 500)),
+        }
+        claims.append(fc._Claim({**figure, "low": figure["value"], "high": figure["value"]}, day, day.year))
+    every = [
+        sorted(
+            fc.point(h.figure) for h in claims if h.day < c.day and h.figure["doc_id"] != c.figure["doc_id"]
+        )
+        for c in claims
+    ]
+    assert fc._earlier_points(claims) == every
+    assert any(len(h) > 50 for h in every)

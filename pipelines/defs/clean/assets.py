@@ -1,6 +1,9 @@
 """documents, removed_spans, quarantine: each raw page decoded, cleaned to its article body, or quarantined.
 
 Publication date: the manifest wins, then the page's own metadata; never the fetch date or today.
+
+Incremental: a page is cleaned again only when its bytes (raw_sha256), its manifest fields or the cleaning
+code changed (pipelines/storage/incremental.py); the other documents' rows stay as they are.
 """
 
 import traceback
@@ -13,8 +16,12 @@ from pipelines.defs.metadata import markdown_preview, table_metadata
 from pipelines.defs.resources import LedgerPaths
 from pipelines.ingest import PageRefused, decode_page_bytes, read_page
 from pipelines.storage.contracts import REFERENCES
-from pipelines.storage.warehouse import frame, read_table
+from pipelines.storage.incremental import fingerprint, plan, stage_version
+from pipelines.storage.warehouse import ensure_table, frame, read_docs
 from pipelines.storage.writes import write_stage
+
+# what of a raw_pages row the cleaned document depends on (with the bytes, through raw_sha256)
+PAGE_INPUTS = ("raw_path", "raw_sha256", "kind", "url", "outlet", "language", "published_date", "charset")
 
 
 def _document_row(page: dict, content: str) -> tuple[dict, list[dict]]:
@@ -83,10 +90,17 @@ def _document_row(page: dict, content: str) -> tuple[dict, list[dict]]:
             "Nothing is dropped silently.",
         ),
     ],
+    code_version=stage_version("documents"),
 )
 def documents(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb: DuckDBResource):
     with duckdb.get_connection() as con:
-        pages = read_table(con, "raw_pages", "ORDER BY raw_path").to_dict("records")
+        ensure_table(con, "raw_pages")
+        keys = con.execute(
+            f"SELECT doc_id, {', '.join(PAGE_INPUTS)} FROM raw_pages ORDER BY raw_path"
+        ).fetchall()
+        work = plan(con, "documents", {k[0]: fingerprint("documents", *k[1:]) for k in keys})
+        pages = read_docs(con, "raw_pages", work.todo, order="raw_path").to_dict("records")
+    context.log.info(work.describe())
     docs, removed, quarantined = [], [], []
     for page in pages:
         page = {k: (None if v is None or v != v else v) for k, v in page.items()}  # NaN/NaT -> None
@@ -138,6 +152,8 @@ def documents(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb: Du
             quarantine=quarantined,
             sources=sources,
             references=REFERENCES,
+            docs=work.docs,
+            fingerprints=work.todo,
         )
     q_df = frame("quarantine", report.quarantined)
     per_doc = removed_df.groupby("doc_id").size().to_dict() if len(removed_df) else {}
@@ -150,6 +166,7 @@ def documents(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb: Du
             "dagster/row_count": report.written.get("documents", 0),
             "paywall_truncated": int(doc_df["paywall_truncated"].sum()) if len(doc_df) else 0,
             "mean_clean_chars": float(doc_df["clean_text"].str.len().mean()) if len(doc_df) else 0.0,
+            **work.metadata(),
         },
     )
     yield dg.MaterializeResult(

@@ -1,8 +1,10 @@
 """entities, mentions, dates, figures: the knowledge base and what each document's clean text says.
 
 Each asset reads the earlier stage's table (never its internals), extracts per document, and replaces its
-table in one transaction. Row ids are derived from the document and the span, so they are stable across
-re-runs of the same input.
+rows of those documents in one transaction. Incremental: a stage extracts a document again only when a
+stage it needs re-processed it, its publication date changed, or the stage's code (with the knowledge base
+and lexicons) changed; the other documents' rows stay. Row ids are derived from the document and the span,
+so they are stable across re-runs of the same input.
 
 One document never stops a stage: an extractor that raises on a document quarantines that document for the
 stage (check_name `extractor_error`, the exception as reason, where it was raised as sample) and the rest of
@@ -13,6 +15,7 @@ every document of `documents`.
 
 import traceback
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import dagster as dg
@@ -25,8 +28,11 @@ from pipelines.defs.nlp.assets import parsed_docs
 from pipelines.defs.resources import LedgerWarehouse
 from pipelines.entities import find_mentions, lineage_view_sql, load_kb
 from pipelines.figures import extract_figures
+from pipelines.nlp import from_bytes, load_nlp
+from pipelines.parallel import map_documents, pool_size
 from pipelines.storage.contracts import REFERENCES, as_date
-from pipelines.storage.warehouse import frame, read_table
+from pipelines.storage.incremental import Plan, fingerprint, plan, stage_version, upstream
+from pipelines.storage.warehouse import ensure_table, frame, read_docs, read_table
 from pipelines.storage.writes import write_stage
 
 EXTRACT = {"group_name": "extract", "kinds": {"python", "duckdb"}}
@@ -43,18 +49,37 @@ UPSTREAM_QUARANTINED = "upstream_quarantined"
 _PROJECT = Path(__file__).resolve().parents[3]
 
 
-def _documents(duckdb: DuckDBResource) -> list[dict]:
-    """The documents, publication dates as datetime.date (DuckDB hands DATE over as Timestamps or dates),
-    each with its one spaCy parse under "doc" (None when it has none: quarantined at parses). Inside a run
-    the Docs come from the run's cache: every extract step reads the same Doc, deserialised once."""
-    cache = duckdb.doc_cache if isinstance(duckdb, LedgerWarehouse) else None
+def _plan(context: dg.AssetExecutionContext, duckdb: DuckDBResource, stage: str) -> Plan:
+    """Which documents `stage` processes this run: those whose upstream fingerprints (the stages it needs),
+    publication date or the stage's code changed since it last processed them."""
     with duckdb.get_connection() as con:
-        docs = read_table(con, "documents", "ORDER BY doc_id")
-        parsed = parsed_docs(con, cache)
+        ensure_table(con, "documents")
+        dates = dict(con.execute("SELECT doc_id, published_date FROM documents").fetchall())
+        before = upstream(con, NEEDS[stage])
+        work = plan(con, stage, {d: fingerprint(stage, before.get(d), day) for d, day in dates.items()})
+    context.log.info(work.describe())
+    return work
+
+
+def _documents(duckdb: DuckDBResource, doc_ids) -> list[dict]:
+    """The documents `doc_ids`, publication dates as datetime.date (DuckDB hands DATE over as Timestamps or
+    dates), each with its one spaCy parse: under "doc" (None when it has none: quarantined at parses), or,
+    for a batch that worker processes extract, as DocBin bytes under "docbin". Inside a run the Docs come
+    from the run's cache: every extract step reads the same Doc, deserialised once."""
+    cache = duckdb.doc_cache if isinstance(duckdb, LedgerWarehouse) else None
+    pooled = pool_size(len(doc_ids)) > 1
+    with duckdb.get_connection() as con:
+        docs = read_docs(con, "documents", doc_ids)
+        if pooled:
+            blobs = read_docs(con, "parses", doc_ids, columns="doc_id, docbin")
+            parsed = {i: bytes(b) for i, b in blobs.itertuples(index=False) if b is not None}
+        else:
+            parsed = parsed_docs(con, cache, doc_ids)
     out = []
     for d in docs.to_dict("records"):
         d["published_date"] = as_date(d["published_date"])
-        d["doc"] = parsed.get(d["doc_id"])
+        d["doc"] = None if pooled else parsed.get(d["doc_id"])
+        d["docbin"] = parsed.get(d["doc_id"]) if pooled else None
         out.append(d)
     return out
 
@@ -86,29 +111,39 @@ def _raised_at(exc: BaseException) -> str:
     return f"{shown}:{last.lineno} in {last.name}: {(last.line or '').strip()}"
 
 
+def extract_document(stage: str, d: dict) -> tuple[list[dict] | None, tuple[str, str, str] | None]:
+    """(rows, None) of `stage`'s extractor on one document, or (None, (reason, where raised, traceback))
+    when it raises. Module-level and never raising: pipelines.parallel runs it in worker processes, where a
+    document comes with its parse as DocBin bytes ("docbin") and its spans as rows."""
+    try:
+        if d.get("doc") is None and d.get("docbin") is not None:
+            d = {**d, "doc": from_bytes(d["docbin"], load_nlp())[0]}
+        return EXTRACTORS[stage](d), None
+    except Exception as exc:  # one document's failure is that document's quarantine, not the run's
+        failure = (f"{type(exc).__name__}: {exc}", _raised_at(exc), "".join(traceback.format_exception(exc)))
+        return None, failure
+
+
 def per_document(
-    context: dg.AssetExecutionContext,
-    stage: str,
-    docs: list[dict],
-    extract: Callable[[dict], list[dict]],
-    quarantined: list[dict],
-) -> list[dict]:
-    """Rows of `extract(doc)` for every document; a document whose extraction raises is quarantined for
-    `stage` (appended to `quarantined`, logged with its traceback) and contributes no row. One log line
-    sums the stage up (a line per document would be an event-log write per document)."""
+    context: dg.AssetExecutionContext, stage: str, docs: list[dict], quarantined: list[dict]
+) -> tuple[list[dict], int]:
+    """Rows of `stage`'s extractor for every document (spread over settings.processes() when the batch is
+    large); a document whose extraction raises is quarantined for `stage` (appended to `quarantined`,
+    logged with its traceback) and contributes no row. One log line sums the stage up (a line per document
+    would be an event-log write per document). Returns (the rows, how many processes extracted them)."""
     rows: list[dict] = []
     per_doc: dict[str, int] = {}
-    for d in docs:
-        try:
-            found = extract(d)
-        except Exception as exc:  # one document's failure is that document's quarantine, not the run's
+    workers = pool_size(len(docs))
+    if workers > 1:
+        context.log.info(f"{stage}: extracting {len(docs)} documents in {workers} processes")
+    extracted = map_documents(partial(extract_document, stage), docs, workers=workers)
+    for d, (found, failure) in zip(docs, extracted, strict=True):
+        if failure is not None:
+            reason, where, trace = failure
             context.log.error(
-                f"{stage}: extraction failed on {d['doc_id']} ({d['raw_path']}), quarantined:\n"
-                + "".join(traceback.format_exception(exc))
+                f"{stage}: extraction failed on {d['doc_id']} ({d['raw_path']}), quarantined:\n{trace}"
             )
-            quarantined.append(
-                _quarantine_row(d, stage, f"{type(exc).__name__}: {exc}", EXTRACTOR_ERROR, _raised_at(exc))
-            )
+            quarantined.append(_quarantine_row(d, stage, reason, EXTRACTOR_ERROR, where))
             continue
         rows += found
         per_doc[d["doc_id"]] = len(found)
@@ -117,13 +152,13 @@ def per_document(
         f"{stage}: {len(rows)} rows from {len(per_doc)} documents, {len(docs) - len(per_doc)} failed"
         + (f"; most: {', '.join(f'{doc} ({n})' for doc, n in most)}" if most else "")
     )
-    return rows
+    return rows, workers
 
 
 def write_extracted(
     duckdb: DuckDBResource,
-    stage: str,
-    rows: list[dict],
+    work: Plan,
+    extracted: tuple[list[dict], int],
     quarantined: list[dict],
     all_docs: list[dict],
     preview: list[str],
@@ -131,6 +166,8 @@ def write_extracted(
 ) -> dg.MaterializeResult:
     """Write a stage's rows (contract- and reference-checked, with its quarantine rows) in one transaction,
     and describe the write for the UI: row count, preview, quarantined documents and `numbers(frame)`."""
+    stage = work.stage
+    rows, workers = extracted
     df = frame(stage, rows)
     with duckdb.get_connection() as con:
         report = write_stage(
@@ -140,12 +177,16 @@ def write_extracted(
             quarantine=quarantined,
             sources=_sources(all_docs),
             references=REFERENCES,
+            docs=work.docs,
+            fingerprints=work.todo,
         )
     return dg.MaterializeResult(
         metadata={
             **table_metadata(df, preview),
             "dagster/row_count": report.written[stage],
             "quarantined": len(report.quarantined),
+            "processes": workers,
+            **work.metadata(),
             **numbers(df),
         }
     )
@@ -159,17 +200,12 @@ def without_upstream_quarantine(
     needs = NEEDS.get(stage, ())
     if not needs:
         return docs
-    marks = ", ".join("?" * len(needs))
     with duckdb.get_connection() as con:
-        read_table(con, "quarantine", "LIMIT 0")  # creates the table on a new warehouse
-        refused = con.execute(
-            f"SELECT doc_id, stage, reason FROM quarantine WHERE doc_id IS NOT NULL AND stage IN ({marks}) "
-            "ORDER BY stage",
-            list(needs),
-        ).fetchall()
+        refused = read_docs(con, "quarantine", [d["doc_id"] for d in docs], "doc_id, stage, reason", "stage")
+    refused = [r for r in refused.itertuples(index=False) if r.stage in needs]
     by_doc: dict[str, list[tuple[str, str]]] = {}
-    for doc_id, upstream, reason in refused:
-        by_doc.setdefault(doc_id, []).append((upstream, reason))
+    for doc_id, refused_at, reason in refused:
+        by_doc.setdefault(doc_id, []).append((refused_at, reason))
     kept = []
     for d in docs:
         upstream = by_doc.get(d["doc_id"])
@@ -212,6 +248,7 @@ def span_rows(doc_id: str, kind: str, id_column: str, items, **columns: str) -> 
     description="The knowledge base of armed groups, people, places and organisations (with aliases and "
     "lineage), loaded from the data files in pipelines/entities/kb/ and validated. Also writes the "
     "entity_aliases and entity_lineage tables and the lineage roll-up views.",
+    code_version=stage_version("entities"),
     **EXTRACT,
 )
 def entities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
@@ -240,32 +277,19 @@ def entities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
     deps=["documents", "parses", "entities"],
     description="Every mention of an armed group, person, place or organisation in clean_text, linked to "
     "the knowledge base (entity_id null for names it does not know yet).",
+    code_version=stage_version("mentions"),
     **EXTRACT,
 )
 def mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    kb = load_kb()
+    work = _plan(context, duckdb, "mentions")
     quarantined: list[dict] = []
-    all_docs = _documents(duckdb)
+    all_docs = _documents(duckdb, work.todo)
     docs = without_upstream_quarantine(duckdb, "mentions", all_docs, quarantined)
-
-    def extract(d: dict) -> list[dict]:
-        found = find_mentions(d["clean_text"], kb, d["published_date"], doc=d["doc"])
-        return span_rows(
-            d["doc_id"],
-            "m",
-            "mention_id",
-            found,
-            entity_type="entity_type",
-            entity_id="entity_id",
-            method="method",
-            cluster_id="cluster",
-        )
-
-    rows = per_document(context, "mentions", docs, extract, quarantined)
+    extracted = per_document(context, "mentions", docs, quarantined)
     return write_extracted(
         duckdb,
-        "mentions",
-        rows,
+        work,
+        extracted,
         quarantined,
         all_docs,
         ["doc_id", "surface", "entity_type", "entity_id"],
@@ -281,32 +305,19 @@ def mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
     description="Every time expression in clean_text as an inclusive calendar interval [date_start, "
     "date_end] with its granularity, resolved against the publication date (unresolved and flagged when the "
     "document has none).",
+    code_version=stage_version("dates"),
     **EXTRACT,
 )
 def dates(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    work = _plan(context, duckdb, "dates")
     quarantined: list[dict] = []
-    all_docs = _documents(duckdb)
+    all_docs = _documents(duckdb, work.todo)
     docs = without_upstream_quarantine(duckdb, "dates", all_docs, quarantined)
-
-    def extract(d: dict) -> list[dict]:
-        found = extract_dates(d["clean_text"], d["published_date"], doc=d["doc"])
-        return span_rows(
-            d["doc_id"],
-            "d",
-            "date_id",
-            found,
-            date_start="date_start",
-            date_end="date_end",
-            granularity="granularity",
-            resolved="resolved",
-            anchor="anchor",
-        )
-
-    rows = per_document(context, "dates", docs, extract, quarantined)
+    extracted = per_document(context, "dates", docs, quarantined)
     return write_extracted(
         duckdb,
-        "dates",
-        rows,
+        work,
+        extracted,
         quarantined,
         all_docs,
         ["doc_id", "surface", "date_start", "date_end", "granularity"],
@@ -327,10 +338,25 @@ class _Span:
         self.date_id = row.get("date_id")
 
 
-def _by_doc(df: pd.DataFrame) -> dict[str, list[_Span]]:
-    out: dict[str, list[_Span]] = {}
-    for row in df.sort_values("char_start").to_dict("records"):
-        out.setdefault(row["doc_id"], []).append(_Span(row))
+def _by_doc(df: pd.DataFrame) -> dict[str, list[dict]]:
+    """doc_id -> its span rows, in text order (plain rows: they travel to worker processes)."""
+    out: dict[str, list[dict]] = {}
+    columns = [
+        c
+        for c in (
+            "doc_id",
+            "char_start",
+            "char_end",
+            "surface",
+            "entity_type",
+            "entity_id",
+            "entity_kind",
+            "date_id",
+        )
+        if c in df.columns
+    ]
+    for row in df.sort_values("char_start")[columns].to_dict("records"):
+        out.setdefault(row["doc_id"], []).append(row)
     return out
 
 
@@ -374,29 +400,29 @@ def _figure_rows(d: dict, doc_mentions: list[_Span], doc_dates: list[_Span]) -> 
     description="Every number about people in clean_text: value/low/high, qualifier, category (fighters, "
     "killed, wounded, detained, missing, displaced, returned, population; `other` with a unit), the armed "
     "group and place it is about, the date its sentence names, part-of links and repeats.",
+    code_version=stage_version("figures"),
     **EXTRACT,
 )
 def figures(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    work = _plan(context, duckdb, "figures")
     quarantined: list[dict] = []
-    all_docs = _documents(duckdb)
+    all_docs = _documents(duckdb, work.todo)
     docs = without_upstream_quarantine(duckdb, "figures", all_docs, quarantined)
     with duckdb.get_connection() as con:
         read_table(con, "entities", "LIMIT 0")  # creates the tables on a new warehouse
-        mention_rows = _by_doc(
-            con.execute(
-                "select m.*, e.kind as entity_kind from mentions m left join entities e using (entity_id)"
-            ).df()
-        )
-        date_rows = _by_doc(read_table(con, "dates"))
-
-    def extract(d: dict) -> list[dict]:
-        return _figure_rows(d, mention_rows.get(d["doc_id"], []), date_rows.get(d["doc_id"], []))
-
-    rows = per_document(context, "figures", docs, extract, quarantined)
+        kinds = dict(con.execute("SELECT entity_id, kind FROM entities").fetchall())
+        found = read_docs(con, "mentions", work.todo)
+        found["entity_kind"] = found["entity_id"].map(kinds)
+        mention_rows = _by_doc(found)
+        date_rows = _by_doc(read_docs(con, "dates", work.todo))
+    for d in docs:
+        d["mention_rows"] = mention_rows.get(d["doc_id"], [])
+        d["date_rows"] = date_rows.get(d["doc_id"], [])
+    extracted = per_document(context, "figures", docs, quarantined)
     return write_extracted(
         duckdb,
-        "figures",
-        rows,
+        work,
+        extracted,
         quarantined,
         all_docs,
         [
@@ -422,3 +448,45 @@ def _figure_numbers(df: pd.DataFrame) -> dict:
             people["category"].value_counts().to_dict() if len(people) else {}
         ),
     }
+
+
+def _mention_rows(d: dict) -> list[dict]:
+    found = find_mentions(d["clean_text"], load_kb(), d["published_date"], doc=d["doc"])
+    return span_rows(
+        d["doc_id"],
+        "m",
+        "mention_id",
+        found,
+        entity_type="entity_type",
+        entity_id="entity_id",
+        method="method",
+        cluster_id="cluster",
+    )
+
+
+def _date_rows(d: dict) -> list[dict]:
+    found = extract_dates(d["clean_text"], d["published_date"], doc=d["doc"])
+    return span_rows(
+        d["doc_id"],
+        "d",
+        "date_id",
+        found,
+        date_start="date_start",
+        date_end="date_end",
+        granularity="granularity",
+        resolved="resolved",
+        anchor="anchor",
+    )
+
+
+def _figures_of(d: dict) -> list[dict]:
+    spans = [_Span(r) for r in d["mention_rows"]], [_Span(r) for r in d["date_rows"]]
+    return _figure_rows(d, *spans)
+
+
+# stage -> its extractor on one document
+EXTRACTORS: dict[str, Callable[[dict], list[dict]]] = {
+    "mentions": _mention_rows,
+    "dates": _date_rows,
+    "figures": _figures_of,
+}

@@ -2,6 +2,7 @@
 
 Tokens, sentences, POS, lemmas, dependencies and named entities of a document come from this parse and from
 nothing else. A document whose parse fails is quarantined for the stage `parses`; the rest is written.
+A document is parsed again only when its clean text or the parser (code, spaCy, the model) changed.
 """
 
 import traceback
@@ -14,10 +15,14 @@ from pipelines.defs.metadata import table_metadata
 from pipelines.defs.resources import LedgerWarehouse
 from pipelines.nlp import from_bytes, load_nlp, parse_documents, to_bytes
 from pipelines.nlp.docbin import DocCache
-from pipelines.storage.warehouse import frame, read_table
+from pipelines.parallel import map_documents, pool_size
+from pipelines.storage.incremental import fingerprint, plan, stage_version
+from pipelines.storage.warehouse import ensure_table, frame, read_docs
 from pipelines.storage.writes import write_stage
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import duckdb
     from spacy.tokens import Doc
 
@@ -38,59 +43,83 @@ def _row(doc_id: str, sha: str, doc: "Doc", model: str) -> dict:
     }
 
 
-def parse_batch(context: dg.AssetExecutionContext, docs: list[dict]) -> tuple[list[dict], list[dict]]:
-    """(parse rows, quarantine rows): the batch through nlp.pipe; if it fails, each document alone."""
+CHUNK = 8  # documents a worker parses in one nlp.pipe call
+
+
+def parse_chunk(docs: list[tuple[str, str, str]]) -> list[tuple[str, dict | None, str | None]]:
+    """(doc_id, raw_sha256, clean_text) triples -> (doc_id, parse row, None) or, for a document whose parse
+    fails, (doc_id, None, the traceback). The chunk goes through nlp.pipe; if that fails, each document
+    alone. Module-level: pipelines.parallel runs it in worker processes."""
     nlp = load_nlp()
     model = _model_name(nlp)
-    sha = {d["doc_id"]: d["raw_sha256"] for d in docs}
-    pairs = [(d["doc_id"], d["clean_text"]) for d in docs]
     try:
-        return [_row(i, sha[i], doc, model) for i, doc in parse_documents(pairs, nlp=nlp)], []
+        parsed = parse_documents([(i, text) for i, _, text in docs], nlp=nlp)
+        sha = {i: h for i, h, _ in docs}
+        return [(i, _row(i, sha[i], doc, model), None) for i, doc in parsed]
     except Exception:
-        context.log.warning("parsing the batch failed; parsing each document alone to find the bad one")
-    rows, quarantined = [], []
-    for d in docs:
+        pass  # find the bad document: each alone
+    out = []
+    for doc_id, sha, text in docs:
         try:
-            ((_, doc),) = list(parse_documents([(d["doc_id"], d["clean_text"])], nlp=nlp))
-            rows.append(_row(d["doc_id"], d["raw_sha256"], doc, model))
-        except Exception as exc:
-            context.log.error(f"parsing {d['doc_id']} failed:\n{traceback.format_exc()}")
+            ((_, doc),) = list(parse_documents([(doc_id, text)], nlp=nlp))
+            out.append((doc_id, _row(doc_id, sha, doc, model), None))
+        except Exception:
+            out.append((doc_id, None, traceback.format_exc()))
+    return out
+
+
+def parse_batch(
+    context: dg.AssetExecutionContext, docs: list[dict], workers: int = 1
+) -> tuple[list[dict], list[dict]]:
+    """(parse rows, quarantine rows) of `docs`, spread over `workers` processes."""
+    by_id = {d["doc_id"]: d for d in docs}
+    triples = [(d["doc_id"], d["raw_sha256"], d["clean_text"]) for d in docs]
+    chunks = [triples[i : i + CHUNK] for i in range(0, len(triples), CHUNK)]
+    if workers > 1:
+        context.log.info(f"parsing {len(docs)} documents in {workers} processes")
+    rows, quarantined = [], []
+    for chunk in map_documents(parse_chunk, chunks, workers=min(workers, len(chunks)), chunk=1):
+        for doc_id, row, failure in chunk:
+            if row is not None:
+                rows.append(row)
+                continue
+            d = by_id[doc_id]
+            context.log.error(f"parsing {doc_id} failed:\n{failure}")
+            last = failure.strip().splitlines()[-1] if failure.strip() else "parser error"
             quarantined.append(
                 {
                     "raw_path": d["raw_path"],
-                    "doc_id": d["doc_id"],
+                    "doc_id": doc_id,
                     "raw_sha256": d["raw_sha256"],
                     "stage": "parses",
-                    "reason": f"{type(exc).__name__}: {exc}"[:2000],
+                    "reason": last[:2000],
                     "check_name": "parser_error",
                 }
             )
     return rows, quarantined
 
 
-def parsed_docs(con: "duckdb.DuckDBPyConnection", cache: DocCache | None = None) -> "dict[str, Doc]":
-    """Every document's stored parse, by doc_id (documents without one are absent).
+def parsed_docs(
+    con: "duckdb.DuckDBPyConnection", cache: DocCache | None = None, doc_ids: "Iterable[str] | None" = None
+) -> "dict[str, Doc]":
+    """The stored parses of `doc_ids` (None: every document), by doc_id (documents without one are absent).
 
     With the run's `cache`, a parse already deserialised in this run is handed back as is (the same Doc
     every extractor of the run reads) and only the others are read and deserialised."""
     nlp = load_nlp()
-    read_table(con, "parses", "LIMIT 0")  # creates the table on a new warehouse (or copies the published one)
-    keys = con.execute("SELECT doc_id, md5(docbin) FROM parses WHERE docbin IS NOT NULL").fetchall()
+    keys = read_docs(con, "parses", doc_ids, columns="doc_id, md5(docbin) AS digest")
     out: dict[str, Doc] = {}
     missing: list[str] = []
-    for doc_id, digest in keys:
-        doc = cache.get((doc_id, digest)) if cache is not None else None
-        if doc is None:
+    for doc_id, digest in keys.itertuples(index=False):
+        doc = cache.get((doc_id, digest)) if cache is not None and digest is not None else None
+        if doc is None and digest is not None:
             missing.append(doc_id)
-        else:
+        elif doc is not None:
             out[doc_id] = doc
     if not missing:
         return out
-    wanted = set(missing)
-    rows = con.execute("SELECT doc_id, md5(docbin), docbin FROM parses WHERE docbin IS NOT NULL").fetchall()
-    for doc_id, digest, blob in rows:
-        if doc_id not in wanted:
-            continue
+    rows = read_docs(con, "parses", missing, columns="doc_id, md5(docbin) AS digest, docbin")
+    for doc_id, digest, blob in rows.itertuples(index=False):
         doc = from_bytes(bytes(blob), nlp)[0]
         if cache is not None:
             cache.put((doc_id, digest), doc)
@@ -104,16 +133,30 @@ def parsed_docs(con: "duckdb.DuckDBPyConnection", cache: DocCache | None = None)
     kinds={"python", "duckdb"},
     description="One spaCy parse (en_core_web_sm 3.8.0) of each document's clean_text: tokens, sentences, "
     "POS, lemmas, dependencies and named entities, as DocBin bytes. Every extractor reads this parse.",
+    code_version=stage_version("parses"),
 )
 def parses(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
-        docs = read_table(con, "documents", "ORDER BY doc_id").to_dict("records")
-    rows, quarantined = parse_batch(context, docs)
+        ensure_table(con, "documents")
+        texts = con.execute("SELECT doc_id, md5(clean_text), raw_sha256 FROM documents").fetchall()
+        work = plan(con, "parses", {d: fingerprint("parses", *inputs) for d, *inputs in texts})
+        docs = read_docs(con, "documents", work.todo).to_dict("records")
+    context.log.info(work.describe())
+    workers = pool_size(len(docs))
+    rows, quarantined = parse_batch(context, docs, workers)
     if isinstance(duckdb, LedgerWarehouse) and duckdb.doc_cache is not None:
         duckdb.doc_cache.clear()  # a parse written again: the run's Docs of the earlier one go
     sources = {d["doc_id"]: (d["raw_path"], d["raw_sha256"]) for d in docs}
     with duckdb.get_connection() as con:
-        report = write_stage(con, "parses", {"parses": rows}, quarantine=quarantined, sources=sources)
+        report = write_stage(
+            con,
+            "parses",
+            {"parses": rows},
+            quarantine=quarantined,
+            sources=sources,
+            docs=work.docs,
+            fingerprints=work.todo,
+        )
     df = frame("parses", [{k: v for k, v in r.items() if k != "docbin"} for r in rows])
     context.log.info(f"parsed {len(rows)} documents ({int(df['tokens'].sum()) if len(df) else 0} tokens)")
     return dg.MaterializeResult(
@@ -122,5 +165,7 @@ def parses(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mate
             "dagster/row_count": report.written.get("parses", 0),
             "tokens": int(df["tokens"].sum()) if len(df) else 0,
             "quarantined": len(quarantined),
+            "processes": workers,
+            **work.metadata(),
         }
     )

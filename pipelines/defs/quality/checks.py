@@ -35,7 +35,7 @@ from pipelines.quality.isolation import (
 )
 from pipelines.quality.provenance import spans_across_removals, surface_mismatches
 from pipelines.quality.results import check_row, record_check_results
-from pipelines.storage.warehouse import read_table
+from pipelines.storage.warehouse import DELTA, read_docs, read_table, run_docs
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,14 @@ SUITE_ASSETS = (
 def _read(duckdb: DuckDBResource, *tables: str) -> list[pd.DataFrame]:
     with duckdb.get_connection() as con:
         return [read_table(con, t) for t in tables]
+
+
+def _read_run_docs(duckdb: DuckDBResource, table: str, *others: str) -> list[pd.DataFrame]:
+    """`table` and `others` restricted to the documents this run wrote `table` rows for (inside a run; all
+    documents outside one): a row check need not re-read what an earlier run checked and left unchanged."""
+    with duckdb.get_connection() as con:
+        docs = run_docs(con, table)
+        return [read_docs(con, t, docs) for t in (table, *others)]
 
 
 class _Outcomes:
@@ -176,7 +184,7 @@ def _provenance_check(table: str) -> dg.AssetChecksDefinition:
     )
     def _check(context: dg.AssetCheckExecutionContext, ledger: LedgerPaths, duckdb: DuckDBResource):
         with _outcomes(context, duckdb) as record:
-            spans, documents, removed = _read(duckdb, table, "documents", "removed_spans")
+            spans, documents, removed = _read_run_docs(duckdb, table, "documents", "removed_spans")
             cols = ["doc_id", "char_start", "char_end", "surface"]
             for name, failures, what in (
                 (
@@ -213,9 +221,18 @@ def _count(con, table: str, where: str = "", params: list | None = None, what: s
     return int(con.execute(f'SELECT {what} FROM "{table}" {where}', params or []).fetchone()[0])
 
 
-def _stage_share(con, table: str) -> tuple[int, int]:
-    """(documents the table's stage quarantined, documents that entered the stage) in this run's tables."""
+def _stage_share(con, table: str, examined: int = 0) -> tuple[int, int]:
+    """(documents the table's stage quarantined, documents that entered the stage) of this run's batch: the
+    documents the stage processed in this run (an incremental run: its new and changed documents), or the
+    `examined` documents a check read if more (a suite reads the whole table); outside a run, or for
+    raw_pages, which is registered whole each run: every document."""
     stage, _ = STAGE_OF_TABLE[table]
+    processed = run_docs(con, "stage_state", stage)
+    if processed is not None and stage != "raw_pages":
+        refused = con.execute(
+            f'SELECT count(DISTINCT raw_path) FROM {DELTA}."quarantine" WHERE stage = ?', [stage]
+        ).fetchone()[0]
+        return int(refused), max(len(processed), examined)
     refused = _count(con, "quarantine", "WHERE stage = ?", [stage], what="count(DISTINCT raw_path)")
     if stage == "raw_pages":
         return refused, _count(con, "raw_pages") + refused
@@ -232,14 +249,16 @@ def _isolate(
     check_name: str,
     docs: dict[str, str],
     what: str,
+    examined: int = 0,
 ) -> tuple[int, bool]:
-    """Quarantine `docs` ({doc_id: sample}) for `table`'s stage; (how many, whether the share is systemic)."""
+    """Quarantine `docs` ({doc_id: sample}) for `table`'s stage; (how many, whether the share is systemic
+    among the documents the stage processed this run, or the `examined` documents the check read)."""
     limits = load_batch_checks(ledger.expectations / BATCH_CHECKS_FILE)
     with duckdb.get_connection() as con:
         n = quarantine_documents(
             con, table, set(docs), check_name, f"check {check_name} failed: {what}", docs
         )
-        quarantined, entered = _stage_share(con, table)
+        quarantined, entered = _stage_share(con, table, examined)
     if n:
         context.log.warning(f"{check_name}: quarantined {n} document(s) of {table}: {sorted(docs)[:10]}")
     return n, share_is_systemic(quarantined, entered, limits)
@@ -308,8 +327,9 @@ def _suite_check(table: str) -> dg.AssetChecksDefinition | None:
                 total = o.element_count if o.element_count is not None else len(df)
                 if _isolatable(o, table):
                     what = f"[GX critical] {o.type} on {o.kwargs.get('column') or o.kwargs}"
+                    examined = int(df["doc_id"].nunique()) if "doc_id" in df.columns else 0
                     n, systemic = _isolate(
-                        context, duckdb, ledger, table, o.check_name, o.unexpected_docs, what
+                        context, duckdb, ledger, table, o.check_name, o.unexpected_docs, what, examined
                     )
                     result = _isolated_result(
                         table,
@@ -366,7 +386,9 @@ def page_accounting(context: dg.AssetCheckExecutionContext, ledger: LedgerPaths,
     with _outcomes(context, duckdb) as record:
         started = duckdb.stage.started_at.replace(tzinfo=dt.UTC).timestamp() if duckdb.stage else None
         pages = page_files(ledger.raw, arrived_before=started)
-        documents, quarantine = _read(duckdb, "documents", "quarantine")
+        with duckdb.get_connection() as con:
+            documents = read_docs(con, "documents", None, columns="doc_id, raw_path")
+            quarantine = read_docs(con, "quarantine", None, columns="doc_id, raw_path, stage")
         problems = unaccounted(pages, documents, quarantine)
         result = dg.AssetCheckResult(
             asset_key="documents",

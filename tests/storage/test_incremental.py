@@ -1,0 +1,128 @@
+"""Incremental runs: a stage processes only the documents whose inputs or code changed, and the warehouse
+it leaves is row for row the warehouse a from-scratch run over the same pages builds."""
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines import settings
+from pipelines.storage import incremental
+
+STAGES = ("documents", "parses", "mentions", "dates", "figures")
+
+
+def _raw_copy(tmp_path: Path, name: str) -> Path:
+    raw = tmp_path / name
+    shutil.copytree(settings.PROJECT_ROOT / "raw", raw)
+    return raw
+
+
+def _change_pages(raw: Path) -> None:
+    """One page added (a copy of another under a new name), one page's text changed, one page removed."""
+    manifest = (raw / "manifest.csv").read_text(encoding="utf-8").splitlines()
+    header, rows = manifest[0], manifest[1:]
+    first, second, last = rows[0].split(",")[0], rows[1].split(",")[0], rows[-1].split(",")[0]
+    (raw / "900_added.txt").write_text(
+        (raw / first).read_text(encoding="utf-8").replace("Aleppo", "Homs"), encoding="utf-8"
+    )
+    changed = raw / second
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\n\nAt least 12 fighters were killed in Idlib on Monday.\n",
+        encoding="utf-8",
+    )
+    (raw / last).unlink()
+    kept = [r for r in rows if not r.startswith(last + ",")]
+    added = rows[0].replace(first, "900_added.txt", 1)
+    (raw / "manifest.csv").write_text("\n".join([header, *kept, added]) + "\n", encoding="utf-8")
+
+
+def test_an_unchanged_second_run_processes_nothing_and_changes_nothing(
+    tmp_path, run_pipeline, processed, warehouse_tables
+):
+    raw = _raw_copy(tmp_path, "raw")
+    warehouse = tmp_path / "w" / "ledger.duckdb"
+    first = run_pipeline(raw, warehouse)
+    assert processed(first) == {s: 5 for s in STAGES}
+    before = warehouse_tables(warehouse)
+    second = run_pipeline(raw, warehouse)
+    assert processed(second) == {s: 0 for s in STAGES}
+    assert warehouse_tables(warehouse) == before
+
+
+def test_added_changed_and_removed_pages_cost_their_own_size(
+    tmp_path, run_pipeline, processed, warehouse_tables
+):
+    raw = _raw_copy(tmp_path, "raw")
+    warehouse = tmp_path / "w" / "ledger.duckdb"
+    run_pipeline(raw, warehouse)
+    _change_pages(raw)
+    result = run_pipeline(raw, warehouse)
+    assert processed(result) == {s: 2 for s in STAGES}  # the added page and the changed one
+    gone = result.asset_materializations_for_node("documents")[0].metadata["gone"].value
+    assert gone == 1
+    scratch = tmp_path / "scratch" / "ledger.duckdb"
+    run_pipeline(raw, scratch)
+    incremental_tables, scratch_tables = warehouse_tables(warehouse), warehouse_tables(scratch)
+    assert incremental_tables.keys() == scratch_tables.keys()
+    for table in scratch_tables:
+        assert incremental_tables[table] == scratch_tables[table], table
+    con = duckdb.connect(str(warehouse), read_only=True)
+    docs = {r[0] for r in con.execute("SELECT doc_id FROM documents").fetchall()}
+    con.close()
+    assert "900_added" in docs and len(docs) == 5
+
+
+def test_a_changed_stage_version_reprocesses_that_stage_and_its_readers(
+    tmp_path, run_pipeline, monkeypatch, processed
+):
+    raw = _raw_copy(tmp_path, "raw")
+    warehouse = tmp_path / "w" / "ledger.duckdb"
+    run_pipeline(raw, warehouse)
+    real = incremental.stage_version
+    monkeypatch.setattr(
+        incremental, "stage_version", lambda stage: real(stage) + ("-edited" if stage == "mentions" else "")
+    )
+    result = run_pipeline(raw, warehouse)
+    # an edited knowledge base re-links mentions (and re-derives figures) without re-parsing a page
+    assert processed(result) == {"documents": 0, "parses": 0, "mentions": 5, "dates": 0, "figures": 5}
+
+
+def test_a_full_refresh_processes_everything_and_builds_the_same(
+    tmp_path, run_pipeline, monkeypatch, processed, warehouse_tables
+):
+    raw = _raw_copy(tmp_path, "raw")
+    warehouse = tmp_path / "w" / "ledger.duckdb"
+    run_pipeline(raw, warehouse)
+    before = warehouse_tables(warehouse)
+    monkeypatch.setenv("LEDGER_FULL_REFRESH", "1")
+    result = run_pipeline(raw, warehouse)
+    assert processed(result) == {s: 5 for s in STAGES}
+    assert warehouse_tables(warehouse) == before
+
+
+def test_full_refresh_setting_refuses_a_value_it_does_not_know(monkeypatch):
+    monkeypatch.setenv("LEDGER_FULL_REFRESH", "sometimes")
+    with pytest.raises(ValueError, match="LEDGER_FULL_REFRESH"):
+        settings.full_refresh()
+
+
+def test_a_stage_version_hashes_its_files(tmp_path, monkeypatch):
+    tree = tmp_path / "pipelines"
+    (tree / "nlp").mkdir(parents=True)
+    (tree / "defs" / "nlp").mkdir(parents=True)
+    (tree / "storage").mkdir()
+    (tree / "storage" / "contracts.py").write_text("x = 1\n")
+    (tree / "nlp" / "parse.py").write_text("a = 1\n")
+    monkeypatch.setattr(incremental, "_PIPELINES", tree)
+    incremental.stage_version.cache_clear()
+    try:
+        first = incremental.stage_version("parses")
+        incremental.stage_version.cache_clear()
+        assert incremental.stage_version("parses") == first  # same files: same version
+        (tree / "nlp" / "parse.py").write_text("a = 2\n")
+        incremental.stage_version.cache_clear()
+        assert incremental.stage_version("parses") != first
+    finally:
+        incremental.stage_version.cache_clear()
