@@ -1,6 +1,8 @@
 """A stage's documents spread over the machine's cores: `map_documents(fn, items)` is `map(fn, items)`,
 run by a pool of `settings.processes()` worker processes when the batch is large enough to repay starting
-them (each worker loads the spaCy model and the knowledge base once).
+them. The pool lives as long as the process that started it (one run: Dagster's in-process executor runs
+every step there), so its workers load the spaCy model and compile the knowledge base once per run, not once
+per stage; it is shut down at exit, and replaced when a worker died (the stage that saw it fails).
 
 Workers are spawned, never forked: the run's process holds DuckDB connections and Dagster's threads, which
 a fork would copy half-way. Only the run's process touches the warehouse (one writer): workers get plain
@@ -11,10 +13,15 @@ so one document never stops the pool.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 from pipelines import settings
@@ -25,6 +32,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_PER_PROCESS = 24  # fewer items per process than this: the pool's start-up costs more than it saves
+_POOLS: dict[int, ProcessPoolExecutor] = {}  # by size: the pools this process started, kept warm
 
 
 def pool_size(items: int, processes: int | None = None) -> int:
@@ -43,5 +51,36 @@ def map_documents(
         yield from map(fn, items)
         return
     log.info("spreading %d items over %d processes", len(items), n)
-    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn")) as pool:
+    pool = _pool(n)
+    try:
         yield from pool.map(fn, items, chunksize=chunk)
+    except BrokenProcessPool:
+        _POOLS.pop(n, None)  # a worker died: the next stage starts a fresh pool
+        raise
+
+
+def _pool(n: int) -> ProcessPoolExecutor:
+    """This process's pool of `n` spawned workers, started on first use."""
+    if n not in _POOLS:
+        spawn = multiprocessing.get_context("spawn")
+        _POOLS[n] = ProcessPoolExecutor(n, mp_context=spawn, initializer=_exit_with, initargs=(os.getpid(),))
+    return _POOLS[n]
+
+
+def _exit_with(parent: int) -> None:
+    """In a worker: exit as soon as the process that started the pool is gone (killed runs leave no idle
+    workers behind, holding a model in memory)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+@atexit.register
+def shutdown() -> None:
+    """Stop this process's worker pools (at exit; tests call it to start from cold)."""
+    while _POOLS:
+        _POOLS.popitem()[1].shutdown(cancel_futures=True)

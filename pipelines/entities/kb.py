@@ -312,3 +312,20 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
         "knowledge base: %d entities, %d lineage edges from %d files", len(entities), len(lineage), len(files)
     )
     return KnowledgeBase(entities=entities, lineage=lineage)
+
+
+_SHARED: dict[str, tuple[tuple, KnowledgeBase]] = {}
+
+
+def shared_kb(path: str | Path | None = None) -> KnowledgeBase:
+    """`load_kb(path)`, loaded once per process and again only when a file of the folder changed (name,
+    size or modification time): what per-document extractors use, in the run's process and in workers, so
+    the matcher compiled on the KB is built once, not once per document."""
+    root = Path(path) if path is not None else DEFAULT_KB_DIR
+    files = sorted(root.glob("*.yaml")) if root.is_dir() else [root]
+    signature = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    key = str(root.resolve())
+    cached = _SHARED.get(key)
+    if cached is None or cached[0] != signature:
+        cached = _SHARED[key] = (signature, load_kb(root))
+    return cached[1]

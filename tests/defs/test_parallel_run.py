@@ -1,7 +1,12 @@
 """A run spread over worker processes (LEDGER_PROCESSES) writes exactly what a one-process run writes, and
 a document that fails in a worker is quarantined alone."""
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 
 import duckdb
 import pytest
@@ -19,6 +24,55 @@ def test_map_documents_keeps_order_and_hands_failures_back_in_a_real_pool(monkey
     assert parallel.pool_size(10, processes=2) == 2
     out = list(parallel.map_documents(_square_or_fail, list(range(10)), workers=2))
     assert out == [_square_or_fail(x) for x in range(10)]
+
+
+def _worker_pid(_: int) -> int:
+    time.sleep(0.05)  # long enough that both workers take items
+    return os.getpid()
+
+
+def test_the_pool_outlives_a_stage_so_workers_load_the_model_once_per_run(monkeypatch):
+    parallel.shutdown()
+    first = set(parallel.map_documents(_worker_pid, list(range(16)), workers=2))
+    second = set(parallel.map_documents(_worker_pid, list(range(16)), workers=2))
+    assert os.getpid() not in first and len(first) == 2
+    assert second == first  # the same two workers: nothing was spawned or loaded again
+    parallel.shutdown()
+    third = set(parallel.map_documents(_worker_pid, list(range(16)), workers=2))
+    assert third.isdisjoint(first)
+    parallel.shutdown()
+
+
+_STARTS_A_POOL = """
+import sys, time
+from tests.defs.test_parallel_run import _worker_pid
+from pipelines import parallel
+print(*set(parallel.map_documents(_worker_pid, list(range(16)), workers=2)), flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as f:  # a zombie has exited
+        return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_workers_exit_when_the_run_that_started_them_is_killed():
+    run = subprocess.Popen(
+        [sys.executable, "-c", _STARTS_A_POOL], cwd=settings.PROJECT_ROOT, stdout=subprocess.PIPE, text=True
+    )
+    workers = [int(p) for p in run.stdout.readline().split()]
+    assert len(workers) == 2 and all(_alive(p) for p in workers)
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + 30
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(p) for p in workers)
 
 
 def test_pool_size_stays_in_process_for_small_batches():

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.entities import KnowledgeBaseError, lineage_view_sql, load_kb
+from pipelines.entities import KnowledgeBaseError, lineage_view_sql, load_kb, shared_kb
 from pipelines.entities.kb import ENTITY_TYPES
 from pipelines.entities.matcher import shared_names
 
@@ -107,6 +107,16 @@ def test_invalid_entries_name_file_and_entry(tmp_path: Path, extra: str, message
 def test_valid_minimal_kb_loads(tmp_path: Path) -> None:
     kb = load_kb(_write(tmp_path, GOOD))
     assert [e.entity_id for e in kb.entities] == ["grp:alpha"]
+
+
+def test_the_shared_kb_is_loaded_once_and_again_after_a_file_changes(tmp_path: Path) -> None:
+    folder = _write(tmp_path, GOOD)
+    first = shared_kb(folder)
+    assert shared_kb(folder) is first
+    (folder / "groups.yaml").write_text(GOOD.replace("Alpha Front", "Alpha Brigade"), encoding="utf-8")
+    reloaded = shared_kb(folder)
+    assert reloaded is not first
+    assert [e.name for e in reloaded.entities] == ["Alpha Brigade"]
 
 
 def test_lineage_views_roll_renamed_groups_into_one_lineage(kb) -> None:

@@ -26,7 +26,7 @@ from pipelines.dates import date_for_span, extract_dates
 from pipelines.defs.metadata import table_metadata
 from pipelines.defs.nlp.assets import parsed_docs
 from pipelines.defs.resources import LedgerWarehouse
-from pipelines.entities import find_mentions, lineage_view_sql, load_kb
+from pipelines.entities import find_mentions, lineage_view_sql, load_kb, shared_kb
 from pipelines.figures import extract_figures
 from pipelines.nlp import from_bytes, load_nlp
 from pipelines.parallel import map_documents, pool_size
@@ -451,7 +451,7 @@ def _figure_numbers(df: pd.DataFrame) -> dict:
 
 
 def _mention_rows(d: dict) -> list[dict]:
-    found = find_mentions(d["clean_text"], load_kb(), d["published_date"], doc=d["doc"])
+    found = find_mentions(d["clean_text"], shared_kb(), d["published_date"], doc=d["doc"])
     return span_rows(
         d["doc_id"],
         "m",
