@@ -7,11 +7,13 @@ import signal
 import subprocess
 import sys
 import time
+from functools import partial
 
 import duckdb
 import pytest
 
 from pipelines import parallel, settings
+from pipelines.defs.clean import assets as clean_assets
 from pipelines.defs.extract import assets as extract_assets
 
 
@@ -96,6 +98,22 @@ def test_an_extractor_that_raises_is_that_documents_failure_not_the_pools():
     assert "Error" in reason and "Traceback" in trace and where
 
 
+def test_a_page_that_cannot_be_cleaned_in_a_worker_comes_back_as_its_quarantine_row(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_PER_PROCESS", 1)
+    (tmp_path / "good.txt").write_text("Two soldiers were killed in Idlib on Monday.\n", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    page = {"raw_sha256": "x", "kind": "text", "url": None, "outlet": None, "language": None}
+    pages = [
+        {**page, "doc_id": name, "raw_path": f"{name}.txt", "published_date": None, "charset": None}
+        for name in ("good", "gone", "binary")
+    ]
+    out = list(parallel.map_documents(partial(clean_assets.clean_document, str(tmp_path)), pages, workers=2))
+    assert [doc is not None for doc, *_ in out] == [True, False, False]
+    assert "Two soldiers" in out[0][0]["clean_text"]
+    assert out[1][2]["reason"] == "page vanished from the raw directory after registration"
+    assert out[2][2]["stage"] == "documents" and out[2][2]["reason"], out[2]
+
+
 def test_a_run_over_two_processes_writes_what_one_process_writes(
     tmp_path, run_pipeline, monkeypatch, processed, warehouse_tables
 ):
@@ -109,7 +127,7 @@ def test_a_run_over_two_processes_writes_what_one_process_writes(
     two = tmp_path / "two" / "ledger.duckdb"
     result = run_pipeline(raw, two)
     assert processed(result) == dict.fromkeys(processed(result), 5)
-    for stage in ("parses", "mentions", "dates", "figures"):
+    for stage in ("documents", "parses", "mentions", "dates", "figures"):
         assert result.asset_materializations_for_node(stage)[0].metadata["processes"].value == 2, stage
     assert warehouse_tables(two) == warehouse_tables(one)
     con = duckdb.connect(str(two), read_only=True)

@@ -2,11 +2,16 @@
 
 Publication date: the manifest wins, then the page's own metadata; never the fetch date or today.
 
+Pages are cleaned over LEDGER_PROCESSES worker processes when there are enough of them
+(pipelines/parallel.py); only this process writes the warehouse.
+
 Incremental: a page is cleaned again only when its bytes (raw_sha256), its manifest fields or the cleaning
 code changed (pipelines/storage/incremental.py); the other documents' rows stay as they are.
 """
 
 import traceback
+from functools import partial
+from pathlib import Path, PurePosixPath
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -15,12 +20,14 @@ from pipelines.cleaning import UnparseablePage, clean_page
 from pipelines.defs.metadata import markdown_preview, table_metadata
 from pipelines.defs.resources import LedgerPaths
 from pipelines.ingest import PageRefused, decode_page_bytes, read_page
+from pipelines.parallel import map_documents, pool_size
 from pipelines.storage.contracts import REFERENCES
 from pipelines.storage.incremental import fingerprint, plan, stage_version
 from pipelines.storage.warehouse import ensure_table, frame, read_docs
 from pipelines.storage.writes import write_stage
 
 # what of a raw_pages row the cleaned document depends on (with the bytes, through raw_sha256)
+STAGE = "documents"
 PAGE_INPUTS = ("raw_path", "raw_sha256", "kind", "url", "outlet", "language", "published_date", "charset")
 
 
@@ -60,6 +67,60 @@ def _document_row(page: dict, content: str) -> tuple[dict, list[dict]]:
         for i, r in enumerate(cleaned.removed)
     ]
     return doc, removed
+
+
+def clean_document(
+    raw_dir: str, page: dict
+) -> tuple[dict | None, list[dict], dict | None, tuple[str, str | None]]:
+    """One registered page read, decoded and cleaned: (document row, removed spans, quarantine row, (log
+    level, a line for the log or None)). Never raises: a page that cannot be cleaned comes back as its
+    quarantine row, so it runs in a worker process as well as here (pipelines/parallel.py)."""
+    page = {k: (None if v is None or v != v else v) for k, v in page.items()}  # NaN/NaT -> None
+    if page["published_date"] is not None and hasattr(page["published_date"], "date"):
+        page["published_date"] = page["published_date"].date()
+    raw = Path(raw_dir)
+    q = {
+        "raw_path": page["raw_path"],
+        "doc_id": page["doc_id"],
+        "raw_sha256": page["raw_sha256"],
+        "stage": STAGE,
+    }
+    try:
+        decoded = decode_page_bytes(
+            read_page(raw, page["raw_path"]), PurePosixPath(page["raw_path"]).name, page.get("charset")
+        )
+        doc, spans = _document_row(page, decoded.text)
+        doc["decode_warning"] = decoded.warning
+    except (PageRefused, UnparseablePage) as exc:  # PageRefused: a cap, binary bytes, no encoding
+        check, sample = getattr(exc, "check_name", None), getattr(exc, "sample", None)
+        reason = f"{type(exc).__name__}: {exc}"
+        return (
+            None,
+            [],
+            {**q, "reason": reason, "check_name": check, "sample": sample},
+            ("warning", f"quarantined {page['raw_path']}: {exc}"),
+        )
+    except FileNotFoundError:
+        return (
+            None,
+            [],
+            {**q, "reason": "page vanished from the raw directory after registration"},
+            ("warning", None),
+        )
+    except Exception as exc:  # a cleaner bug must not lose the page: quarantine it with the traceback
+        reason = f"unexpected {type(exc).__name__}: {exc}"
+        return (
+            None,
+            [],
+            {**q, "reason": reason},
+            ("error", f"cleaning {page['raw_path']} failed:\n{traceback.format_exc()}"),
+        )
+    return (
+        doc,
+        spans,
+        None,
+        ("warning", f"{page['raw_path']}: {decoded.warning}" if decoded.warning else None),
+    )
 
 
 @dg.multi_asset(
@@ -102,39 +163,14 @@ def documents(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb: Du
         pages = read_docs(con, "raw_pages", work.todo, order="raw_path").to_dict("records")
     context.log.info(work.describe())
     docs, removed, quarantined = [], [], []
-    for page in pages:
-        page = {k: (None if v is None or v != v else v) for k, v in page.items()}  # NaN/NaT -> None
-        if page["published_date"] is not None and hasattr(page["published_date"], "date"):
-            page["published_date"] = page["published_date"].date()
-        path = ledger.raw / page["raw_path"]
-        q = {
-            "raw_path": page["raw_path"],
-            "doc_id": page["doc_id"],
-            "raw_sha256": page["raw_sha256"],
-            "stage": "documents",
-        }
-        try:
-            decoded = decode_page_bytes(
-                read_page(ledger.raw, page["raw_path"]), path.name, page.get("charset")
-            )
-            doc, spans = _document_row(page, decoded.text)
-            doc["decode_warning"] = decoded.warning
-        except (PageRefused, UnparseablePage) as exc:  # PageRefused: a cap, binary bytes, no encoding
-            check, sample = getattr(exc, "check_name", None), getattr(exc, "sample", None)
-            quarantined.append(
-                {**q, "reason": f"{type(exc).__name__}: {exc}", "check_name": check, "sample": sample}
-            )
-            context.log.warning(f"quarantined {page['raw_path']}: {exc}")
+    workers = pool_size(len(pages))
+    cleaned = map_documents(partial(clean_document, str(ledger.raw)), pages, workers=workers)
+    for doc, spans, refusal, (level, message) in cleaned:
+        if message:
+            getattr(context.log, level)(message)
+        if refusal is not None:
+            quarantined.append(refusal)
             continue
-        except FileNotFoundError:
-            quarantined.append({**q, "reason": "page vanished from the raw directory after registration"})
-            continue
-        except Exception as exc:  # a cleaner bug must not lose the page: quarantine it with the traceback
-            quarantined.append({**q, "reason": f"unexpected {type(exc).__name__}: {exc}"})
-            context.log.error(f"cleaning {page['raw_path']} failed:\n{traceback.format_exc()}")
-            continue
-        if decoded.warning:
-            context.log.warning(f"{page['raw_path']}: {decoded.warning}")
         docs.append(doc)
         removed.extend(spans)
     # one summary line (a line per page is an event-log write per page)
@@ -166,6 +202,7 @@ def documents(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb: Du
             "dagster/row_count": report.written.get("documents", 0),
             "paywall_truncated": int(doc_df["paywall_truncated"].sum()) if len(doc_df) else 0,
             "mean_clean_chars": float(doc_df["clean_text"].str.len().mean()) if len(doc_df) else 0.0,
+            "processes": workers,
             **work.metadata(),
         },
     )
