@@ -70,14 +70,14 @@ def lock_timeout() -> float:
 _MIB = 1024 * 1024
 
 
-def _positive_int(name: str, default: int) -> int:
+def _positive_int(name: str, default: int, unit: str = "bytes") -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
         number = int(value.replace("_", ""))
     except ValueError:
-        raise ValueError(f"{name}={value!r} is not a whole number of bytes") from None
+        raise ValueError(f"{name}={value!r} is not a whole number of {unit}") from None
     if number <= 0:
         raise ValueError(f"{name}={value!r} must be above 0")
     return number
@@ -99,6 +99,13 @@ def max_manifest_bytes() -> int:
     """Bytes read from one manifest.csv at most (LEDGER_MAX_MANIFEST_BYTES, default 64 MiB); a larger one is
     not read and its pages are registered without manifest metadata."""
     return _positive_int("LEDGER_MAX_MANIFEST_BYTES", 64 * _MIB)
+
+
+def batch_documents() -> int:
+    """Documents a stage holds in memory at once (LEDGER_BATCH_DOCUMENTS, default 500): a stage reads,
+    processes and writes its documents batch after batch into the run's staging, so a run's memory is
+    bounded by a batch, not by the corpus. Every batch still publishes in the run's one transaction."""
+    return _positive_int("LEDGER_BATCH_DOCUMENTS", 500, unit="documents")
 
 
 def full_refresh() -> bool:

@@ -83,6 +83,21 @@ def fingerprint(stage: str, *inputs: object) -> str:
     return digest.hexdigest()[:24]
 
 
+@dataclass(frozen=True)
+class Batch:
+    """Part of a stage's work: process `todo` (doc_id -> fingerprint); its write replaces the rows of
+    `docs` (None: the whole tables, a full refresh's first batch). Batch `number` of `of`."""
+
+    stage: str
+    todo: dict[str, str]
+    docs: set[str] | None
+    number: int
+    of: int
+
+    def describe(self) -> str:
+        return f"{self.stage}: batch {self.number} of {self.of} ({len(self.todo)} documents)"
+
+
 @dataclass
 class Plan:
     """What a stage does this run: process `todo` (doc_id -> fingerprint), remove `gone`, leave the rest."""
@@ -98,6 +113,22 @@ class Plan:
     def docs(self) -> set[str] | None:
         """The documents whose rows the stage's write replaces (None: all of them, a full refresh)."""
         return None if self.full_refresh else set(self.todo) | self.gone
+
+    def batches(self, size: int) -> list[Batch]:
+        """`todo` in batches of at most `size` documents, in doc_id order; the first batch's write also
+        removes the gone documents (a full refresh: replaces the stage's tables whole). No document to
+        process: one empty batch, which still removes the gone ones."""
+        ids = sorted(self.todo)
+        chunks = [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
+        out = []
+        for n, chunk in enumerate(chunks, 1):
+            todo = {d: self.todo[d] for d in chunk}
+            if n == 1:
+                docs = None if self.full_refresh else set(chunk) | self.gone
+            else:
+                docs = set(chunk)
+            out.append(Batch(self.stage, todo, docs, n, len(chunks)))
+        return out
 
     def describe(self) -> str:
         changed = len(self.todo) - self.new

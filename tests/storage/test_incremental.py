@@ -126,3 +126,48 @@ def test_a_stage_version_hashes_its_files(tmp_path, monkeypatch):
         assert incremental.stage_version("parses") != first
     finally:
         incremental.stage_version.cache_clear()
+
+
+def test_a_plan_comes_in_batches_the_first_of_which_removes_the_gone_documents():
+    work = incremental.Plan("mentions", todo={f"d{i}": f"f{i}" for i in range(5)}, gone={"old"})
+    batches = work.batches(2)
+    assert [sorted(b.todo) for b in batches] == [["d0", "d1"], ["d2", "d3"], ["d4"]]
+    assert [b.docs for b in batches] == [{"d0", "d1", "old"}, {"d2", "d3"}, {"d4"}]
+    assert [(b.number, b.of) for b in batches] == [(1, 3), (2, 3), (3, 3)]
+    nothing = incremental.Plan("mentions", gone={"old"}).batches(2)
+    assert [(b.todo, b.docs) for b in nothing] == [({}, {"old"})]
+    refresh = incremental.Plan("mentions", todo={"a": "1", "b": "2"}, full_refresh=True).batches(1)
+    assert [b.docs for b in refresh] == [None, {"b"}]  # the first replaces the tables whole
+
+
+def test_a_run_in_batches_writes_what_one_batch_writes_incrementally_and_on_full_refresh(
+    tmp_path, run_pipeline, monkeypatch, processed, warehouse_tables
+):
+    raw = _raw_copy(tmp_path, "raw")
+    whole = tmp_path / "whole" / "ledger.duckdb"
+    run_pipeline(raw, whole)
+    monkeypatch.setenv("LEDGER_BATCH_DOCUMENTS", "2")  # the five sample pages in three batches
+    batched = tmp_path / "batched" / "ledger.duckdb"
+    result = run_pipeline(raw, batched)
+    assert processed(result) == {s: 5 for s in STAGES}
+    for stage in STAGES:
+        assert result.asset_materializations_for_node(stage)[0].metadata["batches"].value == 3, stage
+    assert result.asset_materializations_for_node("figures")[0].metadata["dagster/row_count"].value > 0
+    assert warehouse_tables(batched) == warehouse_tables(whole)
+    _change_pages(raw)  # one added, one changed, one removed: batches of two over an existing warehouse
+    run_pipeline(raw, batched)
+    monkeypatch.setenv("LEDGER_FULL_REFRESH", "1")
+    run_pipeline(raw, tmp_path / "refreshed" / "ledger.duckdb")
+    refreshed_in_batches = warehouse_tables(tmp_path / "refreshed" / "ledger.duckdb")
+    monkeypatch.delenv("LEDGER_BATCH_DOCUMENTS")
+    run_pipeline(raw, whole)
+    assert warehouse_tables(batched) == warehouse_tables(whole) == refreshed_in_batches
+
+
+def test_batch_setting_refuses_nonsense(monkeypatch):
+    monkeypatch.setenv("LEDGER_BATCH_DOCUMENTS", "0")
+    with pytest.raises(ValueError, match="LEDGER_BATCH_DOCUMENTS"):
+        settings.batch_documents()
+    monkeypatch.setenv("LEDGER_BATCH_DOCUMENTS", "many")
+    with pytest.raises(ValueError, match="whole number of documents"):
+        settings.batch_documents()

@@ -14,8 +14,10 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 
 import dagster as dg
+import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from pipelines import settings
 from pipelines.cleaning import UnparseablePage, clean_page
 from pipelines.defs.metadata import markdown_preview, table_metadata
 from pipelines.defs.resources import LedgerPaths
@@ -28,6 +30,8 @@ from pipelines.storage.writes import write_stage
 
 # what of a raw_pages row the cleaned document depends on (with the bytes, through raw_sha256)
 STAGE = "documents"
+DOC_PREVIEW = ("doc_id", "title", "outlet", "published_date", "paywall_truncated", "n_removed")
+PREVIEW_ROWS = 20
 PAGE_INPUTS = ("raw_path", "raw_sha256", "kind", "url", "outlet", "language", "published_date", "charset")
 
 
@@ -160,49 +164,63 @@ def documents(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb: Du
             f"SELECT doc_id, {', '.join(PAGE_INPUTS)} FROM raw_pages ORDER BY raw_path"
         ).fetchall()
         work = plan(con, "documents", {k[0]: fingerprint("documents", *k[1:]) for k in keys})
-        pages = read_docs(con, "raw_pages", work.todo, order="raw_path").to_dict("records")
     context.log.info(work.describe())
-    docs, removed, quarantined = [], [], []
-    workers = pool_size(len(pages))
-    cleaned = map_documents(partial(clean_document, str(ledger.raw)), pages, workers=workers)
-    for doc, spans, refusal, (level, message) in cleaned:
-        if message:
-            getattr(context.log, level)(message)
-        if refusal is not None:
-            quarantined.append(refusal)
-            continue
-        docs.append(doc)
-        removed.extend(spans)
-    # one summary line (a line per page is an event-log write per page)
-    context.log.info(
-        f"cleaned {len(docs)} of {len(pages)} pages: {sum(len(d['clean_text']) for d in docs)} chars kept, "
-        f"{len(removed)} spans removed, {len(quarantined)} quarantined"
-    )
-    sources = {p["doc_id"]: (p["raw_path"], p["raw_sha256"]) for p in pages}
-    doc_df, removed_df = frame("documents", docs), frame("removed_spans", removed)
-    with duckdb.get_connection() as con:
-        report = write_stage(
-            con,
-            "documents",
-            {"documents": doc_df, "removed_spans": removed_df},
-            quarantine=quarantined,
-            sources=sources,
-            references=REFERENCES,
-            docs=work.docs,
-            fingerprints=work.todo,
+    workers, written, kept, removed_count = 1, 0, [], 0
+    removed_head, quarantined_all, per_doc = [], [], {}
+    batches = work.batches(settings.batch_documents())
+    for batch in batches:
+        if batch.of > 1:
+            context.log.info(batch.describe())
+        with duckdb.get_connection() as con:
+            pages = read_docs(con, "raw_pages", batch.todo, order="raw_path").to_dict("records")
+        docs, removed, quarantined = [], [], []
+        workers = pool_size(len(pages))
+        cleaned = map_documents(partial(clean_document, str(ledger.raw)), pages, workers=workers)
+        for doc, spans, refusal, (level, message) in cleaned:
+            if message:
+                getattr(context.log, level)(message)
+            if refusal is not None:
+                quarantined.append(refusal)
+                continue
+            docs.append(doc)
+            removed.extend(spans)
+        # one summary line per batch (a line per page is an event-log write per page)
+        context.log.info(
+            f"cleaned {len(docs)} of {len(pages)} pages: {sum(len(d['clean_text']) for d in docs)} chars "
+            f"kept, {len(removed)} spans removed, {len(quarantined)} quarantined"
         )
-    q_df = frame("quarantine", report.quarantined)
-    per_doc = removed_df.groupby("doc_id").size().to_dict() if len(removed_df) else {}
+        sources = {p["doc_id"]: (p["raw_path"], p["raw_sha256"]) for p in pages}
+        doc_df, removed_df = frame("documents", docs), frame("removed_spans", removed)
+        with duckdb.get_connection() as con:
+            report = write_stage(
+                con,
+                "documents",
+                {"documents": doc_df, "removed_spans": removed_df},
+                quarantine=quarantined,
+                sources=sources,
+                references=REFERENCES,
+                docs=batch.docs,
+                fingerprints=batch.todo,
+            )
+        # what the materializations report, without holding the batch: a row summary per document
+        written += report.written.get("documents", 0)
+        kept.append(doc_df[list(DOC_PREVIEW)].assign(clean_chars=doc_df["clean_text"].str.len()))
+        removed_count += len(removed_df)
+        removed_head += removed_df.head(PREVIEW_ROWS - len(removed_head)).to_dict("records")
+        per_doc.update(removed_df.groupby("doc_id").size().to_dict() if len(removed_df) else {})
+        quarantined_all += report.quarantined
+    doc_df = pd.concat([k for k in kept if len(k)] or kept[:1], ignore_index=True)  # a frame per batch
+    removed_df = frame("removed_spans", removed_head)
+    q_df = frame("quarantine", quarantined_all)
     yield dg.MaterializeResult(
         asset_key="documents",
         metadata={
-            **table_metadata(
-                doc_df, ["doc_id", "title", "outlet", "published_date", "paywall_truncated", "n_removed"]
-            ),
-            "dagster/row_count": report.written.get("documents", 0),
+            **table_metadata(doc_df, list(DOC_PREVIEW)),
+            "dagster/row_count": written,
             "paywall_truncated": int(doc_df["paywall_truncated"].sum()) if len(doc_df) else 0,
-            "mean_clean_chars": float(doc_df["clean_text"].str.len().mean()) if len(doc_df) else 0.0,
+            "mean_clean_chars": float(doc_df["clean_chars"].mean()) if len(doc_df) else 0.0,
             "processes": workers,
+            "batches": len(batches),
             **work.metadata(),
         },
     )
@@ -210,6 +228,7 @@ def documents(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb: Du
         asset_key="removed_spans",
         metadata={
             **table_metadata(removed_df, ["doc_id", "rule", "kind", "text"]),
+            "dagster/row_count": removed_count,
             "removed_per_document": dg.MetadataValue.json(per_doc),
         },
     )

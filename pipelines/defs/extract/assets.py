@@ -1,7 +1,8 @@
 """entities, mentions, dates, figures: the knowledge base and what each document's clean text says.
 
 Each asset reads the earlier stage's table (never its internals), extracts per document, and replaces its
-rows of those documents in one transaction. Incremental: a stage extracts a document again only when a
+rows of those documents, a batch of LEDGER_BATCH_DOCUMENTS at a time, each batch in one transaction (the
+run publishes them all in one). Incremental: a stage extracts a document again only when a
 stage it needs re-processed it, its publication date changed, or the stage's code (with the knowledge base
 and lexicons) changed; the other documents' rows stay. Row ids are derived from the document and the span,
 so they are stable across re-runs of the same input.
@@ -22,6 +23,7 @@ import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from pipelines import settings
 from pipelines.dates import date_for_span, extract_dates
 from pipelines.defs.metadata import table_metadata
 from pipelines.defs.nlp.assets import parsed_docs
@@ -31,7 +33,7 @@ from pipelines.figures import extract_figures
 from pipelines.nlp import from_bytes, load_nlp
 from pipelines.parallel import map_documents, pool_size
 from pipelines.storage.contracts import REFERENCES, as_date
-from pipelines.storage.incremental import Plan, fingerprint, plan, stage_version, upstream
+from pipelines.storage.incremental import Batch, Plan, fingerprint, plan, stage_version, upstream
 from pipelines.storage.warehouse import ensure_table, frame, read_docs, read_table
 from pipelines.storage.writes import write_stage
 
@@ -46,6 +48,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
 }
 EXTRACTOR_ERROR = "extractor_error"
 UPSTREAM_QUARANTINED = "upstream_quarantined"
+PREVIEW_ROWS = 10  # rows of a stage's preview in the UI
 _PROJECT = Path(__file__).resolve().parents[3]
 
 
@@ -155,39 +158,59 @@ def per_document(
     return rows, workers
 
 
-def write_extracted(
+def extract_stage(
+    context: dg.AssetExecutionContext,
     duckdb: DuckDBResource,
-    work: Plan,
-    extracted: tuple[list[dict], int],
-    quarantined: list[dict],
-    all_docs: list[dict],
+    stage: str,
     preview: list[str],
+    summary: list[str],
     numbers: Callable[[pd.DataFrame], dict],
+    prepare: Callable[[DuckDBResource, Batch, list[dict]], None] | None = None,
 ) -> dg.MaterializeResult:
-    """Write a stage's rows (contract- and reference-checked, with its quarantine rows) in one transaction,
-    and describe the write for the UI: row count, preview, quarantined documents and `numbers(frame)`."""
-    stage = work.stage
-    rows, workers = extracted
-    df = frame(stage, rows)
-    with duckdb.get_connection() as con:
-        report = write_stage(
-            con,
-            stage,
-            {stage: df},
-            quarantine=quarantined,
-            sources=_sources(all_docs),
-            references=REFERENCES,
-            docs=work.docs,
-            fingerprints=work.todo,
-        )
+    """Run `stage`'s extractor over the documents its plan names, batch after batch
+    (settings.batch_documents()): read a batch's documents and parses, `prepare` them (figures adds their
+    mentions and dates), extract, write the rows (contract- and reference-checked, with the batch's
+    quarantine rows) in one transaction. Then describe the stage for the UI: row count, a preview, the
+    quarantined documents and `numbers` of the rows' `summary` columns (all a run keeps of its rows)."""
+    work = _plan(context, duckdb, stage)
+    workers, written, quarantined_n, kept, shown = 1, 0, 0, [], []
+    batches = work.batches(settings.batch_documents())
+    for batch in batches:
+        if batch.of > 1:
+            context.log.info(batch.describe())
+        quarantined: list[dict] = []
+        all_docs = _documents(duckdb, batch.todo)
+        docs = without_upstream_quarantine(duckdb, stage, all_docs, quarantined)
+        if prepare is not None:
+            prepare(duckdb, batch, docs)
+        rows, workers = per_document(context, stage, docs, quarantined)
+        df, sources = frame(stage, rows), _sources(all_docs)
+        del rows, docs, all_docs  # the batch's documents and parses go before the next batch is read
+        with duckdb.get_connection() as con:
+            report = write_stage(
+                con,
+                stage,
+                {stage: df},
+                quarantine=quarantined,
+                sources=sources,
+                references=REFERENCES,
+                docs=batch.docs,
+                fingerprints=batch.todo,
+            )
+        written += report.written[stage]
+        quarantined_n += len(report.quarantined)
+        kept.append(df[summary])
+        shown.append(df.head(PREVIEW_ROWS - sum(len(x) for x in shown)))
+    rows_kept = pd.concat([k for k in kept if len(k)] or kept[:1], ignore_index=True)
     return dg.MaterializeResult(
         metadata={
-            **table_metadata(df, preview),
-            "dagster/row_count": report.written[stage],
-            "quarantined": len(report.quarantined),
+            **table_metadata(pd.concat(shown, ignore_index=True), preview),
+            "dagster/row_count": written,
+            "quarantined": quarantined_n,
             "processes": workers,
+            "batches": len(batches),
             **work.metadata(),
-            **numbers(df),
+            **numbers(rows_kept),
         }
     )
 
@@ -281,18 +304,12 @@ def entities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
     **EXTRACT,
 )
 def mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    work = _plan(context, duckdb, "mentions")
-    quarantined: list[dict] = []
-    all_docs = _documents(duckdb, work.todo)
-    docs = without_upstream_quarantine(duckdb, "mentions", all_docs, quarantined)
-    extracted = per_document(context, "mentions", docs, quarantined)
-    return write_extracted(
+    return extract_stage(
+        context,
         duckdb,
-        work,
-        extracted,
-        quarantined,
-        all_docs,
+        "mentions",
         ["doc_id", "surface", "entity_type", "entity_id"],
+        ["entity_id"],
         lambda df: {
             "linked_share": float(df["entity_id"].notna().mean()) if len(df) else 0.0,
             "unlinked": int(df["entity_id"].isna().sum()) if len(df) else 0,
@@ -309,18 +326,12 @@ def mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
     **EXTRACT,
 )
 def dates(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    work = _plan(context, duckdb, "dates")
-    quarantined: list[dict] = []
-    all_docs = _documents(duckdb, work.todo)
-    docs = without_upstream_quarantine(duckdb, "dates", all_docs, quarantined)
-    extracted = per_document(context, "dates", docs, quarantined)
-    return write_extracted(
+    return extract_stage(
+        context,
         duckdb,
-        work,
-        extracted,
-        quarantined,
-        all_docs,
+        "dates",
         ["doc_id", "surface", "date_start", "date_end", "granularity"],
+        ["resolved"],
         lambda df: {"unresolved": int((~df["resolved"].astype(bool)).sum()) if len(df) else 0},
     )
 
@@ -404,27 +415,10 @@ def _figure_rows(d: dict, doc_mentions: list[_Span], doc_dates: list[_Span]) -> 
     **EXTRACT,
 )
 def figures(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    work = _plan(context, duckdb, "figures")
-    quarantined: list[dict] = []
-    all_docs = _documents(duckdb, work.todo)
-    docs = without_upstream_quarantine(duckdb, "figures", all_docs, quarantined)
-    with duckdb.get_connection() as con:
-        read_table(con, "entities", "LIMIT 0")  # creates the tables on a new warehouse
-        kinds = dict(con.execute("SELECT entity_id, kind FROM entities").fetchall())
-        found = read_docs(con, "mentions", work.todo)
-        found["entity_kind"] = found["entity_id"].map(kinds)
-        mention_rows = _by_doc(found)
-        date_rows = _by_doc(read_docs(con, "dates", work.todo))
-    for d in docs:
-        d["mention_rows"] = mention_rows.get(d["doc_id"], [])
-        d["date_rows"] = date_rows.get(d["doc_id"], [])
-    extracted = per_document(context, "figures", docs, quarantined)
-    return write_extracted(
+    return extract_stage(
+        context,
         duckdb,
-        work,
-        extracted,
-        quarantined,
-        all_docs,
+        "figures",
         [
             "doc_id",
             "surface",
@@ -436,8 +430,24 @@ def figures(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mat
             "actor_entity_id",
             "location_entity_id",
         ],
+        ["category"],
         _figure_numbers,
+        prepare=_with_spans,
     )
+
+
+def _with_spans(duckdb: DuckDBResource, batch: Batch, docs: list[dict]) -> None:
+    """Each document of the batch with its stored mentions (and their entities' kinds) and dates."""
+    with duckdb.get_connection() as con:
+        read_table(con, "entities", "LIMIT 0")  # creates the tables on a new warehouse
+        kinds = dict(con.execute("SELECT entity_id, kind FROM entities").fetchall())
+        found = read_docs(con, "mentions", batch.todo)
+        found["entity_kind"] = found["entity_id"].map(kinds)
+        mention_rows = _by_doc(found)
+        date_rows = _by_doc(read_docs(con, "dates", batch.todo))
+    for d in docs:
+        d["mention_rows"] = mention_rows.get(d["doc_id"], [])
+        d["date_rows"] = date_rows.get(d["doc_id"], [])
 
 
 def _figure_numbers(df: pd.DataFrame) -> dict:

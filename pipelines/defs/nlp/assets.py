@@ -3,14 +3,17 @@
 Tokens, sentences, POS, lemmas, dependencies and named entities of a document come from this parse and from
 nothing else. A document whose parse fails is quarantined for the stage `parses`; the rest is written.
 A document is parsed again only when its clean text or the parser (code, spaCy, the model) changed.
+Documents are parsed and written in batches of LEDGER_BATCH_DOCUMENTS, so a run holds one batch of parses.
 """
 
 import traceback
 from typing import TYPE_CHECKING
 
 import dagster as dg
+import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from pipelines import settings
 from pipelines.defs.metadata import table_metadata
 from pipelines.defs.resources import LedgerWarehouse
 from pipelines.nlp import from_bytes, load_nlp, parse_documents, to_bytes
@@ -140,32 +143,44 @@ def parses(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mate
         ensure_table(con, "documents")
         texts = con.execute("SELECT doc_id, md5(clean_text), raw_sha256 FROM documents").fetchall()
         work = plan(con, "parses", {d: fingerprint("parses", *inputs) for d, *inputs in texts})
-        docs = read_docs(con, "documents", work.todo).to_dict("records")
     context.log.info(work.describe())
-    workers = pool_size(len(docs))
-    rows, quarantined = parse_batch(context, docs, workers)
-    if isinstance(duckdb, LedgerWarehouse) and duckdb.doc_cache is not None:
-        duckdb.doc_cache.clear()  # a parse written again: the run's Docs of the earlier one go
-    sources = {d["doc_id"]: (d["raw_path"], d["raw_sha256"]) for d in docs}
-    with duckdb.get_connection() as con:
-        report = write_stage(
-            con,
-            "parses",
-            {"parses": rows},
-            quarantine=quarantined,
-            sources=sources,
-            docs=work.docs,
-            fingerprints=work.todo,
-        )
-    df = frame("parses", [{k: v for k, v in r.items() if k != "docbin"} for r in rows])
-    context.log.info(f"parsed {len(rows)} documents ({int(df['tokens'].sum()) if len(df) else 0} tokens)")
+    workers, written, tokens, quarantined_n, kept = 1, 0, 0, 0, []
+    batches = work.batches(settings.batch_documents())
+    for batch in batches:
+        if batch.of > 1:
+            context.log.info(batch.describe())
+        with duckdb.get_connection() as con:
+            docs = read_docs(con, "documents", batch.todo).to_dict("records")
+        workers = pool_size(len(docs))
+        rows, quarantined = parse_batch(context, docs, workers)
+        if isinstance(duckdb, LedgerWarehouse) and duckdb.doc_cache is not None:
+            duckdb.doc_cache.clear()  # a parse written again: the run's Docs of the earlier one go
+        sources = {d["doc_id"]: (d["raw_path"], d["raw_sha256"]) for d in docs}
+        with duckdb.get_connection() as con:
+            report = write_stage(
+                con,
+                "parses",
+                {"parses": rows},
+                quarantine=quarantined,
+                sources=sources,
+                docs=batch.docs,
+                fingerprints=batch.todo,
+            )
+        df = frame("parses", [{k: v for k, v in r.items() if k != "docbin"} for r in rows])
+        written += report.written.get("parses", 0)
+        tokens += int(df["tokens"].sum()) if len(df) else 0
+        quarantined_n += len(quarantined)
+        kept.append(df)
+    df = pd.concat([k for k in kept if len(k)] or kept[:1], ignore_index=True)  # rows without their bytes
+    context.log.info(f"parsed {len(df)} documents ({tokens} tokens)")
     return dg.MaterializeResult(
         metadata={
             **table_metadata(df, ["doc_id", "tokens", "sentences", "entities", "model"]),
-            "dagster/row_count": report.written.get("parses", 0),
-            "tokens": int(df["tokens"].sum()) if len(df) else 0,
-            "quarantined": len(quarantined),
+            "dagster/row_count": written,
+            "tokens": tokens,
+            "quarantined": quarantined_n,
             "processes": workers,
+            "batches": len(batches),
             **work.metadata(),
         }
     )
