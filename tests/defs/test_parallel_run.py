@@ -83,6 +83,14 @@ def test_pool_size_stays_in_process_for_small_batches():
     assert parallel.pool_size(10_000, processes=1) == 1
 
 
+def test_processes_default_to_the_usable_cpus_up_to_a_cap(monkeypatch):
+    monkeypatch.delenv("LEDGER_PROCESSES", raising=False)
+    usable = len(os.sched_getaffinity(0))
+    assert settings.processes() == min(usable, settings.DEFAULT_MAX_PROCESSES)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(64)))
+    assert settings.processes() == settings.DEFAULT_MAX_PROCESSES
+
+
 def test_processes_setting_refuses_nonsense(monkeypatch):
     monkeypatch.setenv("LEDGER_PROCESSES", "0")
     with pytest.raises(ValueError, match="LEDGER_PROCESSES"):

@@ -171,3 +171,31 @@ def test_batch_setting_refuses_nonsense(monkeypatch):
     monkeypatch.setenv("LEDGER_BATCH_DOCUMENTS", "many")
     with pytest.raises(ValueError, match="whole number of documents"):
         settings.batch_documents()
+
+
+def _flags_run(result) -> tuple[bool, int]:
+    meta = result.asset_materializations_for_node("figure_flags")[0].metadata
+    return meta["recomputed"].value, meta["dagster/row_count"].value
+
+
+def test_figure_flags_are_kept_when_no_input_changed_and_recomputed_when_one_did(
+    tmp_path, run_pipeline, monkeypatch, warehouse_tables
+):
+    raw = _raw_copy(tmp_path, "raw")
+    expectations = tmp_path / "expectations"
+    shutil.copytree(settings.PROJECT_ROOT / "expectations", expectations)
+    monkeypatch.setenv("LEDGER_EXPECTATIONS_DIR", str(expectations))
+    warehouse = tmp_path / "w" / "ledger.duckdb"
+    recomputed, flags = _flags_run(run_pipeline(raw, warehouse))
+    assert recomputed
+    before = warehouse_tables(warehouse)
+    assert _flags_run(run_pipeline(raw, warehouse)) == (False, flags)
+    assert warehouse_tables(warehouse) == before
+    thresholds = expectations / "figure_checks.yaml"
+    thresholds.write_text(thresholds.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert _flags_run(run_pipeline(raw, warehouse))[0]  # the thresholds file changed
+    _change_pages(raw)
+    assert _flags_run(run_pipeline(raw, warehouse))[0]  # figures changed
+    scratch = tmp_path / "scratch" / "ledger.duckdb"
+    run_pipeline(raw, scratch)
+    assert warehouse_tables(warehouse)["figure_flags"] == warehouse_tables(scratch)["figure_flags"]
