@@ -4,6 +4,9 @@ them. The pool lives as long as the process that started it (one run: Dagster's 
 every step there), so its workers load the spaCy model and compile the knowledge base once per run, not once
 per stage; it is shut down at exit, and replaced when a worker died (the stage that saw it fails).
 
+`start_documents` hands a batch to the pool at once and returns its results' iterator, and `overlapped`
+runs a stage's batches so that batch k+1 is with the workers while this process writes batch k.
+
 Workers are spawned, never forked: the run's process holds DuckDB connections and Dagster's threads, which
 a fork would copy half-way. Only the run's process touches the warehouse (one writer): workers get plain
 rows and bytes and hand rows back, in input order. `fn` must be a module-level function (it is pickled by
@@ -46,17 +49,43 @@ def map_documents(
 ) -> Iterator[R]:
     """`fn` over `items`, in order; in a spawned pool of `workers` processes (default: `pool_size` of the
     items) when that is above 1."""
+    yield from start_documents(fn, items, workers, chunk)
+
+
+def start_documents(
+    fn: Callable[[T], R], items: Sequence[T], workers: int | None = None, chunk: int = 4
+) -> Iterator[R]:
+    """`map_documents`, with the items handed to the pool at once: the workers start on them while this
+    process goes on (writing the previous batch, say); the returned iterator yields the results in order.
+    In this process (1 worker) nothing runs until the iterator is consumed."""
     n = pool_size(len(items)) if workers is None else workers
     if n <= 1 or not items:
-        yield from map(fn, items)
-        return
+        return map(fn, items)
     log.info("spreading %d items over %d processes", len(items), n)
-    pool = _pool(n)
+    return _results(pool := _pool(n), pool.map(fn, items, chunksize=chunk), n)
+
+
+def _results(pool: ProcessPoolExecutor, results: Iterator[R], n: int) -> Iterator[R]:
     try:
-        yield from pool.map(fn, items, chunksize=chunk)
+        yield from results
     except BrokenProcessPool:
-        _POOLS.pop(n, None)  # a worker died: the next stage starts a fresh pool
+        if _POOLS.get(n) is pool:
+            _POOLS.pop(n)  # a worker died: the next stage starts a fresh pool
         raise
+
+
+def overlapped(batches: Sequence[T], start: Callable[[T], R], finish: Callable[[R], None]) -> None:
+    """`finish(start(b))` for each batch in order, with batch k+1 started before batch k is finished: while
+    this process finishes a batch (collects its rows, validates and writes them: the one writer), the
+    workers already work on the next. At most two batches are held at once."""
+    pending: R | None = None
+    for batch in batches:
+        started = start(batch)
+        if pending is not None:
+            finish(pending)
+        pending = started
+    if pending is not None:
+        finish(pending)
 
 
 def _pool(n: int) -> ProcessPoolExecutor:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from functools import partial
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -77,6 +78,32 @@ def test_workers_exit_when_the_run_that_started_them_is_killed():
     assert not any(_alive(p) for p in workers)
 
 
+def _touch(path: str) -> str:
+    Path(path).touch()
+    return path
+
+
+def test_started_documents_are_with_the_workers_before_anyone_asks_for_the_results(tmp_path):
+    paths = [str(tmp_path / f"{i}.done") for i in range(8)]
+    results = parallel.start_documents(_touch, paths, workers=2)
+    for _ in range(300):  # the workers touch every file while the results are not consumed
+        if all(Path(p).exists() for p in paths):
+            break
+        time.sleep(0.1)
+    assert all(Path(p).exists() for p in paths)
+    assert list(results) == paths
+
+
+def test_overlapped_starts_the_next_batch_before_finishing_the_last():
+    calls = []
+    parallel.overlapped(
+        [1, 2, 3], lambda b: calls.append(f"start {b}") or b, lambda b: calls.append(f"end {b}")
+    )
+    assert calls == ["start 1", "start 2", "end 1", "start 3", "end 2", "end 3"]
+    parallel.overlapped([], calls.append, calls.append)
+    assert len(calls) == 6
+
+
 def test_pool_size_stays_in_process_for_small_batches():
     assert parallel.pool_size(parallel.MIN_PER_PROCESS * 2 - 1, processes=2) == 1
     assert parallel.pool_size(parallel.MIN_PER_PROCESS * 2, processes=2) == 2
@@ -132,11 +159,13 @@ def test_a_run_over_two_processes_writes_what_one_process_writes(
     run_pipeline(raw, one)
     monkeypatch.setenv("LEDGER_PROCESSES", "2")
     monkeypatch.setattr(parallel, "MIN_PER_PROCESS", 1)  # the five sample pages go through the pool
+    monkeypatch.setenv("LEDGER_BATCH_DOCUMENTS", "2")  # three batches, each overlapping the last one's write
     two = tmp_path / "two" / "ledger.duckdb"
     result = run_pipeline(raw, two)
     assert processed(result) == dict.fromkeys(processed(result), 5)
     for stage in ("documents", "parses", "mentions", "dates", "figures"):
-        assert result.asset_materializations_for_node(stage)[0].metadata["processes"].value == 2, stage
+        meta = result.asset_materializations_for_node(stage)[0].metadata
+        assert (meta["processes"].value, meta["batches"].value) == (2, 3), stage
     assert warehouse_tables(two) == warehouse_tables(one)
     con = duckdb.connect(str(two), read_only=True)
     assert con.execute("SELECT count(*) FROM figures").fetchone()[0] > 0

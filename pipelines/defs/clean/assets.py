@@ -22,7 +22,7 @@ from pipelines.cleaning import UnparseablePage, clean_page
 from pipelines.defs.metadata import markdown_preview, table_metadata
 from pipelines.defs.resources import LedgerPaths
 from pipelines.ingest import PageRefused, decode_page_bytes, read_page
-from pipelines.parallel import map_documents, pool_size
+from pipelines.parallel import overlapped, pool_size, start_documents
 from pipelines.storage.contracts import REFERENCES
 from pipelines.storage.incremental import fingerprint, plan, stage_version
 from pipelines.storage.warehouse import ensure_table, frame, read_docs
@@ -165,17 +165,27 @@ def documents(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb: Du
         ).fetchall()
         work = plan(con, "documents", {k[0]: fingerprint("documents", *k[1:]) for k in keys})
     context.log.info(work.describe())
-    workers, written, kept, removed_count = 1, 0, [], 0
+    used, written, kept, removed_count = [1], 0, [], 0
     removed_head, quarantined_all, per_doc = [], [], {}
-    batches = work.batches(settings.batch_documents())
-    for batch in batches:
+
+    def start(batch):
         if batch.of > 1:
             context.log.info(batch.describe())
         with duckdb.get_connection() as con:
             pages = read_docs(con, "raw_pages", batch.todo, order="raw_path").to_dict("records")
-        docs, removed, quarantined = [], [], []
         workers = pool_size(len(pages))
-        cleaned = map_documents(partial(clean_document, str(ledger.raw)), pages, workers=workers)
+        return (
+            batch,
+            pages,
+            workers,
+            start_documents(partial(clean_document, str(ledger.raw)), pages, workers),
+        )
+
+    def finish(started) -> None:
+        nonlocal written, removed_count
+        batch, pages, workers, cleaned = started
+        used.append(workers)
+        docs, removed, quarantined = [], [], []
         for doc, spans, refusal, (level, message) in cleaned:
             if message:
                 getattr(context.log, level)(message)
@@ -206,9 +216,12 @@ def documents(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb: Du
         written += report.written.get("documents", 0)
         kept.append(doc_df[list(DOC_PREVIEW)].assign(clean_chars=doc_df["clean_text"].str.len()))
         removed_count += len(removed_df)
-        removed_head += removed_df.head(PREVIEW_ROWS - len(removed_head)).to_dict("records")
+        removed_head.extend(removed_df.head(PREVIEW_ROWS - len(removed_head)).to_dict("records"))
         per_doc.update(removed_df.groupby("doc_id").size().to_dict() if len(removed_df) else {})
-        quarantined_all += report.quarantined
+        quarantined_all.extend(report.quarantined)
+
+    batches = work.batches(settings.batch_documents())
+    overlapped(batches, start, finish)  # batch k+1 is cleaned while batch k is written
     doc_df = pd.concat([k for k in kept if len(k)] or kept[:1], ignore_index=True)  # a frame per batch
     removed_df = frame("removed_spans", removed_head)
     q_df = frame("quarantine", quarantined_all)
@@ -219,7 +232,7 @@ def documents(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb: Du
             "dagster/row_count": written,
             "paywall_truncated": int(doc_df["paywall_truncated"].sum()) if len(doc_df) else 0,
             "mean_clean_chars": float(doc_df["clean_chars"].mean()) if len(doc_df) else 0.0,
-            "processes": workers,
+            "processes": max(used),
             "batches": len(batches),
             **work.metadata(),
         },

@@ -15,7 +15,7 @@ every document of `documents`.
 """
 
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from pipelines.defs.resources import LedgerWarehouse
 from pipelines.entities import find_mentions, lineage_view_sql, load_kb, shared_kb
 from pipelines.figures import extract_figures
 from pipelines.nlp import from_bytes, load_nlp
-from pipelines.parallel import map_documents, pool_size
+from pipelines.parallel import overlapped, pool_size, start_documents
 from pipelines.storage.contracts import REFERENCES, as_date
 from pipelines.storage.incremental import Batch, Plan, fingerprint, plan, stage_version, upstream
 from pipelines.storage.warehouse import ensure_table, frame, read_docs, read_table
@@ -127,19 +127,27 @@ def extract_document(stage: str, d: dict) -> tuple[list[dict] | None, tuple[str,
         return None, failure
 
 
+def start_extraction(stage: str, docs: list[dict]) -> tuple[Iterator, int]:
+    """`stage`'s extractor over `docs`, handed to the worker pool now when the batch is large enough
+    (pipelines.parallel.start_documents): (the results in order, how many processes)."""
+    workers = pool_size(len(docs))
+    return start_documents(partial(extract_document, stage), docs, workers=workers), workers
+
+
 def per_document(
-    context: dg.AssetExecutionContext, stage: str, docs: list[dict], quarantined: list[dict]
+    context: dg.AssetExecutionContext,
+    stage: str,
+    docs: list[dict],
+    quarantined: list[dict],
+    started: tuple[Iterator, int] | None = None,
 ) -> tuple[list[dict], int]:
-    """Rows of `stage`'s extractor for every document (spread over settings.processes() when the batch is
-    large); a document whose extraction raises is quarantined for `stage` (appended to `quarantined`,
+    """Rows of `stage`'s extractor for every document (the `started` extraction of them, else one started
+    here); a document whose extraction raises is quarantined for `stage` (appended to `quarantined`,
     logged with its traceback) and contributes no row. One log line sums the stage up (a line per document
     would be an event-log write per document). Returns (the rows, how many processes extracted them)."""
     rows: list[dict] = []
     per_doc: dict[str, int] = {}
-    workers = pool_size(len(docs))
-    if workers > 1:
-        context.log.info(f"{stage}: extracting {len(docs)} documents in {workers} processes")
-    extracted = map_documents(partial(extract_document, stage), docs, workers=workers)
+    extracted, workers = started or start_extraction(stage, docs)
     for d, (found, failure) in zip(docs, extracted, strict=True):
         if failure is not None:
             reason, where, trace = failure
@@ -153,6 +161,7 @@ def per_document(
     most = sorted(per_doc.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
     context.log.info(
         f"{stage}: {len(rows)} rows from {len(per_doc)} documents, {len(docs) - len(per_doc)} failed"
+        + (f" ({workers} processes)" if workers > 1 else "")
         + (f"; most: {', '.join(f'{doc} ({n})' for doc, n in most)}" if most else "")
     )
     return rows, workers
@@ -170,12 +179,14 @@ def extract_stage(
     """Run `stage`'s extractor over the documents its plan names, batch after batch
     (settings.batch_documents()): read a batch's documents and parses, `prepare` them (figures adds their
     mentions and dates), extract, write the rows (contract- and reference-checked, with the batch's
-    quarantine rows) in one transaction. Then describe the stage for the UI: row count, a preview, the
-    quarantined documents and `numbers` of the rows' `summary` columns (all a run keeps of its rows)."""
+    quarantine rows) in one transaction. With worker processes, batch k+1 is read and handed to them before
+    batch k is written, so they never wait for the one writer. Then describe the stage for the UI: row
+    count, a preview, the quarantined documents and `numbers` of the rows' `summary` columns (all a run
+    keeps of its rows)."""
     work = _plan(context, duckdb, stage)
-    workers, written, quarantined_n, kept, shown = 1, 0, 0, [], []
-    batches = work.batches(settings.batch_documents())
-    for batch in batches:
+    used, written, quarantined_n, kept, shown = [1], 0, 0, [], []
+
+    def start(batch: Batch):
         if batch.of > 1:
             context.log.info(batch.describe())
         quarantined: list[dict] = []
@@ -183,9 +194,14 @@ def extract_stage(
         docs = without_upstream_quarantine(duckdb, stage, all_docs, quarantined)
         if prepare is not None:
             prepare(duckdb, batch, docs)
-        rows, workers = per_document(context, stage, docs, quarantined)
-        df, sources = frame(stage, rows), _sources(all_docs)
-        del rows, docs, all_docs  # the batch's documents and parses go before the next batch is read
+        return batch, _sources(all_docs), docs, quarantined, start_extraction(stage, docs)
+
+    def finish(started) -> None:
+        nonlocal written, quarantined_n
+        batch, sources, docs, quarantined, extraction = started
+        rows, workers = per_document(context, stage, docs, quarantined, extraction)
+        used.append(workers)
+        df = frame(stage, rows)
         with duckdb.get_connection() as con:
             report = write_stage(
                 con,
@@ -201,13 +217,16 @@ def extract_stage(
         quarantined_n += len(report.quarantined)
         kept.append(df[summary])
         shown.append(df.head(PREVIEW_ROWS - sum(len(x) for x in shown)))
+
+    batches = work.batches(settings.batch_documents())
+    overlapped(batches, start, finish)  # batch k+1 is extracted while batch k is written
     rows_kept = pd.concat([k for k in kept if len(k)] or kept[:1], ignore_index=True)
     return dg.MaterializeResult(
         metadata={
             **table_metadata(pd.concat(shown, ignore_index=True), preview),
             "dagster/row_count": written,
             "quarantined": quarantined_n,
-            "processes": workers,
+            "processes": max(used),
             "batches": len(batches),
             **work.metadata(),
             **numbers(rows_kept),

@@ -18,13 +18,13 @@ from pipelines.defs.metadata import table_metadata
 from pipelines.defs.resources import LedgerWarehouse
 from pipelines.nlp import from_bytes, load_nlp, parse_documents, to_bytes
 from pipelines.nlp.docbin import DocCache
-from pipelines.parallel import map_documents, pool_size
+from pipelines.parallel import overlapped, pool_size, start_documents
 from pipelines.storage.incremental import fingerprint, plan, stage_version
 from pipelines.storage.warehouse import ensure_table, frame, read_docs
 from pipelines.storage.writes import write_stage
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     import duckdb
     from spacy.tokens import Doc
@@ -71,17 +71,23 @@ def parse_chunk(docs: list[tuple[str, str, str]]) -> list[tuple[str, dict | None
     return out
 
 
-def parse_batch(
-    context: dg.AssetExecutionContext, docs: list[dict], workers: int = 1
-) -> tuple[list[dict], list[dict]]:
-    """(parse rows, quarantine rows) of `docs`, spread over `workers` processes."""
-    by_id = {d["doc_id"]: d for d in docs}
+def start_parsing(docs: list[dict], workers: int = 1) -> "Iterator":
+    """The parses of `docs` in chunks, handed to `workers` processes now (pipelines.parallel)."""
     triples = [(d["doc_id"], d["raw_sha256"], d["clean_text"]) for d in docs]
     chunks = [triples[i : i + CHUNK] for i in range(0, len(triples), CHUNK)]
+    return start_documents(parse_chunk, chunks, workers=min(workers, len(chunks)), chunk=1)
+
+
+def parse_batch(
+    context: dg.AssetExecutionContext, docs: list[dict], workers: int = 1, started: "Iterator | None" = None
+) -> tuple[list[dict], list[dict]]:
+    """(parse rows, quarantine rows) of `docs`: the `started` parsing of them, else one spread over
+    `workers` processes here."""
+    by_id = {d["doc_id"]: d for d in docs}
     if workers > 1:
         context.log.info(f"parsing {len(docs)} documents in {workers} processes")
     rows, quarantined = [], []
-    for chunk in map_documents(parse_chunk, chunks, workers=min(workers, len(chunks)), chunk=1):
+    for chunk in started if started is not None else start_parsing(docs, workers):
         for doc_id, row, failure in chunk:
             if row is not None:
                 rows.append(row)
@@ -144,15 +150,21 @@ def parses(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mate
         texts = con.execute("SELECT doc_id, md5(clean_text), raw_sha256 FROM documents").fetchall()
         work = plan(con, "parses", {d: fingerprint("parses", *inputs) for d, *inputs in texts})
     context.log.info(work.describe())
-    workers, written, tokens, quarantined_n, kept = 1, 0, 0, 0, []
-    batches = work.batches(settings.batch_documents())
-    for batch in batches:
+    used, written, tokens, quarantined_n, kept = [1], 0, 0, 0, []
+
+    def start(batch):
         if batch.of > 1:
             context.log.info(batch.describe())
         with duckdb.get_connection() as con:
             docs = read_docs(con, "documents", batch.todo).to_dict("records")
         workers = pool_size(len(docs))
-        rows, quarantined = parse_batch(context, docs, workers)
+        return batch, docs, workers, start_parsing(docs, workers)
+
+    def finish(started) -> None:
+        nonlocal written, tokens, quarantined_n
+        batch, docs, workers, parsing = started
+        rows, quarantined = parse_batch(context, docs, workers, parsing)
+        used.append(workers)
         if isinstance(duckdb, LedgerWarehouse) and duckdb.doc_cache is not None:
             duckdb.doc_cache.clear()  # a parse written again: the run's Docs of the earlier one go
         sources = {d["doc_id"]: (d["raw_path"], d["raw_sha256"]) for d in docs}
@@ -171,6 +183,9 @@ def parses(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mate
         tokens += int(df["tokens"].sum()) if len(df) else 0
         quarantined_n += len(quarantined)
         kept.append(df)
+
+    batches = work.batches(settings.batch_documents())
+    overlapped(batches, start, finish)  # batch k+1 is parsed while batch k is written
     df = pd.concat([k for k in kept if len(k)] or kept[:1], ignore_index=True)  # rows without their bytes
     context.log.info(f"parsed {len(df)} documents ({tokens} tokens)")
     return dg.MaterializeResult(
@@ -179,7 +194,7 @@ def parses(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mate
             "dagster/row_count": written,
             "tokens": tokens,
             "quarantined": quarantined_n,
-            "processes": workers,
+            "processes": max(used),
             "batches": len(batches),
             **work.metadata(),
         }
