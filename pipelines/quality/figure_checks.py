@@ -139,7 +139,8 @@ def _none(value: object) -> object:
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
-    return [{k: _none(v) for k, v in r.items()} for r in df.to_dict("records")] if len(df) else []
+    """The rows as dicts, missing values (NaN, NaT, NA) as None: in one pass of pandas, not per value."""
+    return df.astype(object).where(df.notna(), None).to_dict("records") if len(df) else []
 
 
 def _day(value: object):
@@ -330,6 +331,15 @@ def syndicated_copies(
         sa, sb = shingles[a], shingles[b]
         return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
 
+    sentences: dict[str, str] = {}  # figure_id -> its sentence, found once however many pairs it is in
+
+    def sentence(f: dict) -> str:
+        if f["figure_id"] not in sentences:
+            sentences[f["figure_id"]] = sentence_of(
+                docs[f["doc_id"]]["clean_text"], f["char_start"], f["char_end"]
+            )
+        return sentences[f["figure_id"]]
+
     flags = []
     for claims in groups.values():
         if len({c["doc_id"] for c in claims}) < 2:
@@ -342,9 +352,7 @@ def syndicated_copies(
                 pair = (first["doc_id"], later["doc_id"])
                 if pair not in similarity:
                     similarity[pair] = similar(*pair)
-                same_sentence = sentence_of(
-                    docs[first["doc_id"]]["clean_text"], first["char_start"], first["char_end"]
-                ) == sentence_of(docs[later["doc_id"]]["clean_text"], later["char_start"], later["char_end"])
+                same_sentence = sentence(first) == sentence(later)
                 if same_sentence or similarity[pair] >= config.syndication_text_similarity:
                     why = "the same sentence" if same_sentence else f"{similarity[pair]:.0%} the same text"
                     flags.append(
