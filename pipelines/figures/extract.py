@@ -319,6 +319,22 @@ def _not_a_figure(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> bool:
     return False
 
 
+AGE_NOUN_ROLES = ("nsubj", "nsubjpass", "dobj")  # an age standing for the person: subject or object
+
+
+def _age_noun(tokens: Sequence[Token], t: Token) -> bool:
+    """ "a 19-year-old" as the subject or object of its clause, not a modifier ("a 19-year-old man"): the
+    parse heads the compound with "old", whose "year" carries the number. Such an age is a person."""
+    return (
+        t.lower == "old"
+        and t.dep in AGE_NOUN_ROLES
+        and any(
+            tokens[c].lower in ("year", "years") and any(tokens[g].is_number for g in tokens[c].children)
+            for c in t.children
+        )
+    )
+
+
 def _singulars(
     tokens: Sequence[Token],
     taken: set[int],
@@ -326,14 +342,17 @@ def _singulars(
     mi: dict[int, Any],
     spans: Sequence[tuple[int, int]],
 ) -> list[Cand]:
-    """One victim without a numeral ("a man was killed", "a soldier was wounded"): a figure of 1 when a
-    person noun with "a"/"an" is the patient or subject of a killing or wounding predicate."""
+    """One victim without a numeral ("a man was killed", "a soldier was wounded", "a 19-year-old was shot"):
+    a figure of 1 when a person noun, or an age standing for a person, with "a"/"an" is the patient or
+    subject of a killing or wounding predicate."""
     out = []
     for t in tokens:
-        if t.pos != "NOUN" or t.idx in taken or mi.get(t.idx) is not None:
+        age = _age_noun(tokens, t)
+        if (t.pos != "NOUN" and not age) or t.idx in taken or mi.get(t.idx) is not None:
             continue
         det = next((c for c in t.children if tokens[c].dep == "det" and tokens[c].lower in ("a", "an")), None)
-        if det is None or not (word_in(t, lex.categories["nouns"]) or word_in(t, lex.words["generic_nouns"])):
+        person = age or word_in(t, lex.categories["nouns"]) or word_in(t, lex.words["generic_nouns"])
+        if det is None or not person:
             continue
         if word_in(t, lex.words["thing_nouns"]) or any(s < t.end and tokens[det].start < e for s, e in spans):
             continue
