@@ -3,6 +3,7 @@
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from pipelines import settings
 from pipelines.evaluation.score import evaluate
@@ -15,6 +16,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     parser.add_argument("--problems", action="store_true", help="list every miss and spurious row")
     args = parser.parse_args(argv)
+    if not Path(args.warehouse).exists():
+        print(
+            f"no warehouse at {args.warehouse}: build it first (`make run`, or `make eval-<set>`)",
+            file=sys.stderr,
+        )
+        return 2
     result = evaluate(args.gold, args.warehouse)
     if args.json:
         print(json.dumps(result, indent=2, default=str))

@@ -139,3 +139,12 @@ def test_a_not_mention_counts_whole_words_only(tmp_path):
     mentions = [("m1", "d", TEXT.index("Idlib"), TEXT.index("Idlib") + 5, "Idlib", "location", "loc:idlib")]
     scores = evaluate(path, _warehouse(tmp_path, [], mentions=mentions))
     assert scores["entities"]["not_mentions_extracted"] == 1  # 'Idlib' itself, not 'Id' inside it
+
+
+def test_scoring_a_warehouse_that_does_not_exist_says_how_to_build_it(tmp_path, capsys):
+    from pipelines.evaluation.__main__ import main
+
+    assert main(["--warehouse", str(tmp_path / "none.duckdb")]) == 2
+    err = capsys.readouterr().err
+    assert "no warehouse at" in err and "make run" in err
+    assert not (tmp_path / "none.duckdb").exists()  # nothing created on the way
