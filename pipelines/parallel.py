@@ -1,11 +1,12 @@
-"""A stage's documents spread over the machine's cores: `map_documents(fn, items)` is `map(fn, items)`,
+"""A stage's documents spread over the machine's cores: `start_documents(fn, items)` is `map(fn, items)`,
 run by a pool of `settings.processes()` worker processes when the batch is large enough to repay starting
 them. The pool lives as long as the process that started it (one run: Dagster's in-process executor runs
 every step there), so its workers load the spaCy model and compile the knowledge base once per run, not once
 per stage; it is shut down at exit, and replaced when a worker died (the stage that saw it fails).
 
 `start_documents` hands a batch to the pool at once and returns its results' iterator, and `overlapped`
-runs a stage's batches so that batch k+1 is with the workers while this process writes batch k.
+runs a stage's batches so that batch k+1 is with the workers while this process writes batch k. A run has
+one pool: a later batch that needs fewer workers uses the same pool (no second set of models).
 
 Workers are spawned, never forked: the run's process holds DuckDB connections and Dagster's threads, which
 a fork would copy half-way. Only the run's process touches the warehouse (one writer): workers get plain
@@ -35,7 +36,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_PER_PROCESS = 24  # fewer items per process than this: the pool's start-up costs more than it saves
-_POOLS: dict[int, ProcessPoolExecutor] = {}  # by size: the pools this process started, kept warm
+_POOLS: dict[int, ProcessPoolExecutor] = {}  # the pool this process started (by its size), kept warm
 
 
 def pool_size(items: int, processes: int | None = None) -> int:
@@ -44,33 +45,27 @@ def pool_size(items: int, processes: int | None = None) -> int:
     return max(1, min(processes, items // MIN_PER_PROCESS))
 
 
-def map_documents(
-    fn: Callable[[T], R], items: Sequence[T], workers: int | None = None, chunk: int = 4
-) -> Iterator[R]:
-    """`fn` over `items`, in order; in a spawned pool of `workers` processes (default: `pool_size` of the
-    items) when that is above 1."""
-    yield from start_documents(fn, items, workers, chunk)
-
-
 def start_documents(
     fn: Callable[[T], R], items: Sequence[T], workers: int | None = None, chunk: int = 4
 ) -> Iterator[R]:
-    """`map_documents`, with the items handed to the pool at once: the workers start on them while this
-    process goes on (writing the previous batch, say); the returned iterator yields the results in order.
-    In this process (1 worker) nothing runs until the iterator is consumed."""
+    """`fn` over `items`: the results in order. With `workers` (default: `pool_size` of the items) above 1,
+    the items are handed to the run's pool at once, so the workers start on them while this process goes on
+    (writing the previous batch, say); in this process (1 worker) nothing runs until the results are read."""
     n = pool_size(len(items)) if workers is None else workers
     if n <= 1 or not items:
         return map(fn, items)
     log.info("spreading %d items over %d processes", len(items), n)
-    return _results(pool := _pool(n), pool.map(fn, items, chunksize=chunk), n)
+    pool = _pool(n)
+    return _results(pool, pool.map(fn, items, chunksize=chunk))
 
 
-def _results(pool: ProcessPoolExecutor, results: Iterator[R], n: int) -> Iterator[R]:
+def _results(pool: ProcessPoolExecutor, results: Iterator[R]) -> Iterator[R]:
     try:
         yield from results
     except BrokenProcessPool:
-        if _POOLS.get(n) is pool:
-            _POOLS.pop(n)  # a worker died: the next stage starts a fresh pool
+        for size, kept in list(_POOLS.items()):
+            if kept is pool:
+                del _POOLS[size]  # a worker died: the next stage starts a fresh pool
         raise
 
 
@@ -89,11 +84,15 @@ def overlapped(batches: Sequence[T], start: Callable[[T], R], finish: Callable[[
 
 
 def _pool(n: int) -> ProcessPoolExecutor:
-    """This process's pool of `n` spawned workers, started on first use."""
-    if n not in _POOLS:
+    """This process's pool, with at least `n` spawned workers: the one already started when it is large
+    enough, else a new one (the smaller one is shut down)."""
+    size = max(_POOLS, default=0)
+    if size < n:
+        shutdown()
         spawn = multiprocessing.get_context("spawn")
         _POOLS[n] = ProcessPoolExecutor(n, mp_context=spawn, initializer=_exit_with, initargs=(os.getpid(),))
-    return _POOLS[n]
+        size = n
+    return _POOLS[size]
 
 
 def _exit_with(parent: int) -> None:

@@ -22,10 +22,10 @@ def _square_or_fail(x: int) -> tuple[int | None, str | None]:
     return (None, f"no {x}") if x == 3 else (x * x, None)
 
 
-def test_map_documents_keeps_order_and_hands_failures_back_in_a_real_pool(monkeypatch):
+def test_start_documents_keeps_order_and_hands_failures_back_in_a_real_pool(monkeypatch):
     monkeypatch.setattr(parallel, "MIN_PER_PROCESS", 1)
     assert parallel.pool_size(10, processes=2) == 2
-    out = list(parallel.map_documents(_square_or_fail, list(range(10)), workers=2))
+    out = list(parallel.start_documents(_square_or_fail, list(range(10)), workers=2))
     assert out == [_square_or_fail(x) for x in range(10)]
 
 
@@ -36,13 +36,23 @@ def _worker_pid(_: int) -> int:
 
 def test_the_pool_outlives_a_stage_so_workers_load_the_model_once_per_run(monkeypatch):
     parallel.shutdown()
-    first = set(parallel.map_documents(_worker_pid, list(range(16)), workers=2))
-    second = set(parallel.map_documents(_worker_pid, list(range(16)), workers=2))
+    first = set(parallel.start_documents(_worker_pid, list(range(16)), workers=2))
+    second = set(parallel.start_documents(_worker_pid, list(range(16)), workers=2))
     assert os.getpid() not in first and len(first) == 2
     assert second == first  # the same two workers: nothing was spawned or loaded again
     parallel.shutdown()
-    third = set(parallel.map_documents(_worker_pid, list(range(16)), workers=2))
+    third = set(parallel.start_documents(_worker_pid, list(range(16)), workers=2))
     assert third.isdisjoint(first)
+    parallel.shutdown()
+
+
+def test_a_batch_that_needs_fewer_workers_uses_the_run_pool_not_a_second_one():
+    parallel.shutdown()
+    wide = set(parallel.start_documents(_worker_pid, list(range(24)), workers=3))
+    narrow = set(parallel.start_documents(_worker_pid, list(range(24)), workers=2))
+    assert narrow <= wide and len(parallel._POOLS) == 1
+    wider = set(parallel.start_documents(_worker_pid, list(range(32)), workers=4))
+    assert wider.isdisjoint(wide) and list(parallel._POOLS) == [4]  # the smaller pool was shut down
     parallel.shutdown()
 
 
@@ -50,7 +60,7 @@ _STARTS_A_POOL = """
 import sys, time
 from tests.defs.test_parallel_run import _worker_pid
 from pipelines import parallel
-print(*set(parallel.map_documents(_worker_pid, list(range(16)), workers=2)), flush=True)
+print(*set(parallel.start_documents(_worker_pid, list(range(16)), workers=2)), flush=True)
 time.sleep(600)
 """
 
@@ -142,7 +152,9 @@ def test_a_page_that_cannot_be_cleaned_in_a_worker_comes_back_as_its_quarantine_
         {**page, "doc_id": name, "raw_path": f"{name}.txt", "published_date": None, "charset": None}
         for name in ("good", "gone", "binary")
     ]
-    out = list(parallel.map_documents(partial(clean_assets.clean_document, str(tmp_path)), pages, workers=2))
+    out = list(
+        parallel.start_documents(partial(clean_assets.clean_document, str(tmp_path)), pages, workers=2)
+    )
     assert [doc is not None for doc, *_ in out] == [True, False, False]
     assert "Two soldiers" in out[0][0]["clean_text"]
     assert out[1][2]["reason"] == "page vanished from the raw directory after registration"

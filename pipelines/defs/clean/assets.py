@@ -28,10 +28,10 @@ from pipelines.storage.incremental import fingerprint, plan, stage_version
 from pipelines.storage.warehouse import ensure_table, frame, read_docs
 from pipelines.storage.writes import write_stage
 
-# what of a raw_pages row the cleaned document depends on (with the bytes, through raw_sha256)
 STAGE = "documents"
 DOC_PREVIEW = ("doc_id", "title", "outlet", "published_date", "paywall_truncated", "n_removed")
 PREVIEW_ROWS = 20
+# what of a raw_pages row the cleaned document depends on (with the bytes, through raw_sha256)
 PAGE_INPUTS = ("raw_path", "raw_sha256", "kind", "url", "outlet", "language", "published_date", "charset")
 
 

@@ -139,15 +139,15 @@ def per_document(
     stage: str,
     docs: list[dict],
     quarantined: list[dict],
-    started: tuple[Iterator, int] | None = None,
+    started: tuple[Iterator, int],
 ) -> tuple[list[dict], int]:
-    """Rows of `stage`'s extractor for every document (the `started` extraction of them, else one started
-    here); a document whose extraction raises is quarantined for `stage` (appended to `quarantined`,
-    logged with its traceback) and contributes no row. One log line sums the stage up (a line per document
-    would be an event-log write per document). Returns (the rows, how many processes extracted them)."""
+    """Rows of `stage`'s extractor for every document, from their `started` extraction; a document whose
+    extraction raises is quarantined for `stage` (appended to `quarantined`, logged with its traceback) and
+    contributes no row. One log line sums the stage up (a line per document would be an event-log write per
+    document). Returns (the rows, how many processes extracted them)."""
     rows: list[dict] = []
     per_doc: dict[str, int] = {}
-    extracted, workers = started or start_extraction(stage, docs)
+    extracted, workers = started
     for d, (found, failure) in zip(docs, extracted, strict=True):
         if failure is not None:
             reason, where, trace = failure

@@ -79,15 +79,14 @@ def start_parsing(docs: list[dict], workers: int = 1) -> "Iterator":
 
 
 def parse_batch(
-    context: dg.AssetExecutionContext, docs: list[dict], workers: int = 1, started: "Iterator | None" = None
+    context: dg.AssetExecutionContext, docs: list[dict], workers: int, started: "Iterator"
 ) -> tuple[list[dict], list[dict]]:
-    """(parse rows, quarantine rows) of `docs`: the `started` parsing of them, else one spread over
-    `workers` processes here."""
+    """(parse rows, quarantine rows) of `docs` from their `started` parsing over `workers` processes."""
     by_id = {d["doc_id"]: d for d in docs}
     if workers > 1:
         context.log.info(f"parsing {len(docs)} documents in {workers} processes")
     rows, quarantined = [], []
-    for chunk in started if started is not None else start_parsing(docs, workers):
+    for chunk in started:
         for doc_id, row, failure in chunk:
             if row is not None:
                 rows.append(row)

@@ -74,12 +74,7 @@ def figure_flags(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb:
         if unchanged:  # the same figures, dates, documents, thresholds and code: the same findings
             flags, figures_checked = read_table(con, "figure_flags"), _count(con, "figures")
             written = len(flags)
-    if unchanged:
-        context.log.info(
-            f"figure flags: figures, dates, documents and thresholds unchanged since the last run: "
-            f"{len(flags)} findings kept; report {md}"
-        )
-    else:
+    if not unchanged:
         with duckdb.get_connection() as con:
             figures, dates, documents = (read_table(con, t) for t in ("figures", "dates", "documents"))
         flags = compute_flags(figures, dates, documents, config)
@@ -102,8 +97,8 @@ def figure_flags(context: dg.AssetExecutionContext, ledger: LedgerPaths, duckdb:
             ).written.get("figure_flags", 0)
         md, page = write_report(reports_dir(duckdb), flags, figures, documents)
     counts = flags["check_name"].value_counts().to_dict() if len(flags) else {}
-    if not unchanged:
-        context.log.info(f"figure flags: {counts or 'none'}; report {md}")
+    kept = "inputs unchanged since the last run, findings kept: " if unchanged else ""
+    context.log.info(f"figure flags: {kept}{counts or 'none'}; report {md}")
     return dg.MaterializeResult(
         metadata={
             **table_metadata(flags, ["figure_id", "check_name", "reason", "other_figure_id"]),
