@@ -102,9 +102,10 @@ def max_manifest_bytes() -> int:
 
 
 def batch_documents() -> int:
-    """Documents a stage holds in memory at once (LEDGER_BATCH_DOCUMENTS, default 500): a stage reads,
-    processes and writes its documents batch after batch into the run's staging, so a run's memory is
-    bounded by a batch, not by the corpus. Every batch still publishes in the run's one transaction."""
+    """Documents a stage reads and processes at once (LEDGER_BATCH_DOCUMENTS, default 500): a stage reads,
+    processes and writes its documents batch after batch into the run's staging, so its own rows and parses
+    are bounded by a batch (the staging, in memory, still holds the run's rows until it publishes, all
+    batches in the run's one transaction)."""
     return _positive_int("LEDGER_BATCH_DOCUMENTS", 500, unit="documents")
 
 
