@@ -73,6 +73,7 @@ class Grammar:
         self.lows = [t.lower_.replace("’", "'").replace("‘", "'") for t in self.toks]
         self.full_months = _longest(lex.months)
         self.full_weekdays = _longest(lex.weekdays)
+        self._points_at: dict[tuple[int, bool], Match | None] = {}
         self.points: tuple[Callable[[int, bool], Match | None], ...] = (
             *(self.p_digits, self.p_full_date, self.p_month, self.p_year, self.p_short_year, self.p_decade),
             *(self.p_century, self.p_season, self.p_relday, self.p_weekday, self.p_rel, self.p_ago_shift),
@@ -589,11 +590,15 @@ class Grammar:
         return j, nd.ClockNode()
 
     def p_point(self, i: int, in_range: bool = False) -> Match | None:
+        key = (i, in_range)  # ranges, parts and the driver ask for the same point: read it once
+        if key in self._points_at:
+            return self._points_at[key]
         best: Match | None = None
         for fn in self.points:
             r = fn(i, in_range)
             if r is not None and (best is None or r[0] > best[0]):
                 best = r
+        self._points_at[key] = best
         return best
 
     # ----------------------------------------------------------------- parts of periods
@@ -616,8 +621,8 @@ class Grammar:
 
     def phrase_at(self, i: int, phrases: dict[tuple[str, ...], str]) -> tuple[int, str] | None:
         best = None
-        for words, val in phrases.items():
-            if words[0] == self.low(i) and all(self.low(i + k) == w for k, w in enumerate(words)):
+        for words, val in _by_first_word(phrases).get(self.low(i), ()):
+            if all(self.low(i + k) == w for k, w in enumerate(words)):
                 if best is None or len(words) > best[0] - i:
                     best = (i + len(words), val)
         return best
@@ -881,6 +886,20 @@ class Grammar:
                 return day[0], day[1]
             return clock
         return best
+
+
+_FIRST_WORD_INDEX: dict[int, tuple[dict, dict[str, list[tuple[tuple[str, ...], str]]]]] = {}
+
+
+def _by_first_word(phrases: dict[tuple[str, ...], str]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """The phrases of a lexicon table by their first word (built once per table, in the table's order)."""
+    kept = _FIRST_WORD_INDEX.get(id(phrases))
+    if kept is None or kept[0] is not phrases:
+        index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for words, val in phrases.items():
+            index.setdefault(words[0], []).append((words, val))
+        kept = _FIRST_WORD_INDEX[id(phrases)] = (phrases, index)
+    return kept[1]
 
 
 def _longest(forms: dict[str, int]) -> frozenset[str]:

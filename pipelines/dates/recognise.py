@@ -69,13 +69,15 @@ def extract_dates(
     ctx = nd.Ctx(published)
     out: list[DateMention] = []
     for piece in sentence_pieces(doc):
-        _extract_piece(doc, Grammar(piece, lex, ctx), ctx, lex, out)
+        _extract_piece(doc, text, Grammar(piece, lex, ctx), ctx, lex, out)
     out = _join_named_days(text, out)
     logger.debug("found %d date mentions", len(out))
     return out
 
 
-def _extract_piece(doc: Doc, grammar: Grammar, ctx: nd.Ctx, lex: Lexicon, out: list[DateMention]) -> None:
+def _extract_piece(
+    doc: Doc, text: str, grammar: Grammar, ctx: nd.Ctx, lex: Lexicon, out: list[DateMention]
+) -> None:
     toks, i = grammar.toks, 0
     while i < grammar.n:
         match = grammar.parse_at(i)
@@ -97,7 +99,7 @@ def _extract_piece(doc: Doc, grammar: Grammar, ctx: nd.Ctx, lex: Lexicon, out: l
                 ctx.text_anchor = res.interval
             i = j
             continue
-        surface = doc.text[start:end]
+        surface = text[start:end]  # doc.text would rebuild the whole text from its tokens
         if res is None:
             out.append(
                 DateMention(start, end, surface, None, None, _granularity_hint(node), False, "unresolved")

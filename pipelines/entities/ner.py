@@ -47,7 +47,8 @@ _WRITTEN_ARTICLES = frozenset({"al", "el", "ad", "as", "an", "at", "ar", "az", "
 
 def name_spans(doc: Doc, cues: Cues) -> list[NameSpan]:
     """The document's names, typed, non-overlapping (the longer of two overlapping spans wins)."""
-    found = _patterns(doc, cues)  # first: at equal length a pattern (which read the noun after) wins
+    text = doc.text  # spaCy rebuilds Doc.text from its tokens on every access: read it once
+    found = _patterns(doc, cues, text)  # first: at equal length a pattern (which read the noun after) wins
     lower = {t.text for t in doc if t.is_lower}
     for ent in doc.ents:
         etype = cues.ner_labels.get(ent.label_)
@@ -55,7 +56,7 @@ def name_spans(doc: Doc, cues: Cues) -> list[NameSpan]:
             continue
         for piece in _pieces(ent, cues):
             tokens = _trim(piece, cues, ent.label_ == "PERSON", lower)
-            if not any(_name_word(t) for t in tokens) or unreadable_line(doc, tokens[0].idx):
+            if not any(_name_word(t) for t in tokens) or unreadable_line(text, tokens[0].idx):
                 continue  # no name word: no name ("jihadists", "Counting"); or a heading
             t0 = _extend_left(doc, tokens[0].i, cues, ent.label_ == "PERSON", lower)
             t1 = tokens[-1].i + 1
@@ -91,11 +92,10 @@ def product_or_unit(doc: Doc, t0: int, t1: int) -> bool:
 _SMALL_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "for", "and", "to", "at", "by", "with", "as"})
 
 
-def unreadable_line(doc: Doc, pos: int) -> bool:
-    """The line holding `pos` is a heading the model cannot read names in: two or more words, all in
-    capitals, or four or more, every one but the small words capitalised ("The Prisoner Exchange Talks
-    Resume In Geneva"). Only the knowledge base names things there."""
-    text = doc.text
+def unreadable_line(text: str, pos: int) -> bool:
+    """The line of the document's `text` holding `pos` is a heading the model cannot read names in: two or
+    more words, all in capitals, or four or more, every one but the small words capitalised ("The Prisoner
+    Exchange Talks Resume In Geneva"). Only the knowledge base names things there."""
     a = text.rfind("\n", 0, pos) + 1
     b = text.find("\n", pos)
     words = re.findall(r"[^\W\d_][\w'’-]*", text[a : b if b != -1 else len(text)])
@@ -191,7 +191,7 @@ def _typed(span: Span, etype: str, method: str, cues: Cues) -> NameSpan:
     return NameSpan(span.start_char, span.end_char, head or etype, method, head is not None)
 
 
-def _patterns(doc: Doc, cues: Cues) -> list[NameSpan]:
+def _patterns(doc: Doc, cues: Cues, text: str) -> list[NameSpan]:
     """Numbered units ("the 17th Division", "Brigade 414", "the 7th Criminal Senate") and a proper name
     before a place noun ("Roj camps", "al-Uqab prison": the noun is part of the name when it is a
     facility or a feature, cues.yaml `place_nouns_in_name`)."""
@@ -217,7 +217,7 @@ def _patterns(doc: Doc, cues: Cues) -> list[NameSpan]:
                 )
         # a title that is the head of its noun phrase names the person holding it ("the Foreign Minister
         # said", "Prime Minister-designate"); before a name ("Foreign Minister X") it is no part of the name
-        if _title_head(t, cues) and not unreadable_line(doc, t.idx):
+        if _title_head(t, cues) and not unreadable_line(text, t.idx):
             a = min((c.i for c in t.lefts if c.is_title and c.pos_ != "DET"), default=i)
             out.append(NameSpan(doc[a].idx, t.idx + len(t), "person", "rule:title"))
         # an Arabic group word opening a name: "Liwa Suqur al-Jabal", "Katibat Sayf' al-Haqq"
