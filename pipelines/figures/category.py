@@ -152,6 +152,9 @@ def verb_category(tokens: Sequence[Token], v: int, role: str, lex: Lexicon, dept
     state = _states(tokens, v, lex)
     if state is not None:
         return state[0], f"state:{tokens[state[1]].lower}", state[1], True
+    wound = _wounds(tokens, v, role, lex)
+    if wound is not None:
+        return "wounded", f"{role}:{t.lemma}+{tokens[wound].lemma}", wound, True
     if t.lower in lex.categories["states"] and child(tokens, v, ("aux", "auxpass")) is not None:
         return lex.categories["states"][t.lower], f"state:{t.lower}", v, True  # "300 are missing"
     if depth < 3 and (t.lemma in lex.words["raising_verbs"] or t.lemma == "be"):
@@ -169,8 +172,25 @@ def verb_category(tokens: Sequence[Token], v: int, role: str, lex: Lexicon, dept
     return None
 
 
+def _wounds(tokens: Sequence[Token], v: int, role: str, lex: Lexicon) -> int | None:
+    """The wound noun verb v gives its people: what they suffered ("three people sustained injuries", "a man
+    suffered a gunshot wound") or what they were with ("taken to hospital with gunshot wounds")."""
+    wounds = lex.categories["event_nouns"]
+    # the verb's own phrases, and a "with" the parse hangs on its place ("taken to [hospital with wounds]")
+    places = [child(tokens, c, ("pobj",)) for c in tokens[v].children if tokens[c].dep == "prep"]
+    for c in [*tokens[v].children, *(k for p in places if p is not None for k in tokens[p].children)]:
+        ct = tokens[c]
+        noun = c if role == "subject" and ct.dep == "dobj" and ct.head == v else None
+        if ct.dep == "prep" and ct.lower == "with":
+            noun = child(tokens, c, ("pobj",))
+        if noun is not None and word_cat(tokens[noun], wounds) == "wounded":
+            return noun
+    return None
+
+
 def _fatal(tokens: Sequence[Token], v: int, lex: Lexicon) -> bool:
-    """Wounding verb v killed: "fatally shot", "shot dead", "stabbed to death", "shot and killed"."""
+    """Wounding verb v killed: "fatally shot", "shot dead", "stabbed to death", "shot and killed", "was shot
+    and died"."""
     for c in tokens[v].children:
         ct = tokens[c]
         if ct.lower in lex.words["fatal_adverbs"] or (
@@ -181,10 +201,13 @@ def _fatal(tokens: Sequence[Token], v: int, lex: Lexicon) -> bool:
             obj = child(tokens, c, ("pobj",))
             if obj is not None and tokens[obj].lower in lex.words["fatal_states"]:
                 return True
-        if ct.dep == "conj" and lex.predicates[("strong", "patient")].get(ct.lemma) == "killed":
+        if ct.dep == "conj" and "killed" in (
+            lex.predicates[("strong", "patient")].get(ct.lemma),
+            lex.predicates[("strong", "subject")].get(ct.lemma),
+        ):
             return (
                 child(tokens, c, ("nsubj", "nsubjpass", "dobj")) is None
-            )  # the same people: "shot and killed"
+            )  # the same people: "shot and killed", "was shot and later died"
     return False
 
 
@@ -235,8 +258,11 @@ def _toll(tokens: Sequence[Token], k: int, lex: Lexicon) -> bool:
 
 def _own_clause(tokens: Sequence[Token], k: int, lex: Lexicon) -> Found | None:
     """A clause on the counted noun: "people killed in the strike", "those who fled", "37 fighters dead"."""
+    states = lex.categories["states"]
     for c in tokens[k].children:
         ct = tokens[c]
+        if ct.dep == "amod" and c > k and states.get(ct.lower) not in (None, "returned"):
+            return states[ct.lower], f"clause-state:{ct.lower}", c, True  # "found a man dead": after its noun
         if ct.dep in ("acl", "relcl") and ct.pos in ("VERB", "AUX", "ADJ"):
             subj = child(tokens, c, _SUBJECT + _PASSIVE_SUBJECT)
             passive = ct.dep == "acl" and ct.tag == "VBN" or _passive(tokens, c)
@@ -267,16 +293,23 @@ def _governing(tokens: Sequence[Token], role: int, lex: Lexicon) -> Found | None
         v = tokens[v].head  # "people remain detained" parsed with "remain" as an auxiliary
         dep = "nsubjpass" if _passive(tokens, v) or tokens[v].tag == "VBN" else dep
     vt = tokens[v]
+    if vt.lemma in ("be", "include") and dep in (*_SUBJECT, "attr", "dobj"):
+        group = _group_of(tokens, v, dep, lex)
+        if group is not None:
+            return group
     if dep in _PASSIVE_SUBJECT:
         return verb_category(tokens, v, "patient", lex)
     if dep in _SUBJECT:
         if (
             lex.predicates[("strong", "patient")].get(vt.lemma)
             and not _has_object(tokens, v)
-            and vt.tag == "VBN"
+            and (vt.tag == "VBN" or _gapped_passive(tokens, v))
             and not any(tokens[c].dep == "aux" and tokens[c].lemma == "have" for c in vt.children)
-        ):  # "12 killed in shelling": a headline passive
+        ):  # "12 killed in shelling": a headline passive; "one was killed and her brother wounded"
             return _prefixed(verb_category(tokens, v, "patient", lex), "reduced-")
+        states = lex.categories["states"]
+        if vt.pos == "ADJ" and vt.dep in _SMALL_CLAUSE and states.get(vt.lower) not in (None, "returned"):
+            return states[vt.lower], f"state:{vt.lower}", v, True  # "police found a woman dead"
         return verb_category(tokens, v, "subject", lex)
     if dep in _OBJECT:
         return None if dep == "oprd" and vt.pos != "VERB" else verb_category(tokens, v, "patient", lex)
@@ -313,6 +346,33 @@ def _governing(tokens: Sequence[Token], role: int, lex: Lexicon) -> Found | None
     if dep == "npadvmod" and vt.pos == "ADJ" and vt.lower in lex.categories["states"]:
         return lex.categories["states"][vt.lower], f"state:{vt.lower}", v, True
     return None
+
+
+_SMALL_CLAUSE = ("ccomp", "xcomp", "oprd")  # "found [a woman dead]": a state said of the verb's object
+
+
+def _gapped_passive(tokens: Sequence[Token], v: int) -> bool:
+    """Verb v shares the passive auxiliary of the verb it is coordinated with ("a woman was killed and her
+    brother wounded"): no auxiliary of its own."""
+    t = tokens[v]
+    return t.dep == "conj" and _passive(tokens, t.head) and child(tokens, v, ("aux", "auxpass")) is None
+
+
+def _group_of(tokens: Sequence[Token], v: int, dep: str, lex: Lexicon) -> Found | None:
+    """People said to be in a group that names a category: "was among the dead", "among the victims was a
+    girl", "those killed included two children" (the group is the subject of "include")."""
+    if tokens[v].lemma == "be":
+        preps = [c for c in tokens[v].children if tokens[c].dep == "prep" and tokens[c].lower == "among"]
+        group = child(tokens, preps[0], ("pobj",)) if preps else None
+    else:
+        group = child(tokens, v, _SUBJECT) if dep == "dobj" else None
+    if group is None:
+        return None
+    cat = topic(tokens[group], lex)
+    if cat is not None:
+        return cat, f"among:{tokens[group].lemma}", group, True
+    own = _own_clause(tokens, group, lex)
+    return None if own is None else (own[0], f"among-{own[1]}", own[2], True)
 
 
 def _next_word(tokens: Sequence[Token], q: Quantity, lex: Lexicon, k: int | None = None) -> Found | None:

@@ -23,6 +23,7 @@ from pipelines.figures.view import (
     match_ending_at,
     mention_index,
     parse,
+    subtree,
     view,
     word_in,
 )
@@ -136,10 +137,12 @@ def _extract(
         i = q.end
     cands += _singulars(tokens, taken, lex, mi, spans)
     cands.sort(key=lambda c: c.start)
+    words: dict[int, set[str]] = {}
+    for t in tokens:
+        if t.is_alpha:
+            words.setdefault(t.sent, set()).add(t.lower)
     for c in cands:
-        c.sentence_words = frozenset(
-            t.lower for t in tokens if t.sent == tokens[c.anchor].sent and t.is_alpha
-        )
+        c.sentence_words = frozenset(words.get(tokens[c.anchor].sent, ()))
     _far_predicates(tokens, cands)
     _resolve_cases(cands)
     layout.resolve(tokens, cands, lex, mi)
@@ -180,6 +183,9 @@ def _candidate(
             )
         )
     r = read(tokens, q, lex, mi)
+    fatal = r.category in (None, "wounded") and _fatal_part(tokens, q, lex)
+    if fatal:
+        r.category, r.rule, r.strong = "killed", f"{r.rule}+fatal" if r.rule else "fatal-part", True
     end = q.end
     if r.noun is not None and q.end <= r.noun < q.end + 7:
         end = r.noun + 1
@@ -190,10 +196,14 @@ def _candidate(
     frame = _frame_unit(tokens, q, r if r.noun is None or r.noun > q.start else Reading(None, ""), lex)
     if frame is not None and not r.strong:
         r.category, r.rule, r.unit = "other", f"frame:{frame}", frame
-    if is_one and (
-        (r.category is None and not (r.pronoun and end < len(tokens)))
-        or (r.category is not None and (not r.strong or r.category == "other"))
-        or (r.category is not None and r.whole is not None and not (r.own or r.generic))
+    if (
+        is_one
+        and not fatal
+        and (
+            (r.category is None and not (r.pronoun and end < len(tokens)))
+            or (r.category is not None and (not r.strong or r.category == "other"))
+            or (r.category is not None and r.whole is not None and not (r.own or r.generic))
+        )
     ):
         return None  # "one of its most senior figures": one of some things; a single victim needs a cue
     # no category of its own (a pronoun, no noun): it may continue an earlier figure (_resolve_pending)
@@ -319,6 +329,13 @@ def _not_a_figure(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> bool:
     return False
 
 
+def _fatal_part(tokens: Sequence[Token], q: Quantity, lex: Lexicon) -> bool:
+    """The number itself is said to be fatal ("two men were shot, one fatally", "two of them fatally"):
+    those it counts were killed."""
+    kids = (c for k in range(q.core_start, q.end) for c in tokens[k].children)
+    return any(tokens[c].lower in lex.words["fatal_adverbs"] for c in kids)
+
+
 AGE_NOUN_ROLES = ("nsubj", "nsubjpass", "dobj")  # an age standing for the person: subject or object
 
 
@@ -343,16 +360,21 @@ def _singulars(
     spans: Sequence[tuple[int, int]],
 ) -> list[Cand]:
     """One victim without a numeral ("a man was killed", "a soldier was wounded", "a 19-year-old was shot"):
-    a figure of 1 when a person noun, or an age standing for a person, with "a"/"an" is the patient or
-    subject of a killing or wounding predicate."""
+    a figure of 1 when a person noun, or an age standing for a person, is the patient or subject of a
+    killing or wounding predicate and is introduced as someone new: with "a"/"an"/"another", or as the
+    relative of someone ("his son", "the victim's brother": a possessor and a singular person noun).
+    "another" alone ("two were killed and another wounded") stands for one more person. "the man" is a
+    victim named before: no new count."""
     out = []
     for t in tokens:
         age = _age_noun(tokens, t)
-        if (t.pos != "NOUN" and not age) or t.idx in taken or mi.get(t.idx) is not None:
+        alone = t.lower == "another" and t.dep in _SINGLE_ROLES  # "another was wounded"
+        if (t.pos != "NOUN" and not age and not alone) or t.idx in taken or mi.get(t.idx) is not None:
             continue
-        det = next((c for c in t.children if tokens[c].dep == "det" and tokens[c].lower in ("a", "an")), None)
-        person = age or word_in(t, lex.categories["nouns"]) or word_in(t, lex.words["generic_nouns"])
-        if det is None or not person:
+        det = t.idx if alone else _introduced(tokens, t)
+        generic = word_in(t, lex.words["generic_nouns"])
+        person = alone or age or generic or word_in(t, lex.categories["nouns"])
+        if det is None or not person or (tokens[det].dep == "poss" and not (generic and t.tag == "NN")):
             continue
         if word_in(t, lex.words["thing_nouns"]) or any(s < t.end and tokens[det].start < e for s, e in spans):
             continue
@@ -362,6 +384,22 @@ def _singulars(
         r = Reading(found[0], "singular-" + found[1], noun=t.idx, role=t.idx, predicate=found[2], strong=True)
         out.append(Cand(None, det, t.idx + 1, 1.0, 1.0, 1.0, "exact", found[0], None, r, r.rule))
     return out
+
+
+_SINGLE_ROLES = ("nsubj", "nsubjpass", "dobj", "conj")
+_SINGLE_DETERMINERS = ("a", "an", "another")
+
+
+def _introduced(tokens: Sequence[Token], t: Token) -> int | None:
+    """The first token of what introduces person noun t as someone new: its "a"/"an"/"another", or its
+    possessor's phrase ("his", "the victim's"); None for "the man", "those men"."""
+    for c in t.children:
+        ct = tokens[c]
+        if ct.dep == "det" and ct.lower in _SINGLE_DETERMINERS:
+            return c
+        if ct.dep == "poss":
+            return subtree(tokens, c)[0]
+    return None
 
 
 def _far_predicates(tokens: Sequence[Token], cands: list[Cand]) -> None:

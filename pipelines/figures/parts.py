@@ -98,6 +98,7 @@ def link(tokens: Sequence[Token], cands: list, lex: Lexicon, mi: dict[int, Any])
     _breakdowns(tokens, cands, people, lex)
     _report_parts(tokens, cands, people, lex, mi)
     _anaphoric(tokens, cands, people, lex)
+    _among_a_group(cands, people)
     _siblings(tokens, cands, people)
     _named_again(tokens, cands, people, lex)
     _defaults(tokens, cands, people)
@@ -361,6 +362,19 @@ def _anaphoric(tokens: Sequence[Token], cands: list, people: list[int], lex: Lex
             c = cands[ci]
             if tokens[c.anchor].sent == sent and c.part_of is None and c.size() <= cands[tops[0]].size():
                 _make_part(cands, ci, tops[0])
+
+
+def _among_a_group(cands: list, people: list[int]) -> None:
+    """ "whose brother was among the dead", "three nurses were among those killed": the group is a total
+    counted before, so the figure is a part of the nearest earlier larger figure of its category."""
+    for bi in people:
+        b = cands[bi]
+        if b.part_of is not None or "among" not in b.rule:
+            continue
+        before = people[: people.index(bi)]
+        earlier = [i for i in before if cands[i].category == b.category and cands[i].size() > b.size()]
+        if earlier:
+            b.part_of = earlier[-1] if cands[earlier[-1]].part_of is None else cands[earlier[-1]].part_of
 
 
 def inherit(cands: list) -> None:
