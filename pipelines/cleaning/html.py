@@ -90,13 +90,42 @@ def _names(el: _Element) -> Iterator[tuple[str, ...]]:
                 yield split_name(name)
 
 
-def _token_match(el: _Element, rules: tuple[PruneRule, ...]) -> PruneRule | None:
+def _token_match(
+    el: _Element, rules: tuple[PruneRule, ...], seen: dict[tuple[str, ...], PruneRule | None]
+) -> PruneRule | None:
+    """The first rule a class or id name of `el` carries; `seen` keeps each name's answer (a page repeats
+    its class names on many elements)."""
     for parts in _names(el):
-        for rule in rules:
-            n = len(rule.parts)
-            if any(parts[i : i + n] == rule.parts for i in range(len(parts) - n + 1)):
-                return rule
+        if parts not in seen:
+            seen[parts] = _rule_for(parts, rules)
+        if seen[parts] is not None:
+            return seen[parts]
     return None
+
+
+def _rule_for(parts: tuple[str, ...], rules: tuple[PruneRule, ...]) -> PruneRule | None:
+    """The first rule (in the file's order) whose parts run inside the name's parts."""
+    by_first = _by_first_part(rules)
+    found = [k for part in set(parts) for k in by_first.get(part, ())]
+    for k in sorted(found):
+        rule, n = rules[k], len(rules[k].parts)
+        if any(parts[i : i + n] == rule.parts for i in range(len(parts) - n + 1)):
+            return rule
+    return None
+
+
+_FIRST_PARTS: dict[int, tuple[tuple[PruneRule, ...], dict[str, list[int]]]] = {}
+
+
+def _by_first_part(rules: tuple[PruneRule, ...]) -> dict[str, list[int]]:
+    """The rules' positions by their first part (built once per rule set)."""
+    kept = _FIRST_PARTS.get(id(rules))
+    if kept is None or kept[0] is not rules:
+        index: dict[str, list[int]] = {}
+        for k, rule in enumerate(rules):
+            index.setdefault(rule.parts[0], []).append(k)
+        kept = _FIRST_PARTS[id(rules)] = (rules, index)
+    return kept[1]
 
 
 def _text_of(el: _Element) -> str:
@@ -161,12 +190,13 @@ def prune(tree: _Element) -> tuple[list[Removed], list[str]]:
     removed: list[Removed] = []
     notices: list[str] = []
     targets: list[tuple[_Element, PruneRule]] = []
+    seen: dict[tuple[str, ...], PruneRule | None] = {}
     for el in tree.iter():
         if not isinstance(el.tag, str) or el.tag in _NEVER_PRUNE or el in protected:
             continue
         if any(t is el or t in el.iterancestors() for t, _ in targets[-1:]):
             continue
-        rule = _token_match(el, rules)
+        rule = _token_match(el, rules, seen)
         if rule is not None:
             targets.append((el, rule))
     for el, rule in targets:

@@ -74,6 +74,7 @@ class Grammar:
         self.full_months = _longest(lex.months)
         self.full_weekdays = _longest(lex.weekdays)
         self._points_at: dict[tuple[int, bool], Match | None] = {}
+        self.starts = starters(lex)
         self.points: tuple[Callable[[int, bool], Match | None], ...] = (
             *(self.p_digits, self.p_full_date, self.p_month, self.p_year, self.p_short_year, self.p_decade),
             *(self.p_century, self.p_season, self.p_relday, self.p_weekday, self.p_rel, self.p_ago_shift),
@@ -868,6 +869,9 @@ class Grammar:
         18:00 UTC", "at 16:15 UTC, June 1st"). After "every" or "each" an expression is a set: none."""
         if self.low(i - 1) in self.w["set_words"]:
             return None
+        word = self.low(i)
+        if word.isalpha() and word not in self.starts and not cues.date_entity(self.toks[i]):
+            return None  # an ordinary word (most tokens): no pattern starts with it
         cands = [
             c for c in (self.p_open(i), self.p_range(i), self.p_part(i), self.p_point(i)) if c is not None
         ]
@@ -886,6 +890,34 @@ class Grammar:
                 return day[0], day[1]
             return clock
         return best
+
+
+# The words the patterns below compare a token with (besides the lexicon's): an alphabetic token that is
+# none of these and none of the lexicon's words starts no expression (tests/dates check the list against
+# this file's string constants).
+GRAMMAR_WORDS = frozenset(
+    """a after afterward afterwards ago all am an and at before between century coming couple current day
+    decade during each earlier every final first from half halves last later least month next night of on
+    or over part past per pm previous quarter quarters s same seasons short since than that the this
+    through thru till to today tomorrow tonight until week weekend when which year yesterday""".split()
+)
+_STARTERS: dict[int, tuple[Lexicon, frozenset[str]]] = {}
+
+
+def starters(lex: Lexicon) -> frozenset[str]:
+    """Every word an expression may start with: the lexicon's words (each word of its phrases) and the
+    grammar's own (built once per lexicon)."""
+    kept = _STARTERS.get(id(lex))
+    if kept is None or kept[0] is not lex:
+        words: set[str] = set(GRAMMAR_WORDS)
+        tables: list = [lex.months, lex.weekdays, lex.units, *lex.words.values(), *lex.maps.values()]
+        for table in tables:
+            for entry in table:
+                words.update(entry.split())
+        for phrase in lex.part_words:
+            words.update(phrase)
+        kept = _STARTERS[id(lex)] = (lex, frozenset(words))
+    return kept[1]
 
 
 _FIRST_WORD_INDEX: dict[int, tuple[dict, dict[str, list[tuple[tuple[str, ...], str]]]]] = {}

@@ -139,7 +139,7 @@ def _qualified(entries: Any, key: str, allowed: tuple[str, ...]) -> tuple[tuple[
     for entry in _mappings(entries, key):
         if entry.get("qualifier") not in allowed or "phrase" not in entry:
             raise _fail(key, f"entry {entry!r} needs a phrase and a qualifier among {allowed}")
-        out.append((phrase_tokens(entry["phrase"]), entry["qualifier"]))
+        out.append((_words_of(entry["phrase"], key), entry["qualifier"]))
     return tuple(sorted(out, key=lambda q: -len(q[0])))
 
 
@@ -169,7 +169,14 @@ def _vague(entry: dict) -> VagueEntry:
     if not isinstance(entry.get("needs_of", False), bool):
         raise _fail("vague", f"entry {entry['phrase']!r}: needs_of must be a boolean")
     low, high = float(entry["low"]), float(entry["high"])
-    return VagueEntry(phrase_tokens(entry["phrase"]), low, high, entry.get("needs_of", False))
+    return VagueEntry(_words_of(entry["phrase"], "vague"), low, high, entry.get("needs_of", False))
+
+
+def _words_of(phrase: Any, key: str) -> Phrase:
+    words = phrase_tokens(str(phrase))
+    if not words:
+        raise _fail(key, f"phrase {phrase!r} has no words")
+    return words
 
 
 def _frames(value: Any) -> dict[str, tuple[Words, Words]]:

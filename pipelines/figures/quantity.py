@@ -118,7 +118,7 @@ def _core(tokens: Sequence[Token], i: int, lex: Lexicon) -> Core | None:
     tok = tokens[i]
     # vague quantities: "hundreds of thousands of", "dozens of", "several"
     for entry in lex.vague:
-        end = match_phrase(tokens, i, entry.phrase)
+        end = match_phrase(tokens, i, entry.phrase) if entry.phrase[0] == tok.lower else -1
         if end >= 0:
             low, high = entry.low, entry.high
             multipliers = {**lex.scales, **lex.dozen_words}
@@ -220,10 +220,11 @@ def match_quantity(tokens: Sequence[Token], i: int, lex: Lexicon | None = None) 
     if j < n and tokens[j].lower in lex.words["hedges"]:
         j += 1
     qualifier = None
-    end, k = match_any(tokens, j, [q for q, _ in lex.qualifiers])
-    if end >= 0:
-        qualifier = lex.qualifiers[k][1]
-        j = end
+    first = tokens[j].lower if j < n else None
+    for phrase, kind in lex.qualifiers:  # the first that matches, in the lexicon's order
+        if phrase[0] == first and (end := match_phrase(tokens, j, phrase)) >= 0:
+            qualifier, j = kind, end
+            break
     if j >= n:
         return None
     # "between X and Y", "from X to Y"

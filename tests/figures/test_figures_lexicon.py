@@ -27,6 +27,8 @@ def test_shipped_lexicon_loads():
         (lambda d: d.pop("vague"), "vague"),
         (lambda d: d["vague"].append({"phrase": "lots", "low": 9, "high": 3}), "low > high"),
         (lambda d: d["qualifiers"].append({"phrase": "loads", "qualifier": "huge"}), "qualifier"),
+        (lambda d: d["qualifiers"].append({"phrase": "  ", "qualifier": "approx"}), "no words"),
+        (lambda d: d["vague"].append({"phrase": " ", "low": 1, "high": 3}), "no words"),
         (lambda d: d["nouns"].update({"heroes": ["x"]}), "unknown category"),
         (lambda d: d["predicates"]["killed"]["strong"].update({"agent": ["kill"]}), "roles"),
         (lambda d: d.update({"hedges": [1, 2]}), "hedges"),

@@ -28,7 +28,7 @@ from pipelines.dates import date_for_span, extract_dates
 from pipelines.defs.metadata import table_metadata
 from pipelines.defs.nlp.assets import parsed_docs
 from pipelines.defs.resources import LedgerWarehouse
-from pipelines.entities import find_mentions, lineage_view_sql, load_kb, shared_kb
+from pipelines.entities import find_mentions, lineage_view_sql, shared_kb
 from pipelines.figures import extract_figures
 from pipelines.nlp import from_bytes, load_nlp
 from pipelines.parallel import overlapped, pool_size, start_documents
@@ -294,7 +294,7 @@ def span_rows(doc_id: str, kind: str, id_column: str, items, **columns: str) -> 
     **EXTRACT,
 )
 def entities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    kb = load_kb()
+    kb = shared_kb()  # the same load the extractors of this process use (one YAML read and matcher build)
     ents, aliases, lineage = kb.entity_rows(), kb.alias_rows(), kb.lineage_rows()
     with duckdb.get_connection() as con:
         write_stage(con, "entities", {"entities": ents, "entity_aliases": aliases, "entity_lineage": lineage})
