@@ -107,7 +107,7 @@ def phrase_tokens(phrase: str) -> tuple[str, ...]:
 
 def match_phrase(tokens: Sequence[Token], i: int, phrase: tuple[str, ...]) -> int:
     """End index (exclusive) if phrase matches tokens from i within one segment, else -1."""
-    if i < 0 or i + len(phrase) > len(tokens):
+    if i < 0 or i + len(phrase) > len(tokens) or (phrase and tokens[i].lower != phrase[0]):
         return -1
     sent = tokens[i].sent
     if all(tokens[i + k].lower == w and tokens[i + k].sent == sent for k, w in enumerate(phrase)):
