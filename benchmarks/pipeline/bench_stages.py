@@ -4,7 +4,8 @@ In one run, on the article-extraction benchmark's 121 HTML pages (or any folder 
 - trafilatura alone (`trafilatura.extract` on each page);
 - spaCy alone (`nlp.pipe` over the pages' clean texts, the pinned en_core_web_sm);
 - each stage as the assets call it: cleaning, parse, mentions, dates, figures (one parse per page);
-- the whole Dagster job (`ledger_job`'s assets and checks, in process, into a temporary warehouse).
+- the whole Dagster job (`ledger_job`'s assets and checks, in process, into a temporary warehouse), in one
+  process like the two baselines unless --processes N.
 It prints seconds, pages per second and the ratio the issue tracker asks about (whole job / (trafilatura +
 spaCy)), the same ratio in CPU seconds of the process (steadier than wall time on a shared machine), the
 process's peak resident memory, and writes everything to benchmarks/results/bench_stages.json.
@@ -19,6 +20,7 @@ import argparse
 import datetime as dt
 import gzip
 import json
+import os
 import platform
 import resource
 import shutil
@@ -138,7 +140,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES)
     parser.add_argument("--no-job", action="store_true", help="leave out the whole Dagster job")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="LEDGER_PROCESSES of the whole job (default 1: one process, like trafilatura and spaCy alone)",
+    )
     args = parser.parse_args(argv)
+    os.environ["LEDGER_PROCESSES"] = str(args.processes)  # the job's worker pool; the baselines use one
     pages = [_read(p) for p in sorted(args.pages.iterdir()) if p.is_file() and p.name != "manifest.csv"]
     traf, traf_cpu = trafilatura_alone(pages)
     seconds, rows, texts, (spacy_alone, spacy_cpu) = stages(pages)
@@ -170,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
                 "machine": f"{platform.machine()}, {platform.python_version()}",
                 "pages": len(pages),
                 "cleaned": n,
+                "job_processes": args.processes,
                 "seconds": {
                     "trafilatura_alone": traf,
                     "spacy_alone": spacy_alone,
