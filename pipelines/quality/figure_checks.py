@@ -29,6 +29,7 @@ Conventions (what each check compares):
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -138,8 +139,16 @@ def _none(value: object) -> object:
         return value
 
 
+_RECORDS: dict[int, tuple[pd.DataFrame, list[dict]]] = {}  # inside figure_flags: each frame's rows, made once
+
+
 def _records(df: pd.DataFrame) -> list[dict]:
-    """The rows as dicts, missing values (NaN, NaT, NA) as None: in one pass of pandas, not per value."""
+    """The rows as dicts, missing values (NaN, NaT, NA) as None: in one pass of pandas, not per value.
+    During `figure_flags` a frame is converted once for all its checks (they read the rows, never change
+    them)."""
+    kept = _RECORDS.get(id(df))
+    if kept is not None and kept[0] is df:
+        return kept[1]
     return df.astype(object).where(df.notna(), None).to_dict("records") if len(df) else []
 
 
@@ -197,12 +206,32 @@ def sentence_of(text: str, start: int, end: int) -> str:
     """The sentence of `text` around [start, end) (whitespace folded)."""
     if not isinstance(text, str):
         return ""
-    begin = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
-        begin = m.end()
+    begin = _sentence_start(text, start)
     m = _SENTENCE_END.search(text, end)
     stop = m.end() if m else len(text)  # the end mark and its closing quote; trailing space is folded away
     return " ".join(text[begin:stop].split())
+
+
+@functools.lru_cache(maxsize=1024)
+def _sentence_ends(text: str) -> tuple[list[int], list[int]]:
+    """(starts, ends) of every sentence end mark in `text`, in order (found once per text)."""
+    marks = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)]
+    return [a for a, _ in marks], [b for _, b in marks]
+
+
+def _sentence_start(text: str, start: int) -> int:
+    """Where the sentence holding `start` begins: the end of the last end mark before `start`, as a scan of
+    text[:start] finds it (a mark running past `start` is read as the scan would, cut at `start`)."""
+    starts, ends = _sentence_ends(text)
+    k = bisect.bisect_left(starts, start) - 1  # the last mark that begins before `start`
+    if k < 0:
+        return 0
+    if ends[k] <= start:
+        return ends[k]
+    begin = ends[k - 1] if k > 0 else 0
+    for m in _SENTENCE_END.finditer(text, starts[k], start):
+        begin = m.end()
+    return begin
 
 
 def _counted(figures: pd.DataFrame) -> list[dict]:
@@ -350,9 +379,9 @@ def syndicated_copies(
                 if first["doc_id"] == later["doc_id"]:
                     continue
                 pair = (first["doc_id"], later["doc_id"])
-                if pair not in similarity:
-                    similarity[pair] = similar(*pair)
                 same_sentence = sentence(first) == sentence(later)
+                if not same_sentence and pair not in similarity:
+                    similarity[pair] = similar(*pair)  # only when the sentence does not decide
                 if same_sentence or similarity[pair] >= config.syndication_text_similarity:
                     why = "the same sentence" if same_sentence else f"{similarity[pair]:.0%} the same text"
                     flags.append(
@@ -582,6 +611,17 @@ def figure_flags(
     figures: pd.DataFrame, dates: pd.DataFrame, documents: pd.DataFrame, config: FigureCheckConfig
 ) -> pd.DataFrame:
     """Every flag of every figure check, one row per (figure, check, other figure)."""
+    for df in (figures, dates, documents):
+        _RECORDS[id(df)] = (df, _records(df))
+    try:
+        return _figure_flags(figures, dates, documents, config)
+    finally:
+        _RECORDS.clear()
+
+
+def _figure_flags(
+    figures: pd.DataFrame, dates: pd.DataFrame, documents: pd.DataFrame, config: FigureCheckConfig
+) -> pd.DataFrame:
     syndicated = syndicated_copies(figures, documents, config)
     copies = set(syndicated["figure_id"])  # found once, left out of the claims the last two compare
     parts = [
