@@ -109,6 +109,14 @@ def batch_documents() -> int:
     return _positive_int("LEDGER_BATCH_DOCUMENTS", 500, unit="documents")
 
 
+def staging_memory_mib() -> int:
+    """MiB of memory the run's staging database may use (LEDGER_STAGING_MEMORY_MIB, default 1024): beyond it
+    DuckDB writes the staging out to the run's spill folder in the temporary directory. The staging holds
+    every row a run writes until it publishes; with the limit its memory stays bounded however large the
+    run (DuckDB's own default would be 80% of the machine's memory)."""
+    return _positive_int("LEDGER_STAGING_MEMORY_MIB", 1024, unit="MiB")
+
+
 def full_refresh() -> bool:
     """LEDGER_FULL_REFRESH=1: every stage processes every document again, whatever it recorded."""
     value = os.environ.get("LEDGER_FULL_REFRESH", "").strip().lower()

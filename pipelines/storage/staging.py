@@ -1,14 +1,17 @@
 """A run's staging database, published to the warehouse file in one transaction at the end.
 
 A run writes nothing to the warehouse file until it publishes: its stages write into an in-memory DuckDB
-database (the staging), where the published warehouse is attached read-only. A table keyed by document
+database (the staging), where the published warehouse is attached read-only. DuckDB holds at most
+LEDGER_STAGING_MEMORY_MIB of it in memory and writes the rest out to the run's spill folder in the temporary
+directory, so a large run's rows do not have to fit in memory. A table keyed by document
 (warehouse.KEYED) is never copied: the run's new rows and the keys they replace live in the schema `delta`,
 and the table is a view of both over the published rows. Reading a whole table the run has not written yet
 reads the published one (copied into staging on first use). `publish` then applies every staged change to
 the warehouse file inside ONE DuckDB transaction (keyed tables: delete the replaced keys, insert the new
 rows; whole tables: replace): a reader, or a crash at any moment
-(SIGKILL included), sees the warehouse exactly as before the run or exactly as after it. Nothing is copied
-on disk, and whatever a killed run held (the staging, the folder lock) dies with its process.
+(SIGKILL included), sees the warehouse exactly as before the run or exactly as after it. The warehouse file
+is never copied; a killed run's staging and lock die with its process, and its spill folder is removed by
+the next run (the folder names the process).
 
 Tables listed in `APPEND_ONLY` (`dq_results`, `ledger_runs`) hold only this run's rows in staging;
 publishing replaces the rows of this run's key. A failed run publishes its `dq_results` alone
@@ -31,6 +34,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import settings
 from pipelines.storage.backend import Warehouse
 from pipelines.storage.lock import WarehouseLock, retry_busy
 from pipelines.storage.warehouse import (
@@ -66,7 +70,7 @@ def _sweep_dead_spills() -> None:
     """Remove the spill folders of runs whose process is gone (a killed run cannot remove its own)."""
     for folder in Path(tempfile.gettempdir()).glob(f"{SPILL_PREFIX}*"):
         try:
-            os.kill(int(folder.name.removeprefix(SPILL_PREFIX)), 0)
+            os.kill(int(folder.name.removeprefix(SPILL_PREFIX).split("-")[0]), 0)
         except ProcessLookupError:
             shutil.rmtree(folder, ignore_errors=True)
         except (ValueError, PermissionError):
@@ -107,8 +111,9 @@ class RunStage:
         self.started_at = _now()
         self.published = False
         self._lock = WarehouseLock(self.warehouse)
-        # where DuckDB spills staging that outgrows memory (made only if it does; a dead run's is swept)
-        self._spill = Path(tempfile.gettempdir()) / f"{SPILL_PREFIX}{os.getpid()}"
+        # where DuckDB spills staging that outgrows its memory limit (made only if it does; named by this
+        # process, so a dead run's is swept)
+        self._spill = Path(tempfile.gettempdir()) / f"{SPILL_PREFIX}{os.getpid()}-{id(self)}"
         self.con: duckdb.DuckDBPyConnection | None = None
 
     # -- life cycle -------------------------------------------------------------------------------------
@@ -116,7 +121,10 @@ class RunStage:
         """Take the warehouse lock, open the staging and attach the published warehouse read-only."""
         self._lock.acquire(self.lock_timeout, say=self.say)
         try:
-            self.con = duckdb.connect(":memory:")
+            # in memory up to LEDGER_STAGING_MEMORY_MIB; beyond it DuckDB writes the staging's blocks out to
+            # the spill folder (without a limit it would grow to 80% of the machine's memory first)
+            limit = f"{settings.staging_memory_mib()}MiB"
+            self.con = duckdb.connect(":memory:", config={"memory_limit": limit})
             self.con.execute("SET python_enable_replacements = false")  # a name is a table, never a variable
             _sweep_dead_spills()
             self.con.execute(f"SET temp_directory = '{_quote(self._spill)}'")

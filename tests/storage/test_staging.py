@@ -155,3 +155,33 @@ def test_a_warehouse_is_built_from_one_raw_directory(tmp_path):
     with pytest.raises(RawDirMismatch, match="one warehouse holds one raw directory"):
         RunStage(warehouse, "run-2", raw_dir="/data/raw-two").open()
     RunStage(warehouse, "run-3", raw_dir="/data/raw-one").open().close()
+
+
+def test_staging_larger_than_its_memory_limit_is_written_out_and_published(tmp_path, monkeypatch):
+    """The run's staging uses at most LEDGER_STAGING_MEMORY_MIB of memory: more rows than that are written out
+    to the run's spill folder (DuckDB's default limit would let them grow to 80% of the machine's memory
+    first), and they still publish. The folder goes with the run."""
+    monkeypatch.setenv("LEDGER_STAGING_MEMORY_MIB", "48")
+    warehouse = tmp_path / "ledger.duckdb"
+    _build(warehouse, "a")
+    stage = RunStage(warehouse, "run-1").open()
+    names = " || ".join(f"md5((i * {k} + {k})::VARCHAR)" for k in range(1, 9))  # 256 random characters
+    try:
+        con = stage.cursor()
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] in ("48.0 MiB", "50.3 MB")
+        con.execute(
+            "CREATE TABLE memory.main.unknown_names AS SELECT 'c' || i AS cluster_id, "
+            f"'person' AS entity_type, {names} AS name, 1::BIGINT AS mentions, 1::BIGINT AS documents, "
+            "NULL::VARCHAR AS surfaces, NULL::DATE AS first_seen, NULL::DATE AS last_seen "
+            "FROM range(500000) t(i)"
+        )  # 128 MB of names: a whole table the run replaces
+        spilled = con.execute("SELECT coalesce(sum(size), 0) FROM duckdb_temporary_files()").fetchone()[0]
+        assert spilled > 48 * 2**20
+        folder = stage._spill
+        assert folder.is_dir()
+        stage.publish()
+    finally:
+        stage.close()
+    assert not folder.exists()
+    published = _read_elsewhere(warehouse, "SELECT count(*), sum(length(name)) FROM unknown_names")
+    assert published == "[(500000, 128000000)]"
