@@ -91,41 +91,36 @@ def _names(el: _Element) -> Iterator[tuple[str, ...]]:
 
 
 def _token_match(
-    el: _Element, rules: tuple[PruneRule, ...], seen: dict[tuple[str, ...], PruneRule | None]
+    el: _Element, index: RuleIndex, seen: dict[tuple[str, ...], PruneRule | None]
 ) -> PruneRule | None:
     """The first rule a class or id name of `el` carries; `seen` keeps each name's answer (a page repeats
     its class names on many elements)."""
     for parts in _names(el):
         if parts not in seen:
-            seen[parts] = _rule_for(parts, rules)
+            seen[parts] = _rule_for(parts, index)
         if seen[parts] is not None:
             return seen[parts]
     return None
 
 
-def _rule_for(parts: tuple[str, ...], rules: tuple[PruneRule, ...]) -> PruneRule | None:
+RuleIndex = tuple[tuple[PruneRule, ...], dict[str, list[int]]]  # the rules, their positions by first part
+
+
+def _rule_index(rules: tuple[PruneRule, ...]) -> RuleIndex:
+    by_first: dict[str, list[int]] = {}
+    for k, rule in enumerate(rules):
+        by_first.setdefault(rule.parts[0], []).append(k)
+    return rules, by_first
+
+
+def _rule_for(parts: tuple[str, ...], index: RuleIndex) -> PruneRule | None:
     """The first rule (in the file's order) whose parts run inside the name's parts."""
-    by_first = _by_first_part(rules)
-    found = [k for part in set(parts) for k in by_first.get(part, ())]
-    for k in sorted(found):
+    rules, by_first = index
+    for k in sorted(k for part in set(parts) for k in by_first.get(part, ())):
         rule, n = rules[k], len(rules[k].parts)
         if any(parts[i : i + n] == rule.parts for i in range(len(parts) - n + 1)):
             return rule
     return None
-
-
-_FIRST_PARTS: dict[int, tuple[tuple[PruneRule, ...], dict[str, list[int]]]] = {}
-
-
-def _by_first_part(rules: tuple[PruneRule, ...]) -> dict[str, list[int]]:
-    """The rules' positions by their first part (built once per rule set)."""
-    kept = _FIRST_PARTS.get(id(rules))
-    if kept is None or kept[0] is not rules:
-        index: dict[str, list[int]] = {}
-        for k, rule in enumerate(rules):
-            index.setdefault(rule.parts[0], []).append(k)
-        kept = _FIRST_PARTS[id(rules)] = (rules, index)
-    return kept[1]
 
 
 def _text_of(el: _Element) -> str:
@@ -190,13 +185,13 @@ def prune(tree: _Element) -> tuple[list[Removed], list[str]]:
     removed: list[Removed] = []
     notices: list[str] = []
     targets: list[tuple[_Element, PruneRule]] = []
-    seen: dict[tuple[str, ...], PruneRule | None] = {}
+    index, seen = _rule_index(rules), {}
     for el in tree.iter():
         if not isinstance(el.tag, str) or el.tag in _NEVER_PRUNE or el in protected:
             continue
         if any(t is el or t in el.iterancestors() for t, _ in targets[-1:]):
             continue
-        rule = _token_match(el, rules, seen)
+        rule = _token_match(el, index, seen)
         if rule is not None:
             targets.append((el, rule))
     for el, rule in targets:

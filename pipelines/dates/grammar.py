@@ -74,7 +74,6 @@ class Grammar:
         self.full_months = _longest(lex.months)
         self.full_weekdays = _longest(lex.weekdays)
         self._points_at: dict[tuple[int, bool], Match | None] = {}
-        self.starts = starters(lex)
         self.points: tuple[Callable[[int, bool], Match | None], ...] = (
             *(self.p_digits, self.p_full_date, self.p_month, self.p_year, self.p_short_year, self.p_decade),
             *(self.p_century, self.p_season, self.p_relday, self.p_weekday, self.p_rel, self.p_ago_shift),
@@ -620,9 +619,10 @@ class Grammar:
             cands.append((i + 2, nd.RelUnitNode(self.low(i + 1), 0)))
         return max(cands, key=lambda c: c[0]) if cands else None
 
-    def phrase_at(self, i: int, phrases: dict[tuple[str, ...], str]) -> tuple[int, str] | None:
+    def part_phrase_at(self, i: int) -> tuple[int, str] | None:
+        """The longest part phrase of the lexicon ("the end of", "early") at token i: (end, part)."""
         best = None
-        for words, val in _by_first_word(phrases).get(self.low(i), ()):
+        for words, val in self.lex.part_words_by_first.get(self.low(i), ()):
             if all(self.low(i + k) == w for k, w in enumerate(words)):
                 if best is None or len(words) > best[0] - i:
                     best = (i + len(words), val)
@@ -643,7 +643,7 @@ class Grammar:
             return i + 2, nd.PartNode(
                 "part", compound.group(1), nd.CenturyNode(ordinal=int(compound.group(2)))
             )
-        ph = self.phrase_at(i, self.lex.part_words)
+        ph = self.part_phrase_at(i)
         if ph is not None:
             j, part = ph
             if self.low(j) in _DASHES and self.glued(j - 1):
@@ -864,13 +864,23 @@ class Grammar:
         return j, nd.RangeNode(nd.YearNode(nd.YearRef("abs", y1)), nd.YearNode(nd.YearRef("abs", y2)))
 
     # ----------------------------------------------------------------- driver
+    def may_start(self, i: int) -> bool:
+        """Token i can start an expression: it is no plain word, or a word of the lexicon or of the grammar
+        (GRAMMAR_WORDS), or spaCy reads it as part of a DATE/TIME."""
+        word = self.low(i)
+        return (
+            not word.isalpha()
+            or word in GRAMMAR_WORDS
+            or word in self.lex.vocabulary
+            or cues.date_entity(self.toks[i])
+        )
+
     def parse_at(self, i: int) -> Match | None:
         """The longest expression at token i; a clock time joins the day written next to it ("Tuesday at
         18:00 UTC", "at 16:15 UTC, June 1st"). After "every" or "each" an expression is a set: none."""
         if self.low(i - 1) in self.w["set_words"]:
             return None
-        word = self.low(i)
-        if word.isalpha() and word not in self.starts and not cues.date_entity(self.toks[i]):
+        if not self.may_start(i):
             return None  # an ordinary word (most tokens): no pattern starts with it
         cands = [
             c for c in (self.p_open(i), self.p_range(i), self.p_part(i), self.p_point(i)) if c is not None
@@ -901,37 +911,6 @@ GRAMMAR_WORDS = frozenset(
     or over part past per pm previous quarter quarters s same seasons short since than that the this
     through thru till to today tomorrow tonight until week weekend when which year yesterday""".split()
 )
-_STARTERS: dict[int, tuple[Lexicon, frozenset[str]]] = {}
-
-
-def starters(lex: Lexicon) -> frozenset[str]:
-    """Every word an expression may start with: the lexicon's words (each word of its phrases) and the
-    grammar's own (built once per lexicon)."""
-    kept = _STARTERS.get(id(lex))
-    if kept is None or kept[0] is not lex:
-        words: set[str] = set(GRAMMAR_WORDS)
-        tables: list = [lex.months, lex.weekdays, lex.units, *lex.words.values(), *lex.maps.values()]
-        for table in tables:
-            for entry in table:
-                words.update(entry.split())
-        for phrase in lex.part_words:
-            words.update(phrase)
-        kept = _STARTERS[id(lex)] = (lex, frozenset(words))
-    return kept[1]
-
-
-_FIRST_WORD_INDEX: dict[int, tuple[dict, dict[str, list[tuple[tuple[str, ...], str]]]]] = {}
-
-
-def _by_first_word(phrases: dict[tuple[str, ...], str]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    """The phrases of a lexicon table by their first word (built once per table, in the table's order)."""
-    kept = _FIRST_WORD_INDEX.get(id(phrases))
-    if kept is None or kept[0] is not phrases:
-        index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for words, val in phrases.items():
-            index.setdefault(words[0], []).append((words, val))
-        kept = _FIRST_WORD_INDEX[id(phrases)] = (phrases, index)
-    return kept[1]
 
 
 def _longest(forms: dict[str, int]) -> frozenset[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,23 @@ class Lexicon:
     units: dict[str, str]
     words: dict[str, frozenset[str]]
     maps: dict[str, dict[str, int]]
+    # derived once: every word of every table, and the part phrases by their first word (in file order)
+    vocabulary: frozenset[str] = field(init=False, repr=False, compare=False)
+    part_words_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        words: set[str] = set()
+        for table in (self.months, self.weekdays, self.units, *self.words.values(), *self.maps.values()):
+            for entry in table:
+                words.update(entry.split())
+        by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for phrase, part in self.part_words.items():
+            words.update(phrase)
+            by_first.setdefault(phrase[0], []).append((phrase, part))
+        object.__setattr__(self, "vocabulary", frozenset(words))
+        object.__setattr__(self, "part_words_by_first", by_first)
 
 
 def _fail(path: Path, msg: str) -> LexiconError:

@@ -371,10 +371,10 @@ def _singulars(
         alone = t.lower == "another" and t.dep in _SINGLE_ROLES  # "another was wounded"
         if (t.pos != "NOUN" and not age and not alone) or t.idx in taken or mi.get(t.idx) is not None:
             continue
-        det = t.idx if alone else _introduced(tokens, t)
+        det, possessor = (t.idx, False) if alone else _introduced(tokens, t)
         generic = word_in(t, lex.words["generic_nouns"])
         person = alone or age or generic or word_in(t, lex.categories["nouns"])
-        if det is None or not person or (tokens[det].dep == "poss" and not (generic and t.tag == "NN")):
+        if det is None or not person or (possessor and not (generic and t.tag == "NN")):
             continue
         if word_in(t, lex.words["thing_nouns"]) or any(s < t.end and tokens[det].start < e for s, e in spans):
             continue
@@ -390,16 +390,16 @@ _SINGLE_ROLES = ("nsubj", "nsubjpass", "dobj", "conj")
 _SINGLE_DETERMINERS = ("a", "an", "another")
 
 
-def _introduced(tokens: Sequence[Token], t: Token) -> int | None:
-    """The first token of what introduces person noun t as someone new: its "a"/"an"/"another", or its
-    possessor's phrase ("his", "the victim's"); None for "the man", "those men"."""
+def _introduced(tokens: Sequence[Token], t: Token) -> tuple[int | None, bool]:
+    """(first token, by a possessor) of what introduces person noun t as someone new: its "a"/"an"/
+    "another", or its possessor's phrase ("his", "the victim's"); (None, False) for "the man", "those men"."""
     for c in t.children:
         ct = tokens[c]
         if ct.dep == "det" and ct.lower in _SINGLE_DETERMINERS:
-            return c
+            return c, False
         if ct.dep == "poss":
-            return subtree(tokens, c)[0]
-    return None
+            return subtree(tokens, c)[0], True
+    return None, False
 
 
 def _far_predicates(tokens: Sequence[Token], cands: list[Cand]) -> None:

@@ -139,16 +139,14 @@ def _none(value: object) -> object:
         return value
 
 
-_RECORDS: dict[int, tuple[pd.DataFrame, list[dict]]] = {}  # inside figure_flags: each frame's rows, made once
+Rows = pd.DataFrame | list[dict]  # a table, or its rows already made by _records (figure_flags does it once)
 
 
-def _records(df: pd.DataFrame) -> list[dict]:
-    """The rows as dicts, missing values (NaN, NaT, NA) as None: in one pass of pandas, not per value.
-    During `figure_flags` a frame is converted once for all its checks (they read the rows, never change
-    them)."""
-    kept = _RECORDS.get(id(df))
-    if kept is not None and kept[0] is df:
-        return kept[1]
+def _records(df: Rows) -> list[dict]:
+    """The rows as dicts, missing values (NaN, NaT, NA) as None: in one pass of pandas, not per value. Rows
+    given as a list are handed back as they are (the checks read them, never change them)."""
+    if isinstance(df, list):
+        return df
     return df.astype(object).where(df.notna(), None).to_dict("records") if len(df) else []
 
 
@@ -234,7 +232,7 @@ def _sentence_start(text: str, start: int) -> int:
     return begin
 
 
-def _counted(figures: pd.DataFrame) -> list[dict]:
+def _counted(figures: Rows) -> list[dict]:
     """Figures that make a claim of their own (repeats restate one)."""
     return [f for f in _records(figures) if f.get("repeat_of_figure_id") is None]
 
@@ -242,7 +240,7 @@ def _counted(figures: pd.DataFrame) -> list[dict]:
 # --- the checks ---------------------------------------------------------------------------------------
 
 
-def parts_exceeding_whole(figures: pd.DataFrame) -> pd.DataFrame:
+def parts_exceeding_whole(figures: Rows) -> pd.DataFrame:
     """A part whose lower bound is larger than its whole's upper bound (flagged on the part)."""
     rows = _counted(figures)
     by_id = {f["figure_id"]: f for f in _records(figures)}
@@ -265,7 +263,7 @@ def parts_exceeding_whole(figures: pd.DataFrame) -> pd.DataFrame:
     return _frame(flags)
 
 
-def breakdowns_exceeding_total(figures: pd.DataFrame) -> pd.DataFrame:
+def breakdowns_exceeding_total(figures: Rows) -> pd.DataFrame:
     """A whole with two or more parts whose lower bounds add up to more than its upper bound."""
     parts: dict[str, list[dict]] = {}
     for f in _counted(figures):
@@ -291,9 +289,7 @@ def breakdowns_exceeding_total(figures: pd.DataFrame) -> pd.DataFrame:
     return _frame(flags)
 
 
-def figures_dated_after_publication(
-    figures: pd.DataFrame, dates: pd.DataFrame, documents: pd.DataFrame
-) -> pd.DataFrame:
+def figures_dated_after_publication(figures: Rows, dates: Rows, documents: Rows) -> pd.DataFrame:
     """A figure whose date starts after its document was published."""
     starts = {d["date_id"]: d for d in _records(dates)}
     published = {d["doc_id"]: _day(d.get("published_date")) for d in _records(documents)}
@@ -331,9 +327,7 @@ def _pub_order(doc: dict) -> tuple:
     return (pub is None, pub.isoformat() if pub else "", doc["doc_id"])
 
 
-def syndicated_copies(
-    figures: pd.DataFrame, documents: pd.DataFrame, config: FigureCheckConfig
-) -> pd.DataFrame:
+def syndicated_copies(figures: Rows, documents: Rows, config: FigureCheckConfig) -> pd.DataFrame:
     """The later copy of the same claim (same outlet, category, bounds and actor) in a copied report."""
     docs = {d["doc_id"]: d for d in _records(documents)}
     groups: dict[tuple, list[dict]] = {}
@@ -405,9 +399,9 @@ class _Claim:
 
 
 def _claims(
-    figures: pd.DataFrame,
-    dates: pd.DataFrame,
-    documents: pd.DataFrame,
+    figures: Rows,
+    dates: Rows,
+    documents: Rows,
     config: FigureCheckConfig,
     need_actor: bool = True,
     copies: set[str] | None = None,
@@ -494,9 +488,9 @@ def _event_pairs(group: list[_Claim], stock: bool, window: int) -> list[tuple[in
 
 
 def cross_source_disagreements(
-    figures: pd.DataFrame,
-    dates: pd.DataFrame,
-    documents: pd.DataFrame,
+    figures: Rows,
+    dates: Rows,
+    documents: Rows,
     config: FigureCheckConfig,
     copies: set[str] | None = None,
 ) -> pd.DataFrame:
@@ -574,9 +568,9 @@ def _earlier_points(claims: list[_Claim]) -> list[list[float]]:
 
 
 def outliers_against_history(
-    figures: pd.DataFrame,
-    dates: pd.DataFrame,
-    documents: pd.DataFrame,
+    figures: Rows,
+    dates: Rows,
+    documents: Rows,
     config: FigureCheckConfig,
     copies: set[str] | None = None,
 ) -> pd.DataFrame:
@@ -607,21 +601,9 @@ def outliers_against_history(
     return _frame(flags)
 
 
-def figure_flags(
-    figures: pd.DataFrame, dates: pd.DataFrame, documents: pd.DataFrame, config: FigureCheckConfig
-) -> pd.DataFrame:
+def figure_flags(figures: Rows, dates: Rows, documents: Rows, config: FigureCheckConfig) -> pd.DataFrame:
     """Every flag of every figure check, one row per (figure, check, other figure)."""
-    for df in (figures, dates, documents):
-        _RECORDS[id(df)] = (df, _records(df))
-    try:
-        return _figure_flags(figures, dates, documents, config)
-    finally:
-        _RECORDS.clear()
-
-
-def _figure_flags(
-    figures: pd.DataFrame, dates: pd.DataFrame, documents: pd.DataFrame, config: FigureCheckConfig
-) -> pd.DataFrame:
+    figures, dates, documents = _records(figures), _records(dates), _records(documents)  # once for all checks
     syndicated = syndicated_copies(figures, documents, config)
     copies = set(syndicated["figure_id"])  # found once, left out of the claims the last two compare
     parts = [

@@ -51,6 +51,7 @@ def test_a_fatal_part_is_a_part_of_its_whole():
         ("The driver's cousin was also injured.", [("wounded", 1.0, "The driver's cousin")]),
         ("Gunmen killed his nephew on the way home.", [("killed", 1.0, "his nephew")]),
         ("Their sons were killed years ago.", []),  # a plural without a number: no count
+        ("The commander's bodyguards were killed.", []),  # a plural after a possessor with its article
         ("His body was recovered from the river.", []),  # the victim himself, not someone new
         ("The teacher was wounded in the attack.", []),  # "the": a victim named before
     ],
