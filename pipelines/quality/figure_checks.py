@@ -32,6 +32,7 @@ import bisect
 import functools
 import logging
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -327,8 +328,55 @@ def _pub_order(doc: dict) -> tuple:
     return (pub is None, pub.isoformat() if pub else "", doc["doc_id"])
 
 
-def syndicated_copies(figures: Rows, documents: Rows, config: FigureCheckConfig) -> pd.DataFrame:
-    """The later copy of the same claim (same outlet, category, bounds and actor) in a copied report."""
+TextLoader = Callable[[set[str]], Mapping[str, str]]  # doc_ids -> their clean texts
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the last check found, for an incremental one: `copies` (figure_id -> its syndicated-copy flag
+    row) over the figures of the documents not in `dirty`, whose rows are the same as then. `dirty`: the
+    documents whose figures, dates or document row changed, came or went since."""
+
+    copies: Mapping[str, dict]
+    dirty: set[str]
+
+
+def _scan(
+    i: int, claims: list[dict], previous: Previous | None, position: dict[str, int]
+) -> tuple[list[int], dict | None]:
+    """(the positions of the claims before claims[i] that may be its first copy match, in order; the flag
+    found last time, which stands when none of them matches, or None).
+
+    With no `previous`, or for a changed claim: every earlier claim. For an unchanged claim, only an earlier
+    changed claim can change its answer: one before the claim it was a copy of (an unchanged pair compares
+    as it did), or any earlier one when it was no copy. When the claim it was a copy of is gone or changed,
+    every earlier claim again."""
+    later = claims[i]
+    if previous is None or later["doc_id"] in previous.dirty:
+        return list(range(i)), None
+    flag = previous.copies.get(later["figure_id"])
+    if flag is None:
+        return [k for k in range(i) if claims[k]["doc_id"] in previous.dirty], None
+    k0 = position.get(flag["other_figure_id"])
+    if k0 is None or k0 >= i or claims[k0]["doc_id"] in previous.dirty:
+        return list(range(i)), None
+    return [k for k in range(k0) if claims[k]["doc_id"] in previous.dirty], flag
+
+
+def syndicated_copies(
+    figures: Rows,
+    documents: Rows,
+    config: FigureCheckConfig,
+    previous: Previous | None = None,
+    texts: TextLoader | None = None,
+) -> pd.DataFrame:
+    """The later copy of the same claim (same outlet, category, bounds and actor) in a copied report: each
+    claim is a copy of the first earlier claim of another document (publication order) with the same
+    sentence, or whose document is `syndication_text_similarity` the same text.
+
+    `previous` (an incremental check) limits the comparisons to those a changed document can decide (see
+    `_scan`); the answer is the one a full check gives. `texts` loads the clean texts of the documents
+    compared (default: the documents' `clean_text`), once, for all of them."""
     docs = {d["doc_id"]: d for d in _records(documents)}
     groups: dict[tuple, list[dict]] = {}
     for f in _counted(figures):
@@ -344,51 +392,83 @@ def syndicated_copies(figures: Rows, documents: Rows, config: FigureCheckConfig)
             f.get("actor_entity_id"),
         )
         groups.setdefault(key, []).append(f)
-    similarity: dict[tuple[str, str], float] = {}
-    shingles: dict[str, set] = {}  # doc_id -> its shingles, made once however many pairs it is in
-
-    def similar(a: str, b: str) -> float:
-        for d in (a, b):
-            if d not in shingles:
-                shingles[d] = _shingles(docs[d]["clean_text"])
-        sa, sb = shingles[a], shingles[b]
-        return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
-
-    sentences: dict[str, str] = {}  # figure_id -> its sentence, found once however many pairs it is in
-
-    def sentence(f: dict) -> str:
-        if f["figure_id"] not in sentences:
-            sentences[f["figure_id"]] = sentence_of(
-                docs[f["doc_id"]]["clean_text"], f["char_start"], f["char_end"]
-            )
-        return sentences[f["figure_id"]]
-
-    flags = []
+    work: list[tuple[list[dict], int, list[int], dict | None]] = []  # (claims, i, _scan's answer)
     for claims in groups.values():
         if len({c["doc_id"] for c in claims}) < 2:
             continue
-        claims = sorted(claims, key=lambda c: (_pub_order(docs[c["doc_id"]]), c["char_start"]))
-        for i, later in enumerate(claims):
-            for first in claims[:i]:
-                if first["doc_id"] == later["doc_id"]:
-                    continue
-                pair = (first["doc_id"], later["doc_id"])
-                same_sentence = sentence(first) == sentence(later)
-                if not same_sentence and pair not in similarity:
-                    similarity[pair] = similar(*pair)  # only when the sentence does not decide
-                if same_sentence or similarity[pair] >= config.syndication_text_similarity:
-                    why = "the same sentence" if same_sentence else f"{similarity[pair]:.0%} the same text"
-                    flags.append(
-                        _flag(
-                            later,
-                            SYNDICATED,
-                            f"copy of {first['figure_id']} from the same outlet "
-                            f"({docs[later['doc_id']]['outlet']}, {why}): count once",
-                            first["figure_id"],
-                        )
-                    )
-                    break
+        claims.sort(key=lambda c: (_pub_order(docs[c["doc_id"]]), c["char_start"]))
+        position = {c["figure_id"]: k for k, c in enumerate(claims)}
+        for i in range(1, len(claims)):
+            scan, kept = _scan(i, claims, previous, position)
+            if scan or kept:
+                work.append((claims, i, scan, kept))
+    # The texts: loaded in one go for every claim's first pair (most claims stop there), then, for a claim
+    # that goes on, in doubling steps (so at most twice the texts its comparisons read, in few queries).
+    text: dict[str, str] = {}
+
+    def load(doc_ids: set[str]) -> None:
+        doc_ids = {d for d in doc_ids if d not in text}
+        if not doc_ids:
+            return
+        found = {d: docs[d].get("clean_text") for d in doc_ids} if texts is None else dict(texts(doc_ids))
+        text.update({d: found.get(d) or "" for d in doc_ids})
+
+    load({claims[k]["doc_id"] for claims, i, scan, _ in work for k in (i, *scan[:1]) if scan})
+
+    def text_of(doc_id: str) -> str:
+        if doc_id not in text:
+            load({doc_id})
+        return text[doc_id]
+
+    shingles: dict[str, set] = {}  # doc_id -> its shingles, made once however many pairs it is in
+    similarity: dict[tuple[str, str], float] = {}
+    sentences: dict[str, str] = {}  # figure_id -> its sentence, found once however many pairs it is in
+
+    def similar(a: str, b: str) -> float:
+        if (a, b) not in similarity:
+            for d in (a, b):
+                if d not in shingles:
+                    shingles[d] = _shingles(text_of(d))
+            sa, sb = shingles[a], shingles[b]
+            shared = len(sa & sb)  # Jaccard, as text_similarity, without making the union
+            similarity[(a, b)] = shared / (len(sa) + len(sb) - shared) if sa and sb else 0.0
+        return similarity[(a, b)]
+
+    def sentence(f: dict) -> str:
+        if f["figure_id"] not in sentences:
+            sentences[f["figure_id"]] = sentence_of(text_of(f["doc_id"]), f["char_start"], f["char_end"])
+        return sentences[f["figure_id"]]
+
+    flags = []
+    for claims, i, scan, kept in work:
+        later = claims[i]
+        for n, k in enumerate(scan):
+            first = claims[k]
+            if n and n & (n + 1) == 0:  # at the 2nd, 4th, 8th ... pair: the texts of as many pairs again
+                load({claims[j]["doc_id"] for j in scan[n : 2 * n + 1]})
+            if first["doc_id"] == later["doc_id"]:
+                continue
+            pair = (first["doc_id"], later["doc_id"])
+            if sentence(first) == sentence(later):
+                flags.append(_copy_flag(later, first, "the same sentence", docs))
+                break
+            if similar(*pair) >= config.syndication_text_similarity:  # only when the sentence does not decide
+                flags.append(_copy_flag(later, first, f"{similarity[pair]:.0%} the same text", docs))
+                break
+        else:
+            if kept is not None:  # no changed claim comes first: the same pair as last time, the same flag
+                flags.append(dict(kept))
     return _frame(flags)
+
+
+def _copy_flag(later: dict, first: dict, why: str, docs: dict[str, dict]) -> dict:
+    return _flag(
+        later,
+        SYNDICATED,
+        f"copy of {first['figure_id']} from the same outlet ({docs[later['doc_id']]['outlet']}, {why}): "
+        "count once",
+        first["figure_id"],
+    )
 
 
 @dataclass
@@ -601,10 +681,21 @@ def outliers_against_history(
     return _frame(flags)
 
 
-def figure_flags(figures: Rows, dates: Rows, documents: Rows, config: FigureCheckConfig) -> pd.DataFrame:
-    """Every flag of every figure check, one row per (figure, check, other figure)."""
+def figure_flags(
+    figures: Rows,
+    dates: Rows,
+    documents: Rows,
+    config: FigureCheckConfig,
+    previous: Previous | None = None,
+    texts: TextLoader | None = None,
+) -> pd.DataFrame:
+    """Every flag of every figure check, one row per (figure, check, other figure).
+
+    Only the syndication check reads the documents' texts: `texts` loads them for the documents it compares
+    (default: `documents`' clean_text); `previous` makes it compare only what changed (`syndicated_copies`).
+    The other checks are cheap and read every figure."""
     figures, dates, documents = _records(figures), _records(dates), _records(documents)  # once for all checks
-    syndicated = syndicated_copies(figures, documents, config)
+    syndicated = syndicated_copies(figures, documents, config, previous, texts)
     copies = set(syndicated["figure_id"])  # found once, left out of the claims the last two compare
     parts = [
         parts_exceeding_whole(figures),

@@ -346,15 +346,23 @@ REFERENCES: dict[str, list[Reference]] = {
 SPAN_TABLES = ("mentions", "figures", "dates")
 
 
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA
+
+
 def reference_failures(
     table: str,
     df: pd.DataFrame,
     lookup: Callable[[str], pd.DataFrame],
     references: dict[str, list[Reference]] | None = None,
+    known: Callable[[str, str, set[str]], set[str] | None] | None = None,
 ) -> pd.DataFrame:
     """Failure cases (index, column, check, failure_case, like pandera's) of rows that point at nothing.
 
     `lookup(table)` returns the referenced table (its key column and doc_id, and clean_text for documents).
+    `known(table, key, values)`, where it answers (not None), says which values of a reference that is not
+    to the same document exist: rows of other documents, which `lookup` of an incremental write does not
+    hold.
     """
     references = REFERENCES if references is None else references
     cases: list[dict] = []
@@ -363,16 +371,19 @@ def reference_failures(
     for ref in references.get(table, []):
         if ref.column not in df.columns:
             continue
-        target = lookup(ref.table)
-        keys = target[ref.key].astype(str) if len(target) else pd.Series([], dtype=str)
-        doc_of = (
-            dict(zip(keys, target["doc_id"].astype(str), strict=True)) if ref.same_doc and len(target) else {}
-        )
-        known = set(keys)
+        values = {str(v) for v in df[ref.column] if not _missing(v)}
+        exist = None if ref.same_doc or known is None else known(ref.table, ref.key, values)
+        doc_of: dict[str, str] = {}
+        if exist is None:
+            target = lookup(ref.table)
+            keys = target[ref.key].astype(str) if len(target) else pd.Series([], dtype=str)
+            if ref.same_doc and len(target):
+                doc_of = dict(zip(keys, target["doc_id"].astype(str), strict=True))
+            exist = set(keys)
         for i, value in df[ref.column].items():
-            if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+            if _missing(value):
                 continue
-            if str(value) not in known:
+            if str(value) not in exist:
                 cases.append(
                     {
                         "index": i,

@@ -37,7 +37,12 @@ STAGE_CODE: dict[str, tuple[str, ...]] = {
     "mentions": ("entities", "defs/extract", "storage/contracts.py"),
     "dates": ("dates", "defs/extract", "storage/contracts.py"),
     "figures": ("figures", "entities", "dates", "defs/extract", "storage/contracts.py"),
-    "figure_flags": ("quality/figure_checks.py", "quality/report.py", "defs/quality/assets.py"),
+    "figure_flags": (
+        "quality/figure_checks.py",
+        "quality/report.py",
+        "defs/quality/assets.py",
+        "storage/contracts.py",
+    ),
 }
 # stage -> the installed distributions whose versions are part of its code version
 STAGE_PACKAGES: dict[str, tuple[str, ...]] = {

@@ -191,17 +191,42 @@ def write_stage(
         if table in frames:
             return frames[table]
         if table not in looked_up:
-            # an incremental write's references point into its own documents (same_doc) or a whole table
+            # an incremental write's same-document references point into its own documents; a reference
+            # to other documents' rows is looked up by `known`
             keyed = docs is not None and table in KEYED
             looked_up[table] = read_docs(con, table, docs) if keyed else read_table(con, table)
         return looked_up[table]
+
+    def known(table: str, key: str, values: set[str]) -> set[str] | None:
+        """Of `values`, those a row of `table` has as `key`: in this write, else in the warehouse (outside
+        the documents this write replaces). None where `lookup` answers (no incremental write, or a table
+        not keyed by document)."""
+        if docs is None or table not in KEYED:
+            return None
+        found = set(frames[table][key].astype(str)) & values if table in frames else set()
+        rest = sorted(values - found)
+        if rest:
+            con.register("_referenced", pd.DataFrame({"value": rest}, dtype=object))
+            replaced = pd.DataFrame({"doc_id": sorted(docs) if table in frames else []}, dtype=object)
+            con.register("_replaced", replaced)
+            try:
+                rows = con.execute(
+                    f'SELECT DISTINCT CAST("{key}" AS VARCHAR) FROM "{table}" '
+                    f'WHERE CAST("{key}" AS VARCHAR) IN (SELECT value FROM _referenced) '
+                    "AND doc_id NOT IN (SELECT doc_id FROM _replaced)"
+                ).fetchall()
+            finally:
+                con.unregister("_referenced")
+                con.unregister("_replaced")
+            found |= {v for (v,) in rows}
+        return found
 
     valid: dict[str, tuple[pd.DataFrame, set[str]]] = {}  # table -> (its valid rows, coerced; docs left out)
     for table, df in frames.items():
         good, rows = contract_checked(table, df, stage, sources)
         valid[table] = (good, {r["doc_id"] for r in rows if r["doc_id"]})
         if references is not None and not df.empty:
-            failures = reference_failures(table, df, lookup, dict(references))
+            failures = reference_failures(table, df, lookup, dict(references), known)
             if len(failures):
                 rows += _quarantine_rows(table, df, failures, stage, sources or {}, what="references")
         quarantined += rows

@@ -117,6 +117,28 @@ def test_rows_that_point_at_real_rows_are_written(con):
     assert len(read_table(con, "figures")) == 3
 
 
+@pytest.mark.parametrize(
+    ("other", "written"),
+    [
+        ("d1:f:15", True),  # a figure of a document this write does not replace
+        ("d1:f:999", False),  # no such figure
+    ],
+)
+def test_an_incremental_write_finds_references_into_other_documents(con, other, written):
+    write_stage(con, "figures", {"figures": [figure(), figure(doc="d2")]}, references=REFERENCES)
+    flag = {
+        "figure_id": "d2:f:15",
+        "doc_id": "d2",
+        "check_name": "syndicated_copies_counted_once",
+        "severity": "WARN",
+        "reason": "copy",
+        "other_figure_id": other,
+    }
+    report = write_stage(con, "figure_flags", {"figure_flags": [flag]}, references=REFERENCES, docs={"d2"})
+    assert (len(read_table(con, "figure_flags")) == 1) is written
+    assert bool(report.quarantined) is not written
+
+
 def test_without_references_the_write_behaves_as_before(con):
     write_stage(con, "figures", {"figures": [figure(doc="d9")]})
     assert read_table(con, "figures")["doc_id"].tolist() == ["d9"]
