@@ -90,6 +90,46 @@ def suite_specs(path: Path) -> list[ExpectationSpec]:
     ]
 
 
+# kwargs that name the columns an expectation reads
+_COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list")
+
+
+def suite_columns(path: Path) -> list[str] | None:
+    """The columns the suite's expectations read (doc_id first, which names the failing documents), or
+    None when one may read any column (a table-level expectation on the columns, a row_condition): the
+    suite then needs the whole table."""
+    columns = ["doc_id"]
+    for exp in load_suite(path)["expectations"]:
+        kwargs = exp.get("kwargs") or {}
+        named = [kwargs[k] for k in _COLUMN_KWARGS if k in kwargs]
+        condition = _condition_columns(kwargs["row_condition"]) if "row_condition" in kwargs else []
+        if condition is None or (exp["type"].startswith("expect_table_column") and not named):
+            return None
+        for value in named:
+            columns.extend(value if isinstance(value, list) else [value])
+        columns.extend(condition)
+    return list(dict.fromkeys(columns))
+
+
+def _condition_columns(condition) -> list[str] | None:
+    """The columns a structured row_condition compares ({"column": {"name": ...}} at any depth of its
+    and/or nesting); None for a condition written as a query string, which may name any column."""
+    if not isinstance(condition, dict | list):
+        return None
+    found: list[str] = []
+    stack = [condition]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            column = node.get("column")
+            if isinstance(column, dict) and isinstance(column.get("name"), str):
+                found.append(column["name"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
 def run_suite(path: Path, df: pd.DataFrame) -> list[ExpectationOutcome]:
     """Validate `df` against the suite at `path`; one outcome per expectation, in suite order."""
     import great_expectations as gx  # heavy: imported only when a check runs

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from pipelines import settings
-from pipelines.quality.expectations import run_suite, suite_specs
+from pipelines.quality.expectations import run_suite, suite_columns, suite_specs
 
 SUITES = sorted(settings.expectations_dir().glob("*.json"))
 
@@ -196,3 +196,51 @@ def test_suite_files_are_gx_json_with_check_names_and_severities(suite):
     for exp in raw["expectations"]:
         assert exp["severity"] in {"critical", "warning"}
         assert exp["meta"]["description"]
+
+
+def _narrowed(suite, df):
+    """`df` with only the columns the suite reads, as the suite check reads the table."""
+    columns = suite_columns(suite)
+    return df if columns is None else df[[c for c in columns if c in df.columns]]
+
+
+@pytest.mark.parametrize("suite", SUITES, ids=lambda p: p.stem)
+def test_the_columns_a_suite_reads_are_all_it_needs_to_pass(tables, suite):
+    df = tables[suite.stem] if suite.stem != "figure_flags" else _flags_frame(None)
+    narrowed = _narrowed(suite, df)
+    # entities and figure_flags: the suite reads every column the (test) table has
+    assert suite.stem in {"entities", "figure_flags"} or len(narrowed.columns) < len(df.columns)
+    assert [o.check_name for o in run_suite(suite, narrowed) if not o.success] == []
+
+
+@pytest.mark.parametrize(("table", "check"), ALL_CHECKS, ids=[f"{t}:{c}" for t, c in ALL_CHECKS])
+def test_the_columns_a_suite_reads_are_enough_to_catch_what_it_guards_against(tables, table, check):
+    suite = settings.expectations_dir() / f"{table}.json"
+    broken = _narrowed(suite, BREAKS[(table, check)](tables[table]))
+    assert len(broken.columns) <= len(tables[table].columns)
+    assert not {o.check_name: o for o in run_suite(suite, broken)}[check].success
+
+
+def test_a_suite_that_may_read_any_column_reads_the_whole_table(tmp_path):
+    def suite(expectation):
+        path = tmp_path / "t.json"
+        path.write_text(json.dumps({"expectations": [{**expectation, "meta": {"check_name": "c"}}]}))
+        return path
+
+    pair = {
+        "type": "expect_column_pair_values_a_to_be_greater_than_b",
+        "kwargs": {"column_A": "b", "column_B": "a"},
+    }
+    assert suite_columns(suite(pair)) == ["doc_id", "b", "a"]
+    nullity = {"column": {"name": "y"}, "is_null": True, "type": "nullity"}
+    conditioned = {
+        "type": "expect_column_values_to_not_be_null",
+        "kwargs": {"column": "x", "row_condition": nullity},
+    }
+    assert suite_columns(suite(conditioned)) == ["doc_id", "x", "y"]
+    conditioned["kwargs"]["row_condition"] = 'y=="1"'  # a query string may name any column
+    assert suite_columns(suite(conditioned)) is None
+    assert (
+        suite_columns(suite({"type": "expect_table_columns_to_match_set", "kwargs": {"column_set": ["x"]}}))
+        is None
+    )

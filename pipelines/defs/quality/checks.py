@@ -24,7 +24,13 @@ from pipelines import settings
 from pipelines.defs.metadata import markdown_preview
 from pipelines.defs.resources import LedgerPaths, LedgerWarehouse
 from pipelines.quality.accounting import page_files, unaccounted
-from pipelines.quality.expectations import ExpectationOutcome, run_suite, suite_path, suite_specs
+from pipelines.quality.expectations import (
+    ExpectationOutcome,
+    run_suite,
+    suite_columns,
+    suite_path,
+    suite_specs,
+)
 from pipelines.quality.figure_checks import CHECKS as FIGURE_CHECKS
 from pipelines.quality.isolation import (
     BATCH_CHECKS_FILE,
@@ -52,11 +58,6 @@ SUITE_ASSETS = (
     "figures",
     "figure_flags",
 )
-
-
-def _read(duckdb: DuckDBResource, *tables: str) -> list[pd.DataFrame]:
-    with duckdb.get_connection() as con:
-        return [read_table(con, t) for t in tables]
 
 
 def _read_run_docs(duckdb: DuckDBResource, table: str, *others: str) -> list[pd.DataFrame]:
@@ -300,6 +301,19 @@ def _isolatable(outcome: ExpectationOutcome, table: str) -> bool:
     )
 
 
+def _suite_frame(duckdb: DuckDBResource, table: str, columns: list[str] | None) -> pd.DataFrame:
+    """The table for its suite: only the columns the suite reads (all of them when it may read any, or
+    names one the table lacks, which the suite then reports)."""
+    with duckdb.get_connection() as con:
+        present = list(read_table(con, table, "LIMIT 0").columns)
+        if columns is None or not set(columns) - {"doc_id"} <= set(present):
+            return read_table(con, table)
+        wanted = ", ".join(f'"{c}"' for c in columns if c in present)
+        if not wanted:
+            return read_table(con, table)
+        return con.execute(f'SELECT {wanted} FROM "{table}"').df()
+
+
 def _suite_check(table: str) -> dg.AssetChecksDefinition | None:
     path = suite_path(settings.expectations_dir(), table)
     if not path.exists():
@@ -321,7 +335,7 @@ def _suite_check(table: str) -> dg.AssetChecksDefinition | None:
     )
     def _check(context: dg.AssetCheckExecutionContext, ledger: LedgerPaths, duckdb: DuckDBResource):
         with _outcomes(context, duckdb) as record:
-            (df,) = _read(duckdb, table)
+            df = _suite_frame(duckdb, table, suite_columns(suite_path(ledger.expectations, table)))
             for o in run_suite(suite_path(ledger.expectations, table), df):
                 failing = o.unexpected_count if o.unexpected_count is not None else (0 if o.success else 1)
                 total = o.element_count if o.element_count is not None else len(df)
@@ -448,9 +462,15 @@ suite_checks = [c for c in (_suite_check(t) for t in suite_tables()) if c]
 )
 def figure_flag_checks(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
     with _outcomes(context, duckdb) as record:
-        flags, figures = _read(duckdb, "figure_flags", "figures")
-        surfaces = dict(zip(figures["figure_id"], figures["surface"], strict=True)) if len(figures) else {}
-        counted = int(figures["repeat_of_figure_id"].isna().sum()) if len(figures) else 0
+        with duckdb.get_connection() as con:
+            flags = read_table(con, "figure_flags")
+            counted = _count(con, "figures", "WHERE repeat_of_figure_id IS NULL")
+            surfaces = dict(
+                con.execute(
+                    "SELECT figure_id, surface FROM figures "
+                    "WHERE figure_id IN (SELECT figure_id FROM figure_flags)"
+                ).fetchall()
+            )
         for name in FIGURE_CHECKS:
             mine = flags[flags["check_name"] == name].copy()
             mine["surface"] = mine["figure_id"].map(surfaces)
