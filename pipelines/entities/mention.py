@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The method of a mention of a nationality, religious or political group ("German", "Syrians", "Sunni"),
+# spaCy's NORP: a place where the word modifies a noun, a group of people where it heads one.
+NATIONALITY_METHOD = "ner:NORP"
+
 
 @dataclass
 class Mention:

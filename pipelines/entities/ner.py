@@ -56,10 +56,13 @@ def name_spans(doc: Doc, cues: Cues) -> list[NameSpan]:
             continue
         for piece in _pieces(ent, cues):
             tokens = _trim(piece, cues, ent.label_ == "PERSON", lower)
-            if not any(_name_word(t) for t in tokens) or unreadable_line(text, tokens[0].idx):
+            named_by = _demonym_word if ent.label_ == "NORP" else _name_word
+            if not any(named_by(t) for t in tokens) or unreadable_line(text, tokens[0].idx):
                 continue  # no name word: no name ("jihadists", "Counting"); or a heading
             t0 = _extend_left(doc, tokens[0].i, cues, ent.label_ == "PERSON", lower)
             t1 = tokens[-1].i + 1
+            if ent.label_ == "NORP":
+                etype = _group_or_country(doc[t0:t1], etype)
             named = _typed(doc[t0:t1], etype, f"ner:{ent.label_}", cues)
             if not (ent.label_ == "ORG" and not named.typed_by_head and product_or_unit(doc, t0, t1)):
                 found.append(named)
@@ -68,6 +71,24 @@ def name_spans(doc: Doc, cues: Cues) -> list[NameSpan]:
         if not any(n.start < o.end and o.start < n.end for o in out):
             out.append(n)
     return sorted(out, key=lambda n: n.start)
+
+
+def _group_or_country(span: Span, etype: str) -> str:
+    """A nationality or group word that heads its noun phrase names the people ("Syrians", "the Kurds":
+    an organisation, as a group of people is typed); one that modifies a noun names where they are from
+    ("German airline", "Iraqi forces": its `ner_labels` type, a place)."""
+    head = span.root
+    return "organisation" if head.pos_ in {"NOUN", "PROPN"} and head.dep_ not in _MODIFIER_DEPS else etype
+
+
+# Dependencies of a word that modifies the noun after it ("the [Syrian] people", "[Kurdish] fighters").
+_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "nummod", "poss"})
+
+
+def _demonym_word(t: Token) -> bool:
+    """A capitalised word of a nationality, religious or political group, which the tagger reads as an
+    adjective ("German", "Sunni") or a noun ("Syrians") as often as a proper noun."""
+    return t.pos_ in {"PROPN", "ADJ", "NOUN"} and t.text[:1].isupper() and t.is_alpha
 
 
 def _name_word(t: Token) -> bool:

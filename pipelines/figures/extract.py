@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipelines.entities.mention import NATIONALITY_METHOD
 from pipelines.figures import actors, layout, parts, places, sources
 from pipelines.figures.category import Reading, predicate, read
 from pipelines.figures.lexicon import CATEGORIES, Lexicon, load_lexicon
@@ -111,7 +112,10 @@ def extract_figures(
     if doc.text != text:
         raise ValueError("the parse is of another text than the one given (offsets would not match)")
     # An error on a document raises: the figures asset quarantines that document with the error.
-    return _extract(text, view(doc), list(mentions or ()), excluded_spans or (), lex)
+    # A nationality word ("Turkish", "Syrians") is a mention but never a figure's place: where it modifies a
+    # noun it says where someone is from, not where something happened; actors read it from the parse.
+    places_and_actors = [m for m in mentions or () if getattr(m, "method", None) != NATIONALITY_METHOD]
+    return _extract(text, view(doc), places_and_actors, excluded_spans or (), lex)
 
 
 def _extract(

@@ -2,8 +2,10 @@
 issue 15's "Done when" names, scored by the sets' own scorer. A floor may only go up: raise it on a higher
 score. Each floor was set from a measurement rounded down to 2 decimals, minus 0.01 (first, before the spaCy
 layer of issue 15) or 0.02 (after it, while its extractors were still being tuned); `make eval-realtext`
-prints the same figures. Two floors fell with the spaCy layer and say so: precision of persons and
-organisations on MEANTIME (spaCy's NER finds nearly every name, and more that the gold does not mark).
+prints the same figures. Floors that fell say so: precision of persons and organisations on MEANTIME with
+the spaCy layer (spaCy's NER finds nearly every name, and more that the gold does not mark); precision of
+places on MEANTIME and of all mentions on re3d_dev with nationality words (2026-12-07: "German airline",
+"Syrians" are mentions now, which both sets mark, at the cost of the ones they leave out).
 
 Both sets are built once per module into temporary warehouses; without ../shared/realtext the tests are
 skipped with the reason.
@@ -24,8 +26,8 @@ FLOORS = {
         "PER.precision": 0.8,  # was 0.96
         "ORG.recall": 0.95,  # was 0.29
         "ORG.precision": 0.79,  # was 0.92, then 0.74; measured 0.810 with product_or_unit
-        "LOC.recall": 0.83,  # was 0.71
-        "LOC.precision": 0.89,  # was 0.78
+        "LOC.recall": 0.96,  # was 0.71, 0.83; measured 0.982 with nationality words (NORP)
+        "LOC.precision": 0.82,  # was 0.78, 0.89; measured 0.849 with nationality words (0.909 without)
         "dates.value_F1": 0.71,  # was 0.63, 0.68, 0.69; measured 0.728 (date line of undated text pages)
         "quantities.recall": 0.89,  # was 0.64
     },
@@ -33,10 +35,10 @@ FLOORS = {
     # over the spaCy parse (2026-12-03): Organisation R .536, Person R .652, Location R .862, precision .952,
     # quantities .920
     "re3d_dev": {
-        "Organisation.recall": 0.51,  # was 0.44
+        "Organisation.recall": 0.58,  # was 0.44, 0.51; measured 0.606 with nationality words (NORP)
         "Person.recall": 0.76,  # was 0.56, then 0.63; measured 0.780 with rule:title
         "Location.recall": 0.84,  # was 0.83
-        "mentions.precision": 0.95,
+        "mentions.precision": 0.93,  # was 0.95; measured 0.950 with nationality words (0.954 without)
         "quantities.recall": 0.91,
     },
 }

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from pipelines.entities.mention import NATIONALITY_METHOD
 from pipelines.figures import extract_figures
 from pipelines.nlp import load_nlp
 
@@ -192,3 +193,15 @@ def test_the_stored_parse_is_used_and_must_be_of_the_same_text():
 )
 def test_ages_family_sizes_and_dates_are_no_people_figures(text):
     assert people(text) == []
+
+
+def test_a_nationality_word_is_never_a_figures_place():
+    text = (
+        "He drives one of the ambulances of a charity in Kafrun, close to the Turkish border, where some "
+        "9,000 people live in tents."
+    )
+    turkish = text.index("Turkish")
+    nationality = Mention(turkish, turkish + 7, "Turkish", "location", "loc:turkey")
+    nationality.method = NATIONALITY_METHOD  # as the mentions stage records spaCy's NORP words
+    (fig,) = extract_figures(text, [*mentions(text), nationality], doc=load_nlp()(text))
+    assert (fig.value, fig.location_entity_id) == (9000, "loc:kafrun")  # loc:turkey without the rule

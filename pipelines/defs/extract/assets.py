@@ -366,6 +366,7 @@ class _Span:
         # the knowledge base's kind of the linked entity (e.g. camp, city, governorate, country), if any
         self.entity_kind = row.get("entity_kind") if isinstance(row.get("entity_kind"), str) else None
         self.date_id = row.get("date_id")
+        self.method = row.get("method")
 
 
 def _by_doc(df: pd.DataFrame) -> dict[str, list[dict]]:
@@ -381,6 +382,7 @@ def _by_doc(df: pd.DataFrame) -> dict[str, list[dict]]:
             "entity_type",
             "entity_id",
             "entity_kind",
+            "method",
             "date_id",
         )
         if c in df.columns

@@ -4,10 +4,12 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.metadata import table_metadata
+from pipelines.entities.mention import NATIONALITY_METHOD
 from pipelines.storage.warehouse import read_table
 from pipelines.storage.writes import write_stage
 
-UNKNOWN_NAMES_SQL = """
+# Nationality words ("Syrian", "Kurds") are mentions, typed by their role, but no names to add.
+UNKNOWN_NAMES_SQL = f"""
 select coalesce(m.cluster_id, 'new:' || m.entity_type || ':' || lower(m.surface)) as cluster_id,
        m.entity_type,
        mode(m.surface) as name,
@@ -17,7 +19,7 @@ select coalesce(m.cluster_id, 'new:' || m.entity_type || ':' || lower(m.surface)
        min(d.published_date) as first_seen,
        max(d.published_date) as last_seen
 from mentions m join documents d using (doc_id)
-where m.entity_id is null
+where m.entity_id is null and m.method <> '{NATIONALITY_METHOD}'
 group by all
 order by documents desc, mentions desc, name
 """
